@@ -1,0 +1,1 @@
+"""poster-assets: poster images in, structured and queryable signals out (Dagster + DuckDB)."""

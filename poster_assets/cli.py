@@ -1,0 +1,127 @@
+"""`poster-assets`: ingest folders, query the DuckDB file, open the UI, run the demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from poster_assets.home import PosterHome, resolve_home
+
+home_option = click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Home folder (DuckDB file, Dagster instance, caches). "
+    "Default: $POSTER_ASSETS_HOME, else ./.poster_assets",
+)
+
+
+def _home(home: Path | None) -> PosterHome:
+    return resolve_home(home, os.environ)
+
+
+@click.group()
+def main() -> None:
+    """Poster images in, structured and queryable signals out (Dagster + DuckDB)."""
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@home_option
+@click.option("--batch-size", default=1000, show_default=True, help="Most files per batch.")
+@click.option("--verbose", is_flag=True, help="Show Dagster's event log while running.")
+def ingest(directory: Path, home: Path | None, batch_size: int, verbose: bool) -> None:
+    """Find new images under DIRECTORY (recursively) and materialize the graph for them."""
+    from poster_assets.runs import ingest_directory
+
+    report = ingest_directory(
+        _home(home), directory, batch_size=batch_size, quiet_dagster_logs=not verbose
+    )
+    click.echo(f"files found:        {report.files_found}")
+    click.echo(f"unchanged, skipped: {report.unchanged_skipped}")
+    click.echo(f"new posters:        {report.new_posters}")
+    click.echo(f"already known:      {report.already_known}")
+    click.echo(f"failed:             {report.failed_files}")
+    if report.ignored_other_extensions:
+        click.echo(f"ignored (not an image extension): {report.ignored_other_extensions}")
+    for folder in report.unreadable_dirs:
+        click.echo(f"warning: could not list folder {folder}", err=True)
+    if report.failed_files:
+        click.echo("see: poster-assets sql \"SELECT path, kind, message FROM failures\"")
+    if report.failed_runs:
+        click.echo(f"error: runs failed for batches: {', '.join(report.failed_runs)}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query")
+@home_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
+def sql(query: str, home: Path | None, as_json: bool) -> None:
+    """Run a read-only SQL QUERY on the DuckDB file and print the rows."""
+    import duckdb
+
+    from poster_assets.runs import database_for
+
+    try:
+        with database_for(_home(home).ensure()).read() as connection:
+            frame = connection.execute(query).df()
+    except duckdb.Error as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(frame.to_json(orient="records", date_format="iso"))
+    else:
+        click.echo(frame.to_string(index=False) if len(frame.columns) else "(no result)")
+
+
+@main.command()
+@home_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=3000, show_default=True, type=int)
+@click.option(
+    "--watch",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the new-poster sensor (sets $POSTER_ASSETS_WATCH_DIR).",
+)
+def ui(home: Path | None, host: str, port: int, watch: Path | None) -> None:
+    """Start the Dagster webserver and daemon for this home; Ctrl-C or SIGTERM stops both."""
+    from poster_assets.definitions import WATCH_DIR_ENV_VAR
+    from poster_assets.ui_server import serve_ui
+
+    extra_env = {WATCH_DIR_ENV_VAR: str(watch.resolve())} if watch else {}
+    click.echo(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
+    sys.exit(serve_ui(_home(home), host, port, extra_env))
+
+
+@main.command()
+@home_option
+@click.option("--count", default=24, show_default=True, help="Posters to generate.")
+def demo(home: Path | None, count: int) -> None:
+    """Generate the built-in demo corpus (once) and run the whole graph on it."""
+    from poster_assets.demo.generator import generate_demo_corpus
+    from poster_assets.runs import database_for, ingest_directory
+    from poster_assets.store.posters import corpus_totals
+
+    paths = _home(home).ensure()
+    corpus = paths.demo_corpus_dir
+    if not (corpus / "labels.csv").exists():
+        click.echo(f"generating {count} demo posters in {corpus}")
+        generate_demo_corpus(corpus, count=count)
+    report = ingest_directory(paths, corpus / "images")
+    totals = corpus_totals(database_for(paths))
+    click.echo(
+        f"this run: {report.new_posters} new posters, {report.already_known} already known, "
+        f"{report.unchanged_skipped} unchanged files skipped, {report.failed_files} failed"
+    )
+    click.echo(f"in total: {totals.posters} posters, {totals.failures} failures, "
+               f"{totals.batches} batches")
+    click.echo(f"DuckDB file: {paths.duckdb_path}")
+    click.echo(f'query it:    poster-assets sql "SELECT * FROM posters LIMIT 5" --home {paths.root}')
+    click.echo(f"open the UI: poster-assets ui --home {paths.root}")
+    if report.failed_runs:
+        sys.exit(1)

@@ -1,0 +1,32 @@
+"""Assembles the Dagster definitions; holds no logic."""
+
+from __future__ import annotations
+
+from dagster import Definitions, EnvVar
+
+from poster_assets.defs.ingest_assets import posters
+from poster_assets.defs.jobs import process_batch_job
+from poster_assets.defs.resources import PosterStore, WatchedFolder
+from poster_assets.defs.sensors import new_poster_files
+from poster_assets.home import HOME_ENV_VAR
+
+WATCH_DIR_ENV_VAR = "POSTER_ASSETS_WATCH_DIR"
+
+
+def build_definitions(store: PosterStore, watched_folder: WatchedFolder | None) -> Definitions:
+    """Without a watched folder (in-process CLI runs) the sensor is left out."""
+    resources: dict[str, object] = {"store": store}
+    if watched_folder is not None:
+        resources["watched_folder"] = watched_folder
+    return Definitions(
+        assets=[posters],
+        jobs=[process_batch_job],
+        sensors=[new_poster_files] if watched_folder is not None else [],
+        resources=resources,
+    )
+
+
+defs = build_definitions(
+    store=PosterStore(home=EnvVar(HOME_ENV_VAR)),
+    watched_folder=WatchedFolder(path=EnvVar(WATCH_DIR_ENV_VAR)),
+)

@@ -1,0 +1,116 @@
+"""The `posters` asset: a batch's files, hashed, decoded and recorded in DuckDB."""
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    Config,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from poster_assets.corpus.ingest import ingest_files
+from poster_assets.defs.partitions import batch_partitions
+from poster_assets.defs.resources import PosterStore
+from poster_assets.errors import PosterInputError
+from poster_assets.imaging.decode import DecodeLimits, decode_image, read_image_bytes
+from poster_assets.imaging.preview import contact_sheet, markdown_image
+from poster_assets.store.batches import batch_file_paths
+from poster_assets.store.posters import (
+    BatchSummary,
+    batch_poster_paths,
+    replace_batch_ingest,
+    summarize_batch,
+)
+
+PREVIEW_POSTERS = 12
+
+
+class IngestConfig(Config):
+    max_pixels: int = DecodeLimits.max_pixels
+    max_file_mb: int = DecodeLimits.max_file_bytes // (1024 * 1024)
+    min_side: int = DecodeLimits.min_side
+    max_failure_rate: float = 0.2
+    show_progress: bool = True
+
+
+@asset(
+    partitions_def=batch_partitions,
+    group_name="ingest",
+    kinds={"python", "duckdb"},
+    code_version="1",
+    check_specs=[
+        AssetCheckSpec(
+            "failure_rate",
+            asset="posters",
+            description="Share of the batch's files that could not be ingested.",
+        )
+    ],
+)
+def posters(
+    context: AssetExecutionContext, config: IngestConfig, store: PosterStore
+) -> MaterializeResult:
+    """Hash, decode and validate every file of the batch; valid posters go to table `posters`
+    (keyed by sha256), their paths to `poster_paths`, unusable files to `failures`."""
+    batch_id = context.partition_key
+    db = store.database()
+    paths = batch_file_paths(db, batch_id)
+    if not paths:
+        raise Failure(
+            f"batch {batch_id} has no registered files; batches are created by "
+            "`poster-assets ingest DIR` or by the new-poster sensor"
+        )
+    limits = DecodeLimits(
+        max_pixels=config.max_pixels,
+        max_file_bytes=config.max_file_mb * 1024 * 1024,
+        min_side=config.min_side,
+    )
+    result = ingest_files(paths, batch_id, limits, show_progress=config.show_progress)
+    replace_batch_ingest(db, batch_id, result)
+    summary = summarize_batch(db, batch_id)
+    for failure in result.failures:
+        context.log.warning(f"{failure.path}: {failure.kind}: {failure.message}")
+
+    metadata: dict[str, object] = {
+        "files": MetadataValue.int(summary.files),
+        "new_posters": MetadataValue.int(summary.new_posters),
+        "already_known": MetadataValue.int(summary.already_known),
+        "failed": MetadataValue.int(summary.failed),
+        "duckdb": MetadataValue.path(str(db.path)),
+    }
+    preview = _preview(batch_poster_paths(db, batch_id, PREVIEW_POSTERS), limits)
+    if preview:
+        metadata["preview"] = MetadataValue.md(preview)
+    return MaterializeResult(
+        metadata=metadata, check_results=[failure_rate_check(summary, config.max_failure_rate)]
+    )
+
+
+def failure_rate_check(summary: BatchSummary, max_failure_rate: float) -> AssetCheckResult:
+    return AssetCheckResult(
+        check_name="failure_rate",
+        passed=summary.failure_rate <= max_failure_rate,
+        severity=AssetCheckSeverity.WARN,
+        metadata={
+            "failed": MetadataValue.int(summary.failed),
+            "files": MetadataValue.int(summary.files),
+            "failure_rate": MetadataValue.float(summary.failure_rate),
+            "max_failure_rate": MetadataValue.float(max_failure_rate),
+        },
+    )
+
+
+def _preview(paths: list[str], limits: DecodeLimits) -> str | None:
+    """Best effort: a file that vanished since ingest is left out of the picture only."""
+    images = []
+    for path in paths:
+        try:
+            images.append(decode_image(read_image_bytes(path, limits), limits).rgb)
+        except PosterInputError:
+            continue
+    if not images:
+        return None
+    return markdown_image(contact_sheet(images), alt="first posters of this batch")

@@ -1,0 +1,59 @@
+"""Watch a folder for new posters; group them into batches and request a run per batch."""
+
+import time
+
+from dagster import (
+    DefaultSensorStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
+
+from poster_assets.corpus.batching import FolderCursor, new_batch_id, plan_new_batches
+from poster_assets.corpus.discovery import list_image_files
+from poster_assets.defs.jobs import process_batch_job
+from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME, batch_partitions
+from poster_assets.defs.resources import PosterStore, WatchedFolder
+from poster_assets.store.batches import register_batches, sensor_batches_missing_from
+
+
+@sensor(
+    job=process_batch_job,
+    minimum_interval_seconds=30,
+    default_status=DefaultSensorStatus.STOPPED,
+    description="New image files under $POSTER_ASSETS_WATCH_DIR become batches and runs.",
+)
+def new_poster_files(
+    context: SensorEvaluationContext, store: PosterStore, watched_folder: WatchedFolder
+) -> SensorResult:
+    listing = list_image_files(watched_folder.path)
+    plan = plan_new_batches(
+        listing.files,
+        FolderCursor.from_json(context.cursor),
+        now_ns=time.time_ns(),
+        batch_size=watched_folder.batch_size,
+        settle_seconds=watched_folder.settle_seconds,
+    )
+    db = store.database()
+    register_batches(
+        db,
+        [(new_batch_id(), batch) for batch in plan.batches],
+        source="sensor",
+        source_dir=str(watched_folder.path),
+    )
+    # Registered but never partitioned (this tick's, or a tick that died before returning).
+    partitioned = set(context.instance.get_dynamic_partitions(BATCH_PARTITIONS_NAME))
+    to_run = sensor_batches_missing_from(db, partitioned)
+    if not to_run:
+        waiting = f"; {plan.waiting_to_settle} still settling" if plan.waiting_to_settle else ""
+        return SensorResult(
+            skip_reason=SkipReason(f"no new poster files in {watched_folder.path}{waiting}"),
+            cursor=plan.cursor.to_json(),
+        )
+    return SensorResult(
+        run_requests=[RunRequest(partition_key=batch_id, run_key=batch_id) for batch_id in to_run],
+        dynamic_partitions_requests=[batch_partitions.build_add_request(to_run)],
+        cursor=plan.cursor.to_json(),
+    )

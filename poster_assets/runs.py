@@ -1,0 +1,89 @@
+"""Run the asset graph in-process for a folder: register batches, add their partitions, and
+materialize each one against the home's Dagster instance (so the UI shows these runs too)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dagster import DagsterInstance
+
+from poster_assets.corpus.batching import chunk, new_batch_id
+from poster_assets.corpus.discovery import list_image_files
+from poster_assets.definitions import build_definitions
+from poster_assets.defs.jobs import PROCESS_BATCH_JOB
+from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME
+from poster_assets.defs.resources import PosterStore
+from poster_assets.home import PosterHome
+from poster_assets.store.batches import register_batches
+from poster_assets.store.database import PosterDatabase
+from poster_assets.store.posters import BatchSummary, summarize_batch
+
+DEFAULT_BATCH_SIZE = 1000
+
+
+@dataclass
+class IngestReport:
+    directory: str
+    files_found: int
+    unchanged_skipped: int
+    ignored_other_extensions: int
+    unreadable_dirs: list[str]
+    batches: list[BatchSummary] = field(default_factory=list)
+    failed_runs: list[str] = field(default_factory=list)
+
+    @property
+    def new_posters(self) -> int:
+        return sum(summary.new_posters for summary in self.batches)
+
+    @property
+    def already_known(self) -> int:
+        return sum(summary.already_known for summary in self.batches)
+
+    @property
+    def failed_files(self) -> int:
+        return sum(summary.failed for summary in self.batches)
+
+
+def database_for(home: PosterHome) -> PosterDatabase:
+    return PosterDatabase(home.duckdb_path, home.lock_path)
+
+
+def ingest_directory(
+    home: PosterHome,
+    directory: Path,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    quiet_dagster_logs: bool = True,
+) -> IngestReport:
+    """Files already registered unchanged are skipped; the rest become batches of at most
+    `batch_size` files, each materialized by one in-process run."""
+    home.ensure()
+    listing = list_image_files(directory)
+    db = database_for(home)
+    planned = [(new_batch_id(), files) for files in chunk(listing.files, batch_size)]
+    registered = register_batches(db, planned, source="cli", source_dir=str(directory))
+    report = IngestReport(
+        directory=str(directory),
+        files_found=len(listing.files),
+        unchanged_skipped=len(listing.files) - sum(len(paths) for paths in registered.values()),
+        ignored_other_extensions=listing.ignored_other_extensions,
+        unreadable_dirs=listing.unreadable_dirs,
+    )
+    if not registered:
+        return report
+    instance = DagsterInstance.from_config(str(home.dagster_home))
+    job = build_definitions(PosterStore(home=str(home.root)), watched_folder=None).resolve_job_def(
+        PROCESS_BATCH_JOB
+    )
+    run_config = (
+        {"loggers": {"console": {"config": {"log_level": "WARNING"}}}} if quiet_dagster_logs else {}
+    )
+    for batch_id in registered:
+        instance.add_dynamic_partitions(BATCH_PARTITIONS_NAME, [batch_id])
+        result = job.execute_in_process(
+            run_config=run_config, instance=instance, partition_key=batch_id, raise_on_error=False
+        )
+        if not result.success:
+            report.failed_runs.append(f"{batch_id} (run {result.run_id})")
+        report.batches.append(summarize_batch(db, batch_id))
+    return report

@@ -1,0 +1,1 @@
+"""DuckDB schema, locked writes and queries. No Dagster imports."""

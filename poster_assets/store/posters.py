@@ -1,0 +1,105 @@
+"""Writes and summaries for the ingest stage: posters, their paths, and failures."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from poster_assets.corpus.ingest import INGEST_STAGE, IngestResult
+from poster_assets.store.database import PosterDatabase
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    batch_id: str
+    files: int
+    new_posters: int
+    already_known: int
+    failed: int
+
+    @property
+    def failure_rate(self) -> float:
+        return self.failed / self.files if self.files else 0.0
+
+
+def replace_batch_ingest(db: PosterDatabase, batch_id: str, result: IngestResult) -> None:
+    """Replace this batch's ingest rows in one transaction. A poster whose content another
+    batch already owns keeps that owner; this batch only records the extra path."""
+    posters = pd.DataFrame([asdict(row) for row in result.posters], columns=_POSTER_COLUMNS)
+    paths = pd.DataFrame([asdict(row) for row in result.paths], columns=_PATH_COLUMNS)
+    failures = pd.DataFrame([asdict(row) for row in result.failures], columns=_FAILURE_COLUMNS)
+    with db.write() as connection:
+        connection.execute("DELETE FROM posters WHERE batch_id = ?", [batch_id])
+        connection.execute("DELETE FROM poster_paths WHERE batch_id = ?", [batch_id])
+        connection.execute(
+            "DELETE FROM failures WHERE batch_id = ? AND stage = ?", [batch_id, INGEST_STAGE]
+        )
+        connection.register("new_posters", posters)
+        connection.register("new_paths", paths)
+        connection.register("new_failures", failures)
+        columns = ", ".join(_POSTER_COLUMNS)
+        connection.execute(
+            f"INSERT INTO posters ({columns}) SELECT {columns} FROM new_posters "
+            "ON CONFLICT DO NOTHING"
+        )
+        columns = ", ".join(_PATH_COLUMNS)
+        connection.execute(
+            f"INSERT INTO poster_paths ({columns}) SELECT {columns} FROM new_paths "
+            "ON CONFLICT DO NOTHING"
+        )
+        columns = ", ".join(_FAILURE_COLUMNS)
+        connection.execute(
+            f"INSERT INTO failures ({columns}) SELECT {columns} FROM new_failures"
+        )
+        for name in ("new_posters", "new_paths", "new_failures"):
+            connection.unregister(name)
+
+
+def summarize_batch(db: PosterDatabase, batch_id: str) -> BatchSummary:
+    with db.read() as connection:
+        files, new, known, failed = connection.execute(
+            """
+            SELECT
+              (SELECT count(*) FROM batch_files WHERE batch_id = $b),
+              (SELECT count(*) FROM posters WHERE batch_id = $b),
+              (SELECT count(DISTINCT pp.poster_id) FROM poster_paths pp
+                 JOIN posters p USING (poster_id)
+                 WHERE pp.batch_id = $b AND p.batch_id <> $b),
+              (SELECT count(*) FROM failures WHERE batch_id = $b AND stage = $stage)
+            """,
+            {"b": batch_id, "stage": INGEST_STAGE},
+        ).fetchone()
+    return BatchSummary(batch_id, files, new, known, failed)
+
+
+@dataclass(frozen=True)
+class CorpusTotals:
+    posters: int
+    failures: int
+    batches: int
+
+
+def corpus_totals(db: PosterDatabase) -> CorpusTotals:
+    with db.read() as connection:
+        posters, failures, batches = connection.execute(
+            "SELECT (SELECT count(*) FROM posters), (SELECT count(*) FROM failures), "
+            "(SELECT count(*) FROM batches)"
+        ).fetchone()
+    return CorpusTotals(posters, failures, batches)
+
+
+def batch_poster_paths(db: PosterDatabase, batch_id: str, limit: int) -> list[str]:
+    with db.read() as connection:
+        rows = connection.execute(
+            "SELECT path FROM posters WHERE batch_id = ? ORDER BY path LIMIT ?", [batch_id, limit]
+        ).fetchall()
+    return [path for (path,) in rows]
+
+
+_POSTER_COLUMNS = [
+    "poster_id", "batch_id", "path", "width", "height", "format", "source_mode",
+    "frame_count", "exif_transposed", "file_bytes", "ingested_at",
+]
+_PATH_COLUMNS = ["poster_id", "path", "batch_id", "seen_at"]
+_FAILURE_COLUMNS = ["batch_id", "stage", "path", "sha256", "kind", "message", "failed_at"]

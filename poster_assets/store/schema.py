@@ -1,0 +1,56 @@
+"""Tables every stage shares. Each stage's rows carry the batch that produced them, so that
+re-materializing a batch can replace exactly its own rows."""
+
+from __future__ import annotations
+
+import duckdb
+
+SCHEMA_SQL = """
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id    VARCHAR PRIMARY KEY,
+    source      VARCHAR NOT NULL,          -- 'cli' or 'sensor'
+    source_dir  VARCHAR NOT NULL,
+    file_count  INTEGER NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batch_files (
+    batch_id    VARCHAR NOT NULL,
+    path        VARCHAR NOT NULL,
+    size        BIGINT NOT NULL,           -- -1 when the file could not be stat'ed
+    mtime_ns    BIGINT NOT NULL,
+    PRIMARY KEY (path, size, mtime_ns)     -- an unchanged file is registered once
+);
+CREATE TABLE IF NOT EXISTS posters (
+    poster_id        VARCHAR PRIMARY KEY,  -- sha256 of the file's bytes
+    batch_id         VARCHAR NOT NULL,     -- the batch that first saw this content
+    path             VARCHAR NOT NULL,     -- first path seen; all paths are in poster_paths
+    width            INTEGER NOT NULL,
+    height           INTEGER NOT NULL,
+    format           VARCHAR NOT NULL,
+    source_mode      VARCHAR NOT NULL,     -- Pillow mode before conversion to 8-bit RGB
+    frame_count      INTEGER NOT NULL,
+    exif_transposed  BOOLEAN NOT NULL,
+    file_bytes       BIGINT NOT NULL,
+    ingested_at      TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS poster_paths (
+    poster_id   VARCHAR NOT NULL,
+    path        VARCHAR NOT NULL,
+    batch_id    VARCHAR NOT NULL,
+    seen_at     TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (poster_id, path)
+);
+CREATE TABLE IF NOT EXISTS failures (
+    batch_id    VARCHAR NOT NULL,
+    stage       VARCHAR NOT NULL,          -- 'ingest', later 'ocr', 'depth', ...
+    path        VARCHAR NOT NULL,
+    sha256      VARCHAR,                   -- NULL when the bytes could not be read
+    kind        VARCHAR NOT NULL,          -- a FailureKind value
+    message     VARCHAR NOT NULL,
+    failed_at   TIMESTAMPTZ NOT NULL
+);
+"""
+
+
+def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(SCHEMA_SQL)

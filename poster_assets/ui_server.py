@@ -1,0 +1,77 @@
+"""Start `dagster dev` (webserver + daemon) for one home, and stop it cleanly on a signal.
+
+A process started in the background by a non-interactive shell inherits SIGINT as ignored,
+and `dagster dev` then never hears Ctrl-C or our forwarded interrupt. We install our own
+handlers (which also makes exec reset them to default in the child), forward SIGINT/SIGTERM
+to `dagster dev` so it shuts its webserver and daemon down, and kill the whole process
+group if that takes too long.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping
+
+from poster_assets.home import HOME_ENV_VAR, PosterHome
+
+SHUTDOWN_GRACE_S = 20.0
+
+
+def dagster_dev_command(host: str, port: int) -> list[str]:
+    return [
+        sys.executable, "-m", "dagster", "dev",
+        "-m", "poster_assets.definitions",
+        "--host", host, "--port", str(port),
+    ]
+
+
+def serve_ui(
+    home: PosterHome, host: str, port: int, extra_env: Mapping[str, str] | None = None
+) -> int:
+    """Blocks until dagster dev exits or we are told to stop; returns its exit code."""
+    home.ensure()
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home.dagster_home),
+        HOME_ENV_VAR: str(home.root),
+        **(extra_env or {}),
+    }
+    stop_requested: list[int] = []
+
+    def request_stop(signum: int, _frame: object) -> None:
+        stop_requested.append(signum)
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        child = subprocess.Popen(
+            dagster_dev_command(host, port), env=env, start_new_session=True
+        )
+        while child.poll() is None:
+            if stop_requested:
+                return _stop(child)
+            try:
+                child.wait(timeout=0.5)
+            except subprocess.TimeoutExpired:
+                continue
+        return child.returncode
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _stop(child: subprocess.Popen[bytes]) -> int:
+    """Interrupt dagster dev (its graceful path), then kill its process group if it lingers."""
+    child.send_signal(signal.SIGINT)
+    try:
+        child.wait(timeout=SHUTDOWN_GRACE_S)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+    try:
+        os.killpg(child.pid, signal.SIGKILL)  # webserver/daemon children, if any survived
+    except ProcessLookupError:
+        pass
+    return 0
