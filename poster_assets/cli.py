@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -51,7 +50,7 @@ def ingest(directory: Path, home: Path | None, batch_size: int, verbose: bool) -
     for folder in report.unreadable_dirs:
         click.echo(f"warning: could not list folder {folder}", err=True)
     if report.failed_files:
-        click.echo("see: poster-assets sql \"SELECT path, kind, message FROM failures\"")
+        click.echo('see: poster-assets sql "SELECT path, kind, message FROM failures"')
     if report.failed_runs:
         click.echo(f"error: runs failed for batches: {', '.join(report.failed_runs)}", err=True)
         sys.exit(1)
@@ -118,10 +117,13 @@ def demo(home: Path | None, count: int) -> None:
         f"this run: {report.new_posters} new posters, {report.already_known} already known, "
         f"{report.unchanged_skipped} unchanged files skipped, {report.failed_files} failed"
     )
-    click.echo(f"in total: {totals.posters} posters, {totals.failures} failures, "
-               f"{totals.batches} batches")
+    click.echo(
+        f"in total: {totals.posters} posters, {totals.failures} failures, {totals.batches} batches"
+    )
     click.echo(f"DuckDB file: {paths.duckdb_path}")
-    click.echo(f'query it:    poster-assets sql "SELECT * FROM posters LIMIT 5" --home {paths.root}')
+    click.echo(
+        f'query it:    poster-assets sql "SELECT * FROM posters LIMIT 5" --home {paths.root}'
+    )
     click.echo(f"open the UI: poster-assets ui --home {paths.root}")
     if report.failed_runs:
         sys.exit(1)

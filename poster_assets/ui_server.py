@@ -9,6 +9,7 @@ group if that takes too long.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -22,9 +23,16 @@ SHUTDOWN_GRACE_S = 20.0
 
 def dagster_dev_command(host: str, port: int) -> list[str]:
     return [
-        sys.executable, "-m", "dagster", "dev",
-        "-m", "poster_assets.definitions",
-        "--host", host, "--port", str(port),
+        sys.executable,
+        "-m",
+        "dagster",
+        "dev",
+        "-m",
+        "poster_assets.definitions",
+        "--host",
+        host,
+        "--port",
+        str(port),
     ]
 
 
@@ -46,9 +54,7 @@ def serve_ui(
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        child = subprocess.Popen(
-            dagster_dev_command(host, port), env=env, start_new_session=True
-        )
+        child = subprocess.Popen(dagster_dev_command(host, port), env=env, start_new_session=True)
         while child.poll() is None:
             if stop_requested:
                 return _stop(child)
@@ -70,8 +76,6 @@ def _stop(child: subprocess.Popen[bytes]) -> int:
     except subprocess.TimeoutExpired:
         child.kill()
         child.wait()
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(child.pid, signal.SIGKILL)  # webserver/daemon children, if any survived
-    except ProcessLookupError:
-        pass
     return 0

@@ -54,13 +54,19 @@ def plan_new_batches(
         key=lambda entry: (entry.ctime_ns, entry.path),
     )
     new_cursor = FolderCursor(max((e.ctime_ns for e in ready), default=cursor.ctime_ns))
-    return BatchPlan(batches=chunk(ready, batch_size), cursor=new_cursor, waiting_to_settle=len(fresh) - len(ready))
+    return BatchPlan(
+        batches=chunk(ready, batch_size),
+        cursor=new_cursor,
+        waiting_to_settle=len(fresh) - len(ready),
+    )
 
 
 def chunk(entries: Sequence[FileEntry], batch_size: int) -> list[list[FileEntry]]:
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-    return [list(entries[start : start + batch_size]) for start in range(0, len(entries), batch_size)]
+    return [
+        list(entries[start : start + batch_size]) for start in range(0, len(entries), batch_size)
+    ]
 
 
 def new_batch_id(now: datetime | None = None) -> str:

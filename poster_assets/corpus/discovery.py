@@ -55,7 +55,9 @@ def list_image_files(root: str | os.PathLike[str]) -> Listing:
                 continue
             files.append(stat_entry(path))
     files.sort(key=lambda entry: entry.path)
-    return Listing(files=files, ignored_other_extensions=ignored, unreadable_dirs=sorted(unreadable))
+    return Listing(
+        files=files, ignored_other_extensions=ignored, unreadable_dirs=sorted(unreadable)
+    )
 
 
 def stat_entry(path: str) -> FileEntry:
@@ -63,7 +65,9 @@ def stat_entry(path: str) -> FileEntry:
         info = os.stat(path)
     except OSError:
         return _unstattable_entry(path)
-    return FileEntry(path=path, size=info.st_size, mtime_ns=info.st_mtime_ns, ctime_ns=info.st_ctime_ns)
+    return FileEntry(
+        path=path, size=info.st_size, mtime_ns=info.st_mtime_ns, ctime_ns=info.st_ctime_ns
+    )
 
 
 def _unstattable_entry(path: str) -> FileEntry:

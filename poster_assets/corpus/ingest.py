@@ -15,7 +15,12 @@ from datetime import UTC, datetime
 from tqdm import tqdm
 
 from poster_assets.errors import FailureKind, PosterInputError
-from poster_assets.imaging.decode import DecodeLimits, decode_image, read_image_bytes
+from poster_assets.imaging.decode import (
+    DEFAULT_LIMITS,
+    DecodeLimits,
+    decode_image,
+    read_image_bytes,
+)
 
 INGEST_STAGE = "ingest"
 
@@ -64,7 +69,7 @@ class IngestResult:
 def ingest_files(
     paths: Sequence[str],
     batch_id: str,
-    limits: DecodeLimits = DecodeLimits(),
+    limits: DecodeLimits = DEFAULT_LIMITS,
     show_progress: bool = True,
 ) -> IngestResult:
     """Never raises for a bad file: each problem becomes a FailureRow and the batch goes on."""
@@ -97,13 +102,20 @@ def ingest_files(
             result.paths.append(PathRow(sha256, path, batch_id, now))
         except PosterInputError as error:
             result.failures.append(
-                FailureRow(batch_id, INGEST_STAGE, path, sha256, error.kind.value, error.message, now)
+                FailureRow(
+                    batch_id, INGEST_STAGE, path, sha256, error.kind.value, error.message, now
+                )
             )
         except Exception as error:  # noqa: BLE001 - recorded per file, never hides the batch
             result.failures.append(
                 FailureRow(
-                    batch_id, INGEST_STAGE, path, sha256, FailureKind.UNEXPECTED.value,
-                    f"{type(error).__name__}: {error}", now,
+                    batch_id,
+                    INGEST_STAGE,
+                    path,
+                    sha256,
+                    FailureKind.UNEXPECTED.value,
+                    f"{type(error).__name__}: {error}",
+                    now,
                 )
             )
     return result

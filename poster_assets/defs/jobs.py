@@ -2,13 +2,10 @@
 
 from dagster import AssetSelection, define_asset_job
 
-from poster_assets.defs.partitions import batch_partitions
-
 PROCESS_BATCH_JOB = "process_batch"
 
 process_batch_job = define_asset_job(
     PROCESS_BATCH_JOB,
     selection=AssetSelection.all(),
-    partitions_def=batch_partitions,
     description="Materialize every asset of the graph for one ingest batch.",
 )

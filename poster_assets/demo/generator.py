@@ -30,14 +30,44 @@ _FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 _TITLE_FONTS = ("DejaVuSans-Bold.ttf", "DejaVuSerif-Bold.ttf", "DejaVuSans-BoldOblique.ttf")
 _CREDIT_FONT = "DejaVuSansMono.ttf"
 _TITLE_WORDS = (
-    "MIDNIGHT", "HARBOR", "SILENT", "ECHO", "CRIMSON", "FRONTIER", "GLASS", "ORCHARD",
-    "LAST", "SIGNAL", "PAPER", "MOON", "WILD", "RIVER", "IRON", "GARDEN", "NORTH", "STAR",
-    "HOLLOW", "CROWN", "DISTANT", "SHORE", "BROKEN", "CLOCK", "VELVET", "STORM",
+    "MIDNIGHT",
+    "HARBOR",
+    "SILENT",
+    "ECHO",
+    "CRIMSON",
+    "FRONTIER",
+    "GLASS",
+    "ORCHARD",
+    "LAST",
+    "SIGNAL",
+    "PAPER",
+    "MOON",
+    "WILD",
+    "RIVER",
+    "IRON",
+    "GARDEN",
+    "NORTH",
+    "STAR",
+    "HOLLOW",
+    "CROWN",
+    "DISTANT",
+    "SHORE",
+    "BROKEN",
+    "CLOCK",
+    "VELVET",
+    "STORM",
 )
 _GENRES = ("Drama", "Comedy", "Thriller", "Sci-Fi", "Romance", "Adventure", "Horror")
 _BACKGROUNDS: tuple[Callable[[], np.ndarray], ...] = (
-    skdata.hubble_deep_field, skdata.moon, skdata.grass, skdata.gravel, skdata.brick,
-    skdata.rocket, skdata.coffee, skdata.immunohistochemistry, skdata.retina,
+    skdata.hubble_deep_field,
+    skdata.moon,
+    skdata.grass,
+    skdata.gravel,
+    skdata.brick,
+    skdata.rocket,
+    skdata.coffee,
+    skdata.immunohistochemistry,
+    skdata.retina,
     lambda: skdata.stereo_motorcycle()[0],
 )
 
@@ -69,7 +99,13 @@ def generate_demo_corpus(out_dir: Path, count: int = 24, seed: int = 7) -> list[
         writer.writerow(["imdb_id", "image", "title", "year", "genres"])
         for poster in posters:
             writer.writerow(
-                [poster.poster_key, poster.image, poster.title, poster.year, "|".join(poster.genres)]
+                [
+                    poster.poster_key,
+                    poster.image,
+                    poster.title,
+                    poster.year,
+                    "|".join(poster.genres),
+                ]
             )
     return posters
 
@@ -163,17 +199,15 @@ def _draw_title(
     while font.getbbox(title)[2] > WIDTH * 0.88 and size > 14:
         size -= 2
         font = ImageFont.truetype(str(font_path), size)
-    left, top, right, bottom = font.getbbox(title)
-    text_w, text_h = right - left, bottom - top
+    left, top, right, _bottom = font.getbbox(title)
+    text_w = right - left
     horizontal = rng.choice(["left", "centre", "right"], p=[0.15, 0.7, 0.15])
     x = {"left": 12, "centre": (WIDTH - text_w) // 2, "right": WIDTH - text_w - 12}[horizontal]
     y = {"top": int(HEIGHT * 0.08), "middle": int(HEIGHT * 0.45), "bottom": int(HEIGHT * 0.78)}[
         vertical
     ]
     origin = (x - left, y - top)
-    colour = [(255, 255, 255), (250, 220, 60), (230, 40, 40), (240, 240, 210)][
-        int(rng.integers(4))
-    ]
+    colour = [(255, 255, 255), (250, 220, 60), (230, 40, 40), (240, 240, 210)][int(rng.integers(4))]
     mask = Image.new("L", canvas.size, 0)
     ImageDraw.Draw(mask).text(origin, title, font=font, fill=255, stroke_width=1, stroke_fill=255)
     ImageDraw.Draw(canvas).text(

@@ -36,6 +36,9 @@ class DecodeLimits:
     min_side: int = DEFAULT_MIN_SIDE
 
 
+DEFAULT_LIMITS = DecodeLimits()
+
+
 @dataclass(frozen=True)
 class DecodedImage:
     """`rgb` is (H, W, 3) uint8, upright; the other fields say what the file was."""
@@ -48,9 +51,7 @@ class DecodedImage:
 
     def __post_init__(self) -> None:
         if self.rgb.ndim != 3 or self.rgb.shape[2] != 3 or self.rgb.dtype != np.uint8:
-            raise ValueError(
-                f"rgb must be (H, W, 3) uint8, got {self.rgb.shape} {self.rgb.dtype}"
-            )
+            raise ValueError(f"rgb must be (H, W, 3) uint8, got {self.rgb.shape} {self.rgb.dtype}")
 
     @property
     def height(self) -> int:
@@ -61,14 +62,18 @@ class DecodedImage:
         return int(self.rgb.shape[1])
 
 
-def read_image_bytes(path: str | os.PathLike[str], limits: DecodeLimits = DecodeLimits()) -> bytes:
+def read_image_bytes(path: str | os.PathLike[str], limits: DecodeLimits = DEFAULT_LIMITS) -> bytes:
     """Read a file, refusing what is not a regular, non-empty file of sane size."""
     try:
         info = os.stat(path)
     except OSError as error:
-        raise PosterInputError(FailureKind.UNREADABLE, f"cannot stat file: {error.strerror}") from error
+        raise PosterInputError(
+            FailureKind.UNREADABLE, f"cannot stat file: {error.strerror}"
+        ) from error
     if not stat.S_ISREG(info.st_mode):
-        raise PosterInputError(FailureKind.NOT_A_FILE, "not a regular file (directory, pipe or device)")
+        raise PosterInputError(
+            FailureKind.NOT_A_FILE, "not a regular file (directory, pipe or device)"
+        )
     if info.st_size == 0:
         raise PosterInputError(FailureKind.EMPTY, "file is empty (0 bytes)")
     if info.st_size > limits.max_file_bytes:
@@ -80,13 +85,15 @@ def read_image_bytes(path: str | os.PathLike[str], limits: DecodeLimits = Decode
         with open(path, "rb") as handle:
             data = handle.read(limits.max_file_bytes + 1)
     except OSError as error:
-        raise PosterInputError(FailureKind.UNREADABLE, f"cannot read file: {error.strerror}") from error
+        raise PosterInputError(
+            FailureKind.UNREADABLE, f"cannot read file: {error.strerror}"
+        ) from error
     if not data:
         raise PosterInputError(FailureKind.EMPTY, "file is empty (0 bytes)")
     return data
 
 
-def decode_image(data: bytes, limits: DecodeLimits = DecodeLimits()) -> DecodedImage:
+def decode_image(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> DecodedImage:
     """Decode `data` fully (so truncation is caught here, not in a later stage)."""
     if not data:
         raise PosterInputError(FailureKind.EMPTY, "file is empty (0 bytes)")
@@ -103,7 +110,9 @@ def decode_image(data: bytes, limits: DecodeLimits = DecodeLimits()) -> DecodedI
                 f"not a recognised image format (first bytes {data[:8]!r})",
             ) from error
         except _PILLOW_DECODE_ERRORS as error:
-            raise PosterInputError(FailureKind.TRUNCATED, f"corrupt image header: {error}") from error
+            raise PosterInputError(
+                FailureKind.TRUNCATED, f"corrupt image header: {error}"
+            ) from error
 
         width, height = image.size
         if width * height > limits.max_pixels:
@@ -119,8 +128,9 @@ def decode_image(data: bytes, limits: DecodeLimits = DecodeLimits()) -> DecodedI
             )
         image_format = image.format or "unknown"
         frame_count = int(getattr(image, "n_frames", 1))
-        orientation = image.getexif().get(_EXIF_ORIENTATION_TAG, 1)
         try:
+            # Reading EXIF can load a PNG's data, so it belongs inside the guarded region.
+            orientation = image.getexif().get(_EXIF_ORIENTATION_TAG, 1)
             image.seek(0)
             image.load()
             upright = ImageOps.exif_transpose(image)

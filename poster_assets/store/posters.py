@@ -49,9 +49,7 @@ def replace_batch_ingest(db: PosterDatabase, batch_id: str, result: IngestResult
             "ON CONFLICT DO NOTHING"
         )
         columns = ", ".join(_FAILURE_COLUMNS)
-        connection.execute(
-            f"INSERT INTO failures ({columns}) SELECT {columns} FROM new_failures"
-        )
+        connection.execute(f"INSERT INTO failures ({columns}) SELECT {columns} FROM new_failures")
         for name in ("new_posters", "new_paths", "new_failures"):
             connection.unregister(name)
 
@@ -98,8 +96,17 @@ def batch_poster_paths(db: PosterDatabase, batch_id: str, limit: int) -> list[st
 
 
 _POSTER_COLUMNS = [
-    "poster_id", "batch_id", "path", "width", "height", "format", "source_mode",
-    "frame_count", "exif_transposed", "file_bytes", "ingested_at",
+    "poster_id",
+    "batch_id",
+    "path",
+    "width",
+    "height",
+    "format",
+    "source_mode",
+    "frame_count",
+    "exif_transposed",
+    "file_bytes",
+    "ingested_at",
 ]
 _PATH_COLUMNS = ["poster_id", "path", "batch_id", "seen_at"]
 _FAILURE_COLUMNS = ["batch_id", "stage", "path", "sha256", "kind", "message", "failed_at"]

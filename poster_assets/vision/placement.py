@@ -16,9 +16,7 @@ class Placement:
     horizontal: HorizontalPlacement
 
 
-def placement_of_box(
-    box: tuple[float, float, float, float], width: int, height: int
-) -> Placement:
+def placement_of_box(box: tuple[float, float, float, float], width: int, height: int) -> Placement:
     """`box` is (x0, y0, x1, y1) in pixels of a `width` x `height` image."""
     x0, y0, x1, y1 = box
     if width <= 0 or height <= 0:

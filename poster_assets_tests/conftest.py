@@ -1,0 +1,43 @@
+"""Shared fixtures: temporary homes, a small generated corpus, and the optional ../shared."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from poster_assets.demo.generator import generate_demo_corpus
+from poster_assets.home import PosterHome
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_ENV_VAR = "POSTER_ASSETS_SHARED"
+
+
+def shared_dir() -> Path:
+    """../shared beside the repository, or $POSTER_ASSETS_SHARED."""
+    return Path(os.environ.get(SHARED_ENV_VAR, REPO_ROOT.parent / "shared"))
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> PosterHome:
+    return PosterHome(tmp_path / "home").ensure()
+
+
+@pytest.fixture(scope="session")
+def demo_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Eight generated posters with ground truth (generated once per test session)."""
+    corpus = tmp_path_factory.mktemp("demo_corpus")
+    generate_demo_corpus(corpus, count=8, seed=3)
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def shared_posters() -> Path:
+    posters = shared_dir() / "data" / "posters"
+    if not (posters / "labels.csv").exists():
+        pytest.skip(
+            f"real posters not found at {posters} (put ../shared beside the repository "
+            f"or set ${SHARED_ENV_VAR})"
+        )
+    return posters

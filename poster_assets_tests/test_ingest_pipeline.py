@@ -1,0 +1,154 @@
+"""Ingest real folders into a temporary home: real DuckDB file, real Dagster instance."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from dagster import AssetKey, DagsterInstance, JobDefinition
+
+from poster_assets.definitions import build_definitions
+from poster_assets.defs.jobs import PROCESS_BATCH_JOB
+from poster_assets.defs.resources import PosterStore
+from poster_assets.errors import FailureKind
+from poster_assets.home import PosterHome
+from poster_assets.runs import database_for, ingest_directory
+from poster_assets_tests.image_files import (
+    animated_gif,
+    decompression_bomb_png,
+    encoded,
+    gradient_rgb,
+    jpeg_with_orientation,
+    sixteen_bit_grey_png,
+    write,
+)
+
+
+def _job(home: PosterHome) -> JobDefinition:
+    definitions = build_definitions(PosterStore(home=str(home.root)), watched_folder=None)
+    return definitions.resolve_job_def(PROCESS_BATCH_JOB)
+
+
+def _rows(home: PosterHome, sql: str) -> list[tuple]:
+    with database_for(home).read() as connection:
+        return connection.execute(sql).fetchall()
+
+
+@pytest.fixture
+def messy_folder(tmp_path: Path) -> Path:
+    """Six usable images of odd kinds, one duplicate name, and one of each bad-input case."""
+    folder = tmp_path / "incoming"
+    good = encoded(gradient_rgb(), "JPEG")
+    write(folder / "good.jpg", good)
+    write(folder / "sub" / "same-content-other-name.jpg", good)
+    write(folder / "rotated.jpg", jpeg_with_orientation(8))
+    write(folder / "cmyk.jpg", encoded(gradient_rgb(90, 60).convert("CMYK"), "JPEG"))
+    write(folder / "palette.png", encoded(gradient_rgb(50, 70).convert("P"), "PNG"))
+    write(folder / "deep.png", sixteen_bit_grey_png(40000))
+    write(folder / "animated.gif", animated_gif())
+    write(folder / "zero.jpg", b"")
+    truncated = encoded(gradient_rgb(300, 450), "JPEG")
+    write(folder / "truncated.jpg", truncated[: len(truncated) // 3])
+    write(folder / "notes.png", b"these are not pixels")
+    write(folder / "bomb.png", decompression_bomb_png())
+    (folder / "dangling.jpg").symlink_to(folder / "deleted-before-ingest.jpg")
+    write(folder / "labels.csv", b"ignored,not an image extension\n")
+    return folder
+
+
+EXPECTED_FAILURES = {
+    "zero.jpg": FailureKind.EMPTY,
+    "truncated.jpg": FailureKind.TRUNCATED,
+    "notes.png": FailureKind.NOT_AN_IMAGE,
+    "bomb.png": FailureKind.TOO_MANY_PIXELS,
+    "dangling.jpg": FailureKind.UNREADABLE,
+}
+
+
+def test_messy_folder_ingests_good_files_and_records_each_failure(
+    home: PosterHome, messy_folder: Path
+) -> None:
+    report = ingest_directory(home, messy_folder)
+    assert report.failed_runs == []
+    assert report.files_found == 12
+    assert report.ignored_other_extensions == 1
+    assert (report.new_posters, report.failed_files) == (6, 5)
+
+    failures = _rows(home, "SELECT path, kind, message, sha256, stage, batch_id FROM failures")
+    by_name = {Path(path).name: (kind, message, sha) for path, kind, message, sha, *_ in failures}
+    assert {name: kind for name, (kind, _, _) in by_name.items()} == {
+        name: kind.value for name, kind in EXPECTED_FAILURES.items()
+    }
+    assert "exceeds the limit" in by_name["bomb.png"][1]
+    assert by_name["truncated.jpg"][2] is not None  # readable, so its hash is recorded
+    assert by_name["dangling.jpg"][2] is None
+    assert {row[4] for row in failures} == {"ingest"}
+
+    posters = dict(_rows(home, "SELECT source_mode, count(*) FROM posters GROUP BY 1"))
+    assert posters == {"RGB": 2, "CMYK": 1, "P": 2, "I;16": 1}
+    [(width, height)] = _rows(home, "SELECT width, height FROM posters WHERE exif_transposed")
+    assert (width, height) == (80, 120)
+    # One content under two names: one poster, two paths.
+    assert _rows(
+        home,
+        "SELECT count(*) FROM poster_paths GROUP BY poster_id HAVING count(*) > 1",
+    ) == [(2,)]
+
+
+def test_reingest_processes_nothing_twice_and_copies_are_known(
+    home: PosterHome, messy_folder: Path, tmp_path: Path
+) -> None:
+    ingest_directory(home, messy_folder)
+    again = ingest_directory(home, messy_folder)
+    assert again.batches == [] and again.unchanged_skipped == again.files_found
+
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    shutil.copy(messy_folder / "good.jpg", copies / "renamed.jpg")
+    report = ingest_directory(home, copies)
+    assert (report.new_posters, report.already_known, report.failed_files) == (0, 1, 0)
+    assert _rows(home, "SELECT count(*), count(DISTINCT poster_id) FROM posters") == [(6, 6)]
+    assert _rows(home, "SELECT count(*) FROM poster_paths") == [(8,)]
+
+
+def test_rematerializing_a_batch_replaces_its_rows(home: PosterHome, messy_folder: Path) -> None:
+    report = ingest_directory(home, messy_folder)
+    [batch] = report.batches
+    before = _rows(home, "SELECT (SELECT count(*) FROM posters), (SELECT count(*) FROM failures)")
+    instance = DagsterInstance.from_config(str(home.dagster_home))
+    result = _job(home).execute_in_process(instance=instance, partition_key=batch.batch_id)
+    assert result.success
+    after = _rows(home, "SELECT (SELECT count(*) FROM posters), (SELECT count(*) FROM failures)")
+    assert before == after == [(6, 5)]
+
+
+def test_materialization_records_metadata_preview_and_failure_rate_check(
+    home: PosterHome, messy_folder: Path
+) -> None:
+    [batch] = ingest_directory(home, messy_folder).batches
+    instance = DagsterInstance.from_config(str(home.dagster_home))
+    event = instance.get_latest_materialization_event(AssetKey("posters"))
+    assert event is not None
+    materialization = event.asset_materialization
+    assert materialization.partition == batch.batch_id
+    metadata = materialization.metadata
+    assert (metadata["new_posters"].value, metadata["failed"].value) == (6, 5)
+    assert metadata["preview"].value.startswith("![first posters of this batch](data:image/png")
+
+    result = _job(home).execute_in_process(instance=instance, partition_key=batch.batch_id)
+    [check] = result.get_asset_check_evaluations()
+    assert check.check_name == "failure_rate"
+    assert not check.passed  # 5 of 12 files failed, over the default 20 %
+    assert check.metadata["failure_rate"].value == pytest.approx(5 / 12)
+
+
+def test_a_partition_without_files_fails_with_a_clear_message(home: PosterHome) -> None:
+    instance = DagsterInstance.from_config(str(home.dagster_home))
+    instance.add_dynamic_partitions("batches", ["no-such-batch"])
+    result = _job(home).execute_in_process(
+        instance=instance, partition_key="no-such-batch", raise_on_error=False
+    )
+    assert not result.success
+    [failure] = [event for event in result.all_events if event.is_step_failure]
+    assert "has no registered files" in str(failure.step_failure_data.error.message)

@@ -1,0 +1,103 @@
+"""The new-poster sensor against a real instance and DuckDB file, driven tick by tick."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from dagster import DagsterInstance, SensorResult, build_sensor_context, instance_for_test
+
+from poster_assets.corpus.batching import FolderCursor
+from poster_assets.corpus.discovery import list_image_files
+from poster_assets.defs.resources import PosterStore, WatchedFolder
+from poster_assets.defs.sensors import new_poster_files
+from poster_assets.home import PosterHome
+from poster_assets.runs import database_for
+from poster_assets.store.batches import register_batches
+from poster_assets_tests.image_files import encoded, gradient_rgb, write
+
+
+@pytest.fixture
+def instance() -> Iterator[DagsterInstance]:
+    with instance_for_test() as test_instance:
+        yield test_instance
+
+
+def _tick(
+    instance: DagsterInstance, home: PosterHome, folder: Path, cursor: str | None
+) -> SensorResult:
+    context = build_sensor_context(
+        instance=instance,
+        cursor=cursor,
+        resources={
+            "store": PosterStore(home=str(home.root)),
+            "watched_folder": WatchedFolder(path=str(folder), batch_size=2, settle_seconds=0),
+        },
+    )
+    result = new_poster_files(context)
+    assert isinstance(result, SensorResult)
+    # Apply what the daemon would: partitions added, cursor stored.
+    for request in result.dynamic_partitions_requests or []:
+        instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
+    return result
+
+
+def _add_posters(folder: Path, names: list[str]) -> None:
+    for index, name in enumerate(names):
+        write(folder / name, encoded(gradient_rgb(60 + index, 90), "PNG"))
+
+
+def test_new_files_become_bounded_batches_and_runs(
+    instance: DagsterInstance, home: PosterHome, tmp_path: Path
+) -> None:
+    folder = tmp_path / "watched"
+    _add_posters(folder, ["a.png", "b.png", "c.png"])
+    first = _tick(instance, home, folder, cursor=None)
+    keys = [request.partition_key for request in first.run_requests]
+    assert len(keys) == 2  # batch_size=2 over three files
+    assert [request.run_key for request in first.run_requests] == keys
+    assert set(instance.get_dynamic_partitions("batches")) == set(keys)
+    with database_for(home).read() as connection:
+        sizes = connection.execute(
+            "SELECT count(*) FROM batch_files GROUP BY batch_id ORDER BY 1"
+        ).fetchall()
+    assert sizes == [(1,), (2,)]
+
+    quiet = _tick(instance, home, folder, cursor=first.cursor)
+    assert quiet.run_requests == [] and quiet.skip_reason is not None
+    assert "no new poster files" in quiet.skip_reason.skip_message
+
+    _add_posters(folder, ["d.png"])
+    later = _tick(instance, home, folder, cursor=quiet.cursor)
+    assert len(later.run_requests) == 1
+    assert (
+        FolderCursor.from_json(later.cursor).ctime_ns
+        > FolderCursor.from_json(first.cursor).ctime_ns
+    )
+
+
+def test_files_already_ingested_by_the_cli_are_not_batched_again(
+    instance: DagsterInstance, home: PosterHome, tmp_path: Path
+) -> None:
+    folder = tmp_path / "watched"
+    _add_posters(folder, ["a.png"])
+    register_batches(
+        database_for(home), [("cli-batch", list_image_files(folder).files)], "cli", "/"
+    )
+    result = _tick(instance, home, folder, cursor=None)
+    assert result.run_requests == []
+
+
+def test_a_tick_that_died_after_registering_is_recovered(
+    instance: DagsterInstance, home: PosterHome, tmp_path: Path
+) -> None:
+    folder = tmp_path / "watched"
+    _add_posters(folder, ["a.png"])
+    # As if an earlier tick registered the batch and then crashed before returning.
+    register_batches(
+        database_for(home), [("orphan", list_image_files(folder).files)], "sensor", "/"
+    )
+    result = _tick(instance, home, folder, cursor=None)
+    assert [request.partition_key for request in result.run_requests] == ["orphan"]
+    assert _tick(instance, home, folder, cursor=result.cursor).run_requests == []
