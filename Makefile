@@ -17,12 +17,12 @@ demo: $(STAMP)
 	$(BIN)/poster-assets demo
 
 test: $(STAMP)
-	$(BIN)/ruff check poster_assets poster_assets_tests
+	$(BIN)/ruff check poster_assets poster_assets_tests benchmarks
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check poster_assets poster_assets_tests
-	$(BIN)/ruff format --check poster_assets poster_assets_tests
+	$(BIN)/ruff check poster_assets poster_assets_tests benchmarks
+	$(BIN)/ruff format --check poster_assets poster_assets_tests benchmarks
 
 clean:
 	rm -rf $(VENV) .poster_assets

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -18,8 +15,7 @@ from click.testing import CliRunner
 
 from poster_assets.cli import main
 from poster_assets.home import PosterHome
-
-CONSOLE_SCRIPT = str(Path(sys.executable).parent / "poster-assets")
+from poster_assets_tests.ui_process import CONSOLE_SCRIPT, free_port, start_ui
 
 
 def _invoke(*args: str) -> str:
@@ -101,12 +97,6 @@ def test_two_concurrent_ingests_into_one_home_both_succeed(
     assert rows == [{"posters": 8, "batches": 2}]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _processes_mentioning(text: str) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
@@ -121,34 +111,11 @@ def _processes_mentioning(text: str) -> list[int]:
     return found
 
 
-def _ignore_sigint() -> None:
-    """What a non-interactive shell does to a job it puts in the background."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 @pytest.mark.slow
 def test_ui_serves_and_stops_on_sigterm_even_when_backgrounded(home: PosterHome) -> None:
-    port = _free_port()
-    process = subprocess.Popen(
-        [CONSOLE_SCRIPT, "ui", "--home", str(home.root), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        preexec_fn=_ignore_sigint,
-        env={**os.environ},
-    )
+    port = free_port()
+    process = start_ui(home.root, port)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, "ui exited before serving"
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/server_info", timeout=2
-                ) as reply:
-                    assert b"dagster_webserver_version" in reply.read()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "webserver did not come up in 120 s"
-                time.sleep(1)
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=60) == 0
         time.sleep(1)

@@ -1,0 +1,61 @@
+"""Start `poster-assets ui` as a user would, and talk to it over HTTP."""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+CONSOLE_SCRIPT = str(Path(sys.executable).parent / "poster-assets")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def ignore_sigint() -> None:
+    """What a non-interactive shell does to a job it puts in the background."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start_ui(home: Path, port: int) -> subprocess.Popen[bytes]:
+    """Start the UI with SIGINT ignored (as if backgrounded) and wait until it serves."""
+    process = subprocess.Popen(
+        [CONSOLE_SCRIPT, "ui", "--home", str(home), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=ignore_sigint,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"ui exited with {process.returncode} before serving")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2):
+                return process
+        except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise TimeoutError("webserver did not come up in 120 s") from None
+            time.sleep(1)
+
+
+def graphql(port: int, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/graphql",
+        data=json.dumps({"query": query, "variables": variables}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        body = json.loads(reply.read())
+    if body.get("errors"):
+        raise RuntimeError(f"GraphQL errors: {body['errors']}")
+    return body["data"]
