@@ -8,6 +8,7 @@ from poster_assets.defs.ingest_assets import posters
 from poster_assets.defs.jobs import process_batch_job
 from poster_assets.defs.resources import PosterStore, WatchedFolder
 from poster_assets.defs.sensors import new_poster_files
+from poster_assets.defs.text_assets import ocr_lines, titles
 from poster_assets.home import HOME_ENV_VAR
 
 WATCH_DIR_ENV_VAR = "POSTER_ASSETS_WATCH_DIR"
@@ -19,7 +20,7 @@ def build_definitions(store: PosterStore, watched_folder: WatchedFolder | None) 
     if watched_folder is not None:
         resources["watched_folder"] = watched_folder
     return Definitions(
-        assets=[posters],
+        assets=[posters, ocr_lines, titles],
         jobs=[process_batch_job],
         sensors=[new_poster_files] if watched_folder is not None else [],
         resources=resources,

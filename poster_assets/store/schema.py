@@ -49,6 +49,37 @@ CREATE TABLE IF NOT EXISTS failures (
     message     VARCHAR NOT NULL,
     failed_at   TIMESTAMPTZ NOT NULL
 );
+CREATE TABLE IF NOT EXISTS stage_runs (
+    stage        VARCHAR NOT NULL,         -- 'ocr', 'titles', ...
+    poster_id    VARCHAR NOT NULL,
+    batch_id     VARCHAR NOT NULL,
+    version      VARCHAR NOT NULL,         -- code + model version of the stage
+    status       VARCHAR NOT NULL,         -- 'done' or 'failed'
+    finished_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (stage, poster_id)
+);
+CREATE TABLE IF NOT EXISTS ocr_lines (
+    poster_id     VARCHAR NOT NULL,
+    batch_id      VARCHAR NOT NULL,
+    line_index    INTEGER NOT NULL,        -- reading order from the recogniser
+    text          VARCHAR NOT NULL,
+    confidence    DOUBLE NOT NULL,
+    polygon       DOUBLE[8] NOT NULL,      -- x0 y0 x1 y1 x2 y2 x3 y3, original pixels
+    x0 DOUBLE NOT NULL, y0 DOUBLE NOT NULL, x1 DOUBLE NOT NULL, y1 DOUBLE NOT NULL,
+    glyph_height  DOUBLE NOT NULL,
+    PRIMARY KEY (poster_id, line_index)
+);
+CREATE TABLE IF NOT EXISTS titles (
+    poster_id     VARCHAR PRIMARY KEY,
+    batch_id      VARCHAR NOT NULL,
+    title_text    VARCHAR NOT NULL,        -- '' when no readable title
+    confidence    DOUBLE NOT NULL,
+    x0 DOUBLE, y0 DOUBLE, x1 DOUBLE, y1 DOUBLE,
+    placement_v   VARCHAR,                 -- top / middle / bottom
+    placement_h   VARCHAR,                 -- left / centre / right
+    line_indices  INTEGER[] NOT NULL,
+    reason        VARCHAR NOT NULL         -- 'chosen', or why there is no title
+);
 """
 
 

@@ -1,0 +1,146 @@
+"""OCR lines and titles per batch. Each asset processes only the batch's posters its stage has
+not finished at the current version (delta and retry), and replaces their rows."""
+
+import numpy as np
+import pandas as pd
+from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
+
+from poster_assets.analysis.failures import failure_frame
+from poster_assets.analysis.ocr_stage import OCR_STAGE, OcrPipeline, run_ocr
+from poster_assets.analysis.title_stage import TITLE_SELECTOR_VERSION, TITLE_STAGE, title_rows
+from poster_assets.defs.partitions import batch_partitions
+from poster_assets.defs.resources import PosterStore
+from poster_assets.errors import PosterInputError
+from poster_assets.imaging.annotate import draw_ocr
+from poster_assets.imaging.decode import decode_image, read_image_bytes
+from poster_assets.imaging.preview import contact_sheet, markdown_image
+from poster_assets.models.ocr import OcrSettings
+from poster_assets.store.stages import (
+    pending_posters,
+    poster_sizes,
+    replace_stage_rows,
+    rows_for_posters,
+)
+
+PREVIEW_POSTERS = 6
+
+
+class OcrConfig(Config):
+    upscale_to_width: int = 600
+    det_box_thresh: float = 0.5
+    det_unclip_ratio: float = 1.6
+    show_progress: bool = True
+
+    def pipeline(self) -> OcrPipeline:
+        return OcrPipeline(
+            settings=OcrSettings(
+                det_box_thresh=self.det_box_thresh, det_unclip_ratio=self.det_unclip_ratio
+            ),
+            upscale_to_width=self.upscale_to_width,
+        )
+
+
+@asset(
+    deps=["posters"],
+    partitions_def=batch_partitions,
+    group_name="text",
+    kinds={"openvino", "duckdb"},
+    code_version="1",
+)
+def ocr_lines(
+    context: AssetExecutionContext, config: OcrConfig, store: PosterStore
+) -> MaterializeResult:
+    """Every text line of every poster (PP-OCRv6 small on OpenVINO, from `rapidocr`):
+    table `ocr_lines`, one row per line with polygon, box, text and confidence."""
+    db = store.database()
+    pipeline = config.pipeline()
+    todo = pending_posters(db, OCR_STAGE, pipeline.version, context.partition_key)
+    result = run_ocr(todo, context.partition_key, pipeline, show_progress=config.show_progress)
+    replace_stage_rows(
+        db,
+        stage=OCR_STAGE,
+        version=pipeline.version,
+        batch_id=context.partition_key,
+        table="ocr_lines",
+        rows=result.lines,
+        done=result.done,
+        failures=result.failures,
+    )
+    for failure in result.failures.itertuples():
+        context.log.warning(f"OCR failed for {failure.path}: {failure.kind}: {failure.message}")
+    return MaterializeResult(
+        metadata={
+            "posters_processed": MetadataValue.int(len(todo)),
+            "posters_failed": MetadataValue.int(len(result.failures)),
+            "lines": MetadataValue.int(len(result.lines)),
+            "mean_confidence": MetadataValue.float(
+                float(result.lines["confidence"].mean()) if len(result.lines) else 0.0
+            ),
+            "ocr_version": MetadataValue.text(pipeline.version),
+        }
+    )
+
+
+@asset(
+    deps=["ocr_lines"],
+    partitions_def=batch_partitions,
+    group_name="text",
+    kinds={"python", "duckdb"},
+    code_version="1",
+)
+def titles(
+    context: AssetExecutionContext, config: OcrConfig, store: PosterStore
+) -> MaterializeResult:
+    """Which OCR lines form each poster's title, its box and placement: table `titles`. A
+    poster with no readable title gets an empty `title_text` and the reason."""
+    db = store.database()
+    version = f"{TITLE_SELECTOR_VERSION}+{config.pipeline().version}"
+    todo = pending_posters(db, TITLE_STAGE, version, context.partition_key)
+    ids = [poster_id for poster_id, _ in todo]
+    lines = rows_for_posters(db, "ocr_lines", ids)
+    rows = title_rows(poster_sizes(db, ids), lines, context.partition_key)
+    replace_stage_rows(
+        db,
+        stage=TITLE_STAGE,
+        version=version,
+        batch_id=context.partition_key,
+        table="titles",
+        rows=rows,
+        done=ids,
+        failures=failure_frame([]),
+    )
+    found = rows[rows["title_text"] != ""]
+    metadata = {
+        "posters_processed": MetadataValue.int(len(rows)),
+        "titles_found": MetadataValue.int(len(found)),
+        "mean_confidence": MetadataValue.float(
+            float(found["confidence"].mean()) if len(found) else 0.0
+        ),
+        "no_title_reasons": MetadataValue.json(
+            rows.loc[rows["title_text"] == "", "reason"].value_counts().to_dict()
+        ),
+    }
+    preview = _preview(todo[:PREVIEW_POSTERS], lines, rows)
+    if preview:
+        metadata["preview"] = MetadataValue.md(preview)
+    return MaterializeResult(metadata=metadata)
+
+
+def _preview(posters: list[tuple[str, str]], lines: pd.DataFrame, rows: pd.DataFrame) -> str | None:
+    """A few posters with every OCR line outlined and the chosen title boxed."""
+    pictures = []
+    for poster_id, path in posters:
+        try:
+            rgb = decode_image(read_image_bytes(path)).rgb
+        except PosterInputError:
+            continue
+        polygons = [
+            np.asarray(polygon, float).reshape(4, 2)
+            for polygon in lines.loc[lines["poster_id"] == poster_id, "polygon"]
+        ]
+        title = rows.loc[rows["poster_id"] == poster_id].iloc[0]
+        box = None if title["title_text"] == "" else (title.x0, title.y0, title.x1, title.y1)
+        pictures.append(draw_ocr(rgb, polygons, box))
+    if not pictures:
+        return None
+    return markdown_image(contact_sheet(pictures), alt="OCR lines (thin) and title (thick)")

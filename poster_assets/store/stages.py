@@ -1,0 +1,90 @@
+"""Per-poster state of each analysis stage, so a rerun skips finished posters and retries
+failed ones, and a new model version reprocesses everything it touched."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from poster_assets.store.database import PosterDatabase
+
+
+def pending_posters(
+    db: PosterDatabase, stage: str, version: str, batch_id: str
+) -> list[tuple[str, str]]:
+    """(poster_id, path) of the batch's posters not yet done by `stage` at `version`."""
+    with db.read() as connection:
+        return connection.execute(
+            """
+            SELECT p.poster_id, p.path FROM posters p
+            LEFT JOIN stage_runs s
+              ON s.poster_id = p.poster_id AND s.stage = ? AND s.version = ? AND s.status = 'done'
+            WHERE p.batch_id = ? AND s.poster_id IS NULL
+            ORDER BY p.path
+            """,
+            [stage, version, batch_id],
+        ).fetchall()
+
+
+def replace_stage_rows(
+    db: PosterDatabase,
+    *,
+    stage: str,
+    version: str,
+    batch_id: str,
+    table: str,
+    rows: pd.DataFrame,
+    done: list[str],
+    failures: pd.DataFrame,
+) -> None:
+    """In one transaction: replace `table`'s rows of the processed posters, record which are
+    done and which failed (with their failure rows)."""
+    processed = done + failures["sha256"].tolist()
+    now = datetime.now(UTC)
+    status = pd.DataFrame(
+        {
+            "stage": stage,
+            "poster_id": processed,
+            "batch_id": batch_id,
+            "version": version,
+            "status": ["done"] * len(done) + ["failed"] * len(failures),
+            "finished_at": now,
+        }
+    )
+    with db.write() as connection:
+        connection.register("processed", pd.DataFrame({"poster_id": processed}, dtype="string"))
+        connection.execute(
+            f"DELETE FROM {table} WHERE poster_id IN (SELECT poster_id FROM processed)"
+        )
+        connection.execute(
+            "DELETE FROM failures WHERE stage = ? AND sha256 IN (SELECT poster_id FROM processed)",
+            [stage],
+        )
+        if len(rows):
+            connection.register("new_rows", rows)
+            columns = ", ".join(rows.columns)
+            connection.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM new_rows")
+        if len(failures):
+            connection.register("new_failures", failures)
+            columns = ", ".join(failures.columns)
+            connection.execute(
+                f"INSERT INTO failures ({columns}) SELECT {columns} FROM new_failures"
+            )
+        connection.register("new_status", status)
+        connection.execute("INSERT OR REPLACE INTO stage_runs SELECT * FROM new_status")
+
+
+def poster_sizes(db: PosterDatabase, poster_ids: list[str]) -> list[tuple[str, int, int]]:
+    with db.read() as connection:
+        connection.register("wanted", pd.DataFrame({"poster_id": poster_ids}, dtype="string"))
+        return connection.execute(
+            "SELECT poster_id, width, height FROM posters JOIN wanted USING (poster_id) "
+            "ORDER BY poster_id"
+        ).fetchall()
+
+
+def rows_for_posters(db: PosterDatabase, table: str, poster_ids: list[str]) -> pd.DataFrame:
+    with db.read() as connection:
+        connection.register("wanted", pd.DataFrame({"poster_id": poster_ids}, dtype="string"))
+        return connection.execute(f"SELECT * FROM {table} JOIN wanted USING (poster_id)").df()
