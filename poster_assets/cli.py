@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -127,3 +128,49 @@ def demo(home: Path | None, count: int) -> None:
     click.echo(f"open the UI: poster-assets ui --home {paths.root}")
     if report.failed_runs:
         sys.exit(1)
+
+
+@main.group(name="eval")
+def evaluate() -> None:
+    """Measure the pipeline on a labelled corpus (labels.csv + images/)."""
+
+
+@evaluate.command(name="titles")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@home_option
+@click.option("--limit", type=int, default=None, help="Only the first N posters by imdb_id.")
+@click.option(
+    "--ocr-config",
+    default="{}",
+    help="JSON config for the ocr_lines/titles assets, e.g. '{\"upscale_to_width\": 0}'.",
+)
+def eval_titles(corpus: Path, home: Path | None, limit: int | None, ocr_config: str) -> None:
+    """Ingest CORPUS (into a temporary home unless --home) and print title metrics as JSON."""
+    import tempfile
+
+    from poster_assets.evaluation.corpus import link_subset, read_labels
+    from poster_assets.evaluation.titles import title_report
+    from poster_assets.runs import database_for, ingest_directory, materialize_batches
+    from poster_assets.store.batches import all_batch_ids
+
+    labels = read_labels(corpus, limit)
+    config = json.loads(ocr_config)
+    with tempfile.TemporaryDirectory() as scratch:
+        paths = resolve_home(home, {}) if home else PosterHome(Path(scratch) / "home")
+        images = (
+            corpus / "images"
+            if limit is None
+            else link_subset(corpus, labels, Path(scratch) / "subset")
+        )
+        asset_config = {"ocr_lines": config, "titles": config}
+        ingested = ingest_directory(paths.ensure(), images, asset_config=asset_config)
+        new = {summary.batch_id for summary in ingested.batches}
+        earlier = [batch for batch in all_batch_ids(database_for(paths)) if batch not in new]
+        # Earlier batches of a reused home: stages redo only what changed version.
+        failed = ingested.failed_runs + materialize_batches(
+            paths, earlier, asset_config=asset_config
+        )
+        report = title_report(database_for(paths), labels)
+    if failed:
+        raise click.ClickException(f"runs failed: {', '.join(failed)}")
+    click.echo(json.dumps({"corpus": str(corpus), **report}, indent=2))

@@ -3,6 +3,7 @@ materialize each one against the home's Dagster instance (so the UI shows these 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,9 +55,11 @@ def ingest_directory(
     directory: Path,
     batch_size: int = DEFAULT_BATCH_SIZE,
     quiet_dagster_logs: bool = True,
+    asset_config: Mapping[str, Mapping[str, object]] | None = None,
 ) -> IngestReport:
     """Files already registered unchanged are skipped; the rest become batches of at most
-    `batch_size` files, each materialized by one in-process run."""
+    `batch_size` files, each materialized by one in-process run. `asset_config` maps asset
+    names to their config (e.g. {"ocr_lines": {"upscale_to_width": 0}})."""
     home.ensure()
     listing = list_image_files(directory)
     db = database_for(home)
@@ -69,21 +72,38 @@ def ingest_directory(
         ignored_other_extensions=listing.ignored_other_extensions,
         unreadable_dirs=listing.unreadable_dirs,
     )
-    if not registered:
-        return report
+    report.failed_runs = materialize_batches(
+        home, list(registered), quiet_dagster_logs, asset_config
+    )
+    report.batches = [summarize_batch(db, batch_id) for batch_id in registered]
+    return report
+
+
+def materialize_batches(
+    home: PosterHome,
+    batch_ids: list[str],
+    quiet_dagster_logs: bool = True,
+    asset_config: Mapping[str, Mapping[str, object]] | None = None,
+) -> list[str]:
+    """Run the whole graph for each batch (adding its partition if needed); stages skip the
+    posters they already finished at their current version. Returns the failed runs."""
+    if not batch_ids:
+        return []
     instance = DagsterInstance.from_config(str(home.dagster_home))
     job = build_definitions(PosterStore(home=str(home.root)), watched_folder=None).resolve_job_def(
         PROCESS_BATCH_JOB
     )
-    run_config = (
-        {"loggers": {"console": {"config": {"log_level": "WARNING"}}}} if quiet_dagster_logs else {}
-    )
-    for batch_id in registered:
+    run_config: dict[str, object] = {
+        "ops": {name: {"config": dict(config)} for name, config in (asset_config or {}).items()}
+    }
+    if quiet_dagster_logs:
+        run_config["loggers"] = {"console": {"config": {"log_level": "WARNING"}}}
+    failed = []
+    for batch_id in batch_ids:
         instance.add_dynamic_partitions(BATCH_PARTITIONS_NAME, [batch_id])
         result = job.execute_in_process(
             run_config=run_config, instance=instance, partition_key=batch_id, raise_on_error=False
         )
         if not result.success:
-            report.failed_runs.append(f"{batch_id} (run {result.run_id})")
-        report.batches.append(summarize_batch(db, batch_id))
-    return report
+            failed.append(f"{batch_id} (run {result.run_id})")
+    return failed

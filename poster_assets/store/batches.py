@@ -68,3 +68,11 @@ def sensor_batches_missing_from(db: PosterDatabase, partition_keys: set[str]) ->
             "SELECT batch_id FROM batches WHERE source = 'sensor' ORDER BY batch_id"
         ).fetchall()
     return [batch_id for (batch_id,) in rows if batch_id not in partition_keys]
+
+
+def all_batch_ids(db: PosterDatabase) -> list[str]:
+    with db.read() as connection:
+        return [
+            row[0]
+            for row in connection.execute("SELECT batch_id FROM batches ORDER BY 1").fetchall()
+        ]

@@ -1,0 +1,1 @@
+"""Judging the pipeline against labelled corpora (the shared layout: labels.csv + images/)."""

@@ -1,0 +1,82 @@
+"""Title accuracy and title-in-OCR recall against a labelled corpus, with baselines from the
+same OCR lines ("the tallest line is the title")."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from poster_assets.analysis.title_stage import lines_from_rows
+from poster_assets.store.database import PosterDatabase
+from poster_assets.vision.text_lines import contains_title, titles_match
+
+
+@dataclass(frozen=True)
+class TitleScores:
+    posters: int
+    title_accuracy: float
+    title_in_ocr_recall: float
+    tallest_line_accuracy: float
+
+
+def score_titles(rows: pd.DataFrame) -> TitleScores:
+    """`rows`: one per labelled poster with `title`, `title_text` and `lines` (TextLines)."""
+    if rows.empty:
+        return TitleScores(0, 0.0, 0.0, 0.0)
+    accuracy = [
+        titles_match(chosen, title)
+        for chosen, title in zip(rows.title_text, rows.title, strict=True)
+    ]
+    recall = [
+        contains_title([line.text for line in lines], title)
+        for lines, title in zip(rows.lines, rows.title, strict=True)
+    ]
+    tallest = [
+        bool(lines) and titles_match(max(lines, key=lambda line: line.height).text, title)
+        for lines, title in zip(rows.lines, rows.title, strict=True)
+    ]
+    count = len(rows)
+    return TitleScores(
+        posters=count,
+        title_accuracy=round(sum(accuracy) / count, 4),
+        title_in_ocr_recall=round(sum(recall) / count, 4),
+        tallest_line_accuracy=round(sum(tallest) / count, 4),
+    )
+
+
+def evaluation_rows(db: PosterDatabase, labels: pd.DataFrame) -> pd.DataFrame:
+    """Labelled posters with a non-empty title, joined by file name to what the pipeline
+    stored. A poster that failed ingest or OCR stays in, with no lines and no title."""
+    titled = labels[labels["title"].str.strip() != ""]
+    with db.read() as connection:
+        connection.register("labels", titled[["imdb_id", "file_name", "title", "is_test"]])
+        joined = connection.execute(
+            """
+            SELECT l.imdb_id, l.title, l.is_test, p.poster_id,
+                   coalesce(t.title_text, '') AS title_text
+            FROM labels l
+            LEFT JOIN (SELECT DISTINCT poster_id, regexp_extract(path, '[^/]+$') AS file_name
+                       FROM poster_paths) p USING (file_name)
+            LEFT JOIN titles t USING (poster_id)
+            ORDER BY l.imdb_id
+            """
+        ).df()
+        lines = connection.execute(
+            "SELECT * FROM ocr_lines WHERE poster_id IN (SELECT poster_id FROM posters)"
+        ).df()
+    by_poster = dict(tuple(lines.groupby("poster_id"))) if len(lines) else {}
+    joined["lines"] = [
+        lines_from_rows(by_poster[poster_id]) if poster_id in by_poster else []
+        for poster_id in joined["poster_id"]
+    ]
+    return joined
+
+
+def title_report(db: PosterDatabase, labels: pd.DataFrame) -> dict[str, object]:
+    rows = evaluation_rows(db, labels)
+    return {
+        "all": asdict(score_titles(rows)),
+        "test_split": asdict(score_titles(rows[rows["is_test"]])),
+        "labelled_posters_without_title": int((labels["title"].str.strip() == "").sum()),
+    }
