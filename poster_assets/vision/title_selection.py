@@ -55,29 +55,26 @@ def collapse_letter_spacing(text: str) -> str:
 
 
 def title_scores(lines: Sequence[TextLine], width: int, height: int) -> np.ndarray:
-    """One score per line; higher is more title-like."""
+    """One score per line; higher is more title-like, -inf for lines that cannot be titles."""
     if not lines:
         return np.zeros(0)
-    heights = np.array([line.height for line in lines])
-    tallest = heights.max()
-    scores = []
-    for line, glyph_height in zip(lines, heights, strict=True):
-        text = line.text.strip()
-        letters = normalise_text(text)
-        x0, y0, x1, y1 = line.box
-        score = 3.0 * glyph_height / tallest
-        score += 0.5 * min(1.0, (x1 - x0) / width)
-        if _CREDIT_WORDS.search(text):
-            score -= 2.0
-        if _DATE_OR_NUMBER.match(text) or len(letters) < 2:
-            score -= 2.0
-        if len(text.split()) > 7:
-            score -= 1.0  # a sentence: tagline or quote
-        if glyph_height < 0.02 * height:
-            score -= 1.0  # fine print
-        score += 0.5 * (line.confidence - 0.5)
-        scores.append(score)
-    return np.array(scores)
+    tallest = max(line.height for line in lines)
+    return np.array([_title_score(line, tallest, width, height) for line in lines])
+
+
+def _title_score(line: TextLine, tallest: float, width: int, height: int) -> float:
+    text = line.text.strip()
+    if _DATE_OR_NUMBER.match(text) or len(normalise_text(text)) < 2:
+        return -np.inf  # a date, a number or a stray glyph is never a title
+    x0, _, x1, _ = line.box
+    score = 3.0 * line.height / tallest + 0.5 * min(1.0, (x1 - x0) / width)
+    if _CREDIT_WORDS.search(text):
+        score -= 2.0
+    if len(text.split()) > 7:
+        score -= 1.0  # a sentence: tagline or quote
+    if line.height < 0.02 * height:
+        score -= 1.0  # fine print
+    return score + 0.5 * (line.confidence - 0.5)
 
 
 def choose_title(

@@ -1,0 +1,129 @@
+"""Real OCR (PP-OCRv6 on OpenVINO) through the Dagster assets, on generated posters whose
+exact titles are known."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from dagster import AssetKey, DagsterInstance
+
+from poster_assets.definitions import build_definitions
+from poster_assets.defs.jobs import PROCESS_BATCH_JOB
+from poster_assets.defs.resources import PosterStore
+from poster_assets.home import PosterHome
+from poster_assets.runs import database_for, ingest_directory
+from poster_assets.vision.text_lines import normalise_text
+
+
+@pytest.fixture(scope="module")
+def ingested_demo(
+    tmp_path_factory: pytest.TempPathFactory, demo_corpus: Path
+) -> tuple[PosterHome, str]:
+    home = PosterHome(tmp_path_factory.mktemp("text-home")).ensure()
+    [batch] = ingest_directory(home, demo_corpus / "images").batches
+    return home, batch.batch_id
+
+
+def _materialize_text_only(home: PosterHome, batch_id: str) -> bool:
+    """What a user does from the UI by selecting just `ocr_lines` and `titles`."""
+    job = build_definitions(PosterStore(home=str(home.root)), None).resolve_job_def(
+        PROCESS_BATCH_JOB
+    )
+    result = job.execute_in_process(
+        instance=DagsterInstance.from_config(str(home.dagster_home)),
+        partition_key=batch_id,
+        asset_selection=[AssetKey("ocr_lines"), AssetKey("titles")],
+    )
+    return result.success
+
+
+def _rows(home: PosterHome, sql: str) -> list[tuple]:
+    with database_for(home).read() as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_titles_of_generated_posters_are_read_exactly(
+    ingested_demo: tuple[PosterHome, str], demo_corpus: Path
+) -> None:
+    home, _ = ingested_demo
+    truth = {
+        row["image"]: row for row in map(json.loads, (demo_corpus / "ground_truth.jsonl").open())
+    }
+    found = _rows(
+        home,
+        "SELECT regexp_extract(p.path, '[^/]+$'), t.title_text, t.placement_v, t.placement_h, "
+        "t.x0, t.y0, t.x1, t.y1 FROM titles t JOIN posters p USING (poster_id)",
+    )
+    assert len(found) == len(truth) == 8
+    exact = 0
+    for name, text, vertical, horizontal, *box in found:
+        expected = truth[name]
+        if normalise_text(text) != normalise_text(expected["title"]):
+            continue
+        exact += 1
+        assert (vertical, horizontal) == (expected["placement_v"], expected["placement_h"])
+        x0, y0, x1, y1 = expected["title_box"]
+        assert box[0] <= x0 + 8 and box[1] <= y0 + 8 and box[2] >= x1 - 8 and box[3] >= y1 - 8
+    assert exact >= 7, found
+
+
+def test_every_line_is_stored_with_polygon_and_confidence(
+    ingested_demo: tuple[PosterHome, str],
+) -> None:
+    home, _ = ingested_demo
+    [(posters, lines, bad_polygons, bad_confidence)] = _rows(
+        home,
+        "SELECT count(DISTINCT poster_id), count(*), "
+        "count(*) FILTER (WHERE len(polygon) <> 8 OR x1 < x0 OR y1 < y0), "
+        "count(*) FILTER (WHERE confidence NOT BETWEEN 0 AND 1) FROM ocr_lines",
+    )
+    assert posters == 8 and lines >= 8 * 3  # title plus three credit lines each
+    assert (bad_polygons, bad_confidence) == (0, 0)
+    credits = _rows(home, "SELECT count(*) FROM ocr_lines WHERE text ILIKE 'DIRECTED BY%'")
+    assert credits[0][0] >= 6
+
+
+def test_rerun_skips_finished_posters_records_failures_and_retries_them(
+    home: PosterHome, demo_corpus: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "posters"
+    folder.mkdir()
+    for name in sorted(os.listdir(demo_corpus / "images"))[:3]:
+        shutil.copy(demo_corpus / "images" / name, folder / name)
+    [batch] = ingest_directory(home, folder).batches
+    finished = dict(
+        _rows(home, "SELECT poster_id, finished_at FROM stage_runs WHERE stage = 'ocr'")
+    )
+    assert len(finished) == 3
+
+    # One poster needs OCR again, but its file has gone missing.
+    victim_id, victim_path = _rows(home, "SELECT poster_id, path FROM posters ORDER BY path")[0]
+    with database_for(home).write() as connection:
+        connection.execute("DELETE FROM stage_runs WHERE poster_id = ?", [victim_id])
+    moved = tmp_path / "moved.jpg"
+    shutil.move(victim_path, moved)
+    assert _materialize_text_only(home, batch.batch_id)  # the batch run still succeeds
+    after = dict(_rows(home, "SELECT poster_id, status FROM stage_runs WHERE stage = 'ocr'"))
+    assert after[victim_id] == "failed"
+    [(kind, message)] = _rows(home, "SELECT kind, message FROM failures WHERE stage = 'ocr'")
+    assert kind == "unreadable" and "No such file" in message
+    untouched = dict(
+        _rows(
+            home,
+            "SELECT poster_id, finished_at FROM stage_runs WHERE status = 'done' AND stage = 'ocr'",
+        )
+    )
+    assert untouched == {key: value for key, value in finished.items() if key != victim_id}
+
+    # The file is back: only the failed poster is retried, and its failure row goes.
+    shutil.move(moved, victim_path)
+    assert _materialize_text_only(home, batch.batch_id)
+    assert _rows(
+        home, "SELECT count(*) FROM stage_runs WHERE stage = 'ocr' AND status = 'done'"
+    ) == [(3,)]
+    assert _rows(home, "SELECT count(*) FROM failures WHERE stage = 'ocr'") == [(0,)]
+    assert _rows(home, "SELECT count(*) FROM titles") == [(3,)]
