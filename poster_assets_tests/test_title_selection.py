@@ -1,53 +1,67 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.vision.text_lines import TextLine
 from poster_assets.vision.title_selection import choose_title, collapse_letter_spacing
 
 W, H = 300, 450
 
 
-def _line(
-    text: str, x0: float, y0: float, x1: float, y1: float, confidence: float = 0.95
-) -> TextLine:
-    return TextLine(text, confidence, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float))
+def _line(text: str, x0: float, y0: float, x1: float, y1: float, conf: float = 0.95) -> TextLine:
+    return TextLine(text, conf, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float))
 
 
-def test_largest_non_credit_line_wins_over_credits() -> None:
+@pytest.fixture(scope="module")
+def scorer():  # noqa: ANN201 - the packaged LinearTitleScorer
+    return load_title_scorer()
+
+
+def test_large_line_wins_over_credits(scorer) -> None:  # noqa: ANN001
     lines = [
         _line("DIRECTED BY JANE DOE", 60, 400, 240, 412),
         _line("MIDNIGHT", 40, 40, 260, 90),
         _line("IN CINEMAS 16 MAY", 80, 420, 220, 432),
     ]
-    choice = choose_title(lines, W, H)
+    choice = choose_title(lines, W, H, scorer)
     assert choice.text == "MIDNIGHT"
     assert choice.line_indices == (1,)
     assert (choice.placement.vertical, choice.placement.horizontal) == ("top", "centre")
     assert choice.box == (40, 40, 260, 90)
+    assert 0 < choice.confidence <= 1
 
 
-def test_stacked_lines_of_similar_height_merge_in_reading_order() -> None:
+def test_stacked_title_lines_merge_in_reading_order(scorer) -> None:  # noqa: ANN001
     lines = [
         _line("SAINTS", 60, 100, 240, 140),
         _line("THE BOONDOCK", 30, 55, 270, 95),
-        _line("starring someone famous", 60, 300, 240, 310),
+        _line("starring someone famous and friends", 60, 300, 240, 310),
     ]
-    choice = choose_title(lines, W, H)
+    choice = choose_title(lines, W, H, scorer)
     assert choice.text == "THE BOONDOCK SAINTS"
+    assert choice.line_indices == (1, 0)
     assert choice.box == (30, 55, 270, 140)
 
 
-def test_a_big_credit_line_is_not_merged_into_the_title() -> None:
-    lines = [_line("ALIEN", 60, 100, 240, 140), _line("A FILM BY RIDLEY", 60, 142, 240, 180)]
-    assert choose_title(lines, W, H).text == "ALIEN"
+def test_box_is_clipped_to_the_poster(scorer) -> None:  # noqa: ANN001
+    choice = choose_title([_line("ALIEN", -5, -3, 320, 60)], W, H, scorer)
+    assert choice.box == (0, 0, W, 60)
 
 
-def test_no_lines_or_only_numbers_give_an_empty_title_with_a_reason() -> None:
-    empty = choose_title([], W, H)
-    assert (empty.text, empty.reason, empty.box) == ("", "no text found", None)
-    numbers = choose_title([_line("2026", 10, 10, 100, 60)], W, H)
-    assert numbers.text == "" and numbers.reason == "no line looks like a title"
+def test_no_lines_or_only_numbers_give_an_empty_title_with_a_reason(scorer) -> None:  # noqa: ANN001
+    empty = choose_title([], W, H, scorer)
+    assert (empty.text, empty.reason, empty.box, empty.placement) == (
+        "",
+        "no text found",
+        None,
+        None,
+    )
+    numbers = choose_title(
+        [_line("2026", 10, 10, 100, 60), _line("12.05", 10, 70, 90, 90)], W, H, scorer
+    )
+    assert numbers.text == "" and "numbers, dates" in numbers.reason
 
 
 def test_letter_spaced_words_are_collapsed() -> None:

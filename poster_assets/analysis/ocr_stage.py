@@ -19,9 +19,11 @@ from tqdm import tqdm
 from poster_assets.analysis.failures import failure_frame, failure_row
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.models.ocr import OcrSettings, load_ocr_engine, read_text_lines
+from poster_assets.vision.text_blocks import group_stacked_lines
 from poster_assets.vision.text_lines import TextLine
 
 OCR_STAGE = "ocr"
+OCR_STAGE_REVISION = 2  # bump when the stage's outputs change for the same settings
 OCR_LINE_COLUMNS = [
     "poster_id", "batch_id", "line_index", "text", "confidence", "polygon",
     "x0", "y0", "x1", "y1", "glyph_height",
@@ -39,7 +41,7 @@ class OcrPipeline:
     def version(self) -> str:
         """Changes whenever a setting does, so reruns redo posters OCR'd differently."""
         digest = hashlib.sha1(repr(asdict(self)).encode()).hexdigest()[:10]
-        return f"ppocrv6-small-{digest}"
+        return f"ppocrv6-small-r{OCR_STAGE_REVISION}-{digest}"
 
     def read(self, rgb: np.ndarray) -> list[TextLine]:
         width = rgb.shape[1]
@@ -49,9 +51,15 @@ class OcrPipeline:
         return read_text_lines(load_ocr_engine(self.settings), rgb, scale)
 
 
+OCR_BLOCK_COLUMNS = [
+    "poster_id", "batch_id", "block_index", "text", "line_indices", "x0", "y0", "x1", "y1",
+]  # fmt: skip
+
+
 @dataclass
 class OcrBatchResult:
     lines: pd.DataFrame
+    blocks: pd.DataFrame
     done: list[str]
     failures: pd.DataFrame
 
@@ -75,6 +83,23 @@ def ocr_rows(poster_id: str, batch_id: str, lines: Sequence[TextLine]) -> list[d
     ]
 
 
+def block_rows(poster_id: str, batch_id: str, lines: Sequence[TextLine]) -> list[dict]:
+    return [
+        {
+            "poster_id": poster_id,
+            "batch_id": batch_id,
+            "block_index": index,
+            "text": block.text,
+            "line_indices": list(block.line_indices),
+            "x0": block.box[0],
+            "y0": block.box[1],
+            "x1": block.box[2],
+            "y1": block.box[3],
+        }
+        for index, block in enumerate(group_stacked_lines(lines))
+    ]
+
+
 def run_ocr(
     posters: Sequence[tuple[str, str]],
     batch_id: str,
@@ -83,15 +108,21 @@ def run_ocr(
 ) -> OcrBatchResult:
     """OCR each (poster_id, path); a poster that fails is recorded and the rest go on."""
     rows: list[dict] = []
+    blocks: list[dict] = []
     done: list[str] = []
     failures: list[dict] = []
     for poster_id, path in tqdm(posters, desc=f"ocr {batch_id}", disable=not show_progress):
         try:
             rgb = decode_image(read_image_bytes(path)).rgb
-            rows += ocr_rows(poster_id, batch_id, pipeline.read(rgb))
+            lines = pipeline.read(rgb)
+            rows += ocr_rows(poster_id, batch_id, lines)
+            blocks += block_rows(poster_id, batch_id, lines)
             done.append(poster_id)
         except Exception as error:  # noqa: BLE001 - recorded per poster, the batch goes on
             failures.append(failure_row(batch_id, OCR_STAGE, path, poster_id, error))
     return OcrBatchResult(
-        pd.DataFrame(rows, columns=OCR_LINE_COLUMNS), done, failure_frame(failures)
+        lines=pd.DataFrame(rows, columns=OCR_LINE_COLUMNS),
+        blocks=pd.DataFrame(blocks, columns=OCR_BLOCK_COLUMNS),
+        done=done,
+        failures=failure_frame(failures),
     )

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 
 from poster_assets.vision.text_lines import TextLine
+from poster_assets.vision.title_scorer import LinearTitleScorer
 from poster_assets.vision.title_selection import choose_title
 
 TITLE_STAGE = "titles"
-TITLE_SELECTOR_VERSION = "cues-1"
 TITLE_COLUMNS = [
     "poster_id", "batch_id", "title_text", "confidence", "x0", "y0", "x1", "y1",
     "placement_v", "placement_h", "line_indices", "reason",
@@ -27,7 +27,10 @@ def lines_from_rows(rows: pd.DataFrame) -> list[TextLine]:
 
 
 def title_rows(
-    posters: Sequence[tuple[str, int, int]], lines: pd.DataFrame, batch_id: str
+    posters: Sequence[tuple[str, int, int]],
+    lines: pd.DataFrame,
+    batch_id: str,
+    scorer: LinearTitleScorer,
 ) -> pd.DataFrame:
     """One row per (poster_id, width, height): the chosen title or an empty one with a reason."""
     by_poster = dict(tuple(lines.groupby("poster_id"))) if len(lines) else {}
@@ -35,7 +38,7 @@ def title_rows(
     for poster_id, width, height in posters:
         poster_lines = by_poster.get(poster_id)
         text_lines = lines_from_rows(poster_lines) if poster_lines is not None else []
-        choice = choose_title(text_lines, width, height)
+        choice = choose_title(text_lines, width, height, scorer)
         box = choice.box or (None, None, None, None)
         rows.append(
             {

@@ -7,7 +7,7 @@ from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataVa
 
 from poster_assets.analysis.failures import failure_frame
 from poster_assets.analysis.ocr_stage import OCR_STAGE, OcrPipeline, run_ocr
-from poster_assets.analysis.title_stage import TITLE_SELECTOR_VERSION, TITLE_STAGE, title_rows
+from poster_assets.analysis.title_stage import TITLE_STAGE, title_rows
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterStore
 from poster_assets.errors import PosterInputError
@@ -15,6 +15,7 @@ from poster_assets.imaging.annotate import draw_ocr
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.imaging.preview import contact_sheet, markdown_image
 from poster_assets.models.ocr import OcrSettings
+from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.store.stages import (
     pending_posters,
     poster_sizes,
@@ -61,8 +62,7 @@ def ocr_lines(
         stage=OCR_STAGE,
         version=pipeline.version,
         batch_id=context.partition_key,
-        table="ocr_lines",
-        rows=result.lines,
+        tables={"ocr_lines": result.lines, "ocr_blocks": result.blocks},
         done=result.done,
         failures=result.failures,
     )
@@ -94,18 +94,18 @@ def titles(
     """Which OCR lines form each poster's title, its box and placement: table `titles`. A
     poster with no readable title gets an empty `title_text` and the reason."""
     db = store.database()
-    version = f"{TITLE_SELECTOR_VERSION}+{config.pipeline().version}"
+    scorer = load_title_scorer()
+    version = f"{scorer.version}+{config.pipeline().version}"
     todo = pending_posters(db, TITLE_STAGE, version, context.partition_key)
     ids = [poster_id for poster_id, _ in todo]
     lines = rows_for_posters(db, "ocr_lines", ids)
-    rows = title_rows(poster_sizes(db, ids), lines, context.partition_key)
+    rows = title_rows(poster_sizes(db, ids), lines, context.partition_key, scorer)
     replace_stage_rows(
         db,
         stage=TITLE_STAGE,
         version=version,
         batch_id=context.partition_key,
-        table="titles",
-        rows=rows,
+        tables={"titles": rows},
         done=ids,
         failures=failure_frame([]),
     )

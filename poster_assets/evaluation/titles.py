@@ -9,7 +9,8 @@ import pandas as pd
 
 from poster_assets.analysis.title_stage import lines_from_rows
 from poster_assets.store.database import PosterDatabase
-from poster_assets.vision.text_lines import contains_title, titles_match
+from poster_assets.vision.text_blocks import group_stacked_lines
+from poster_assets.vision.text_lines import TextLine, contains_title, titles_match
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,12 @@ class TitleScores:
     title_accuracy: float
     title_in_ocr_recall: float
     tallest_line_accuracy: float
+
+
+def candidate_texts(lines: list[TextLine]) -> list[str]:
+    """What recall searches: every OCR line, and every block of stacked lines merged."""
+    merged = [block.text for block in group_stacked_lines(lines) if len(block.line_indices) > 1]
+    return [line.text for line in lines] + merged
 
 
 def score_titles(rows: pd.DataFrame) -> TitleScores:
@@ -29,7 +36,7 @@ def score_titles(rows: pd.DataFrame) -> TitleScores:
         for chosen, title in zip(rows.title_text, rows.title, strict=True)
     ]
     recall = [
-        contains_title([line.text for line in lines], title)
+        contains_title(candidate_texts(lines), title)
         for lines, title in zip(rows.lines, rows.title, strict=True)
     ]
     tallest = [
@@ -53,11 +60,12 @@ def evaluation_rows(db: PosterDatabase, labels: pd.DataFrame) -> pd.DataFrame:
         connection.register("labels", titled[["imdb_id", "file_name", "title", "is_test"]])
         joined = connection.execute(
             """
-            SELECT l.imdb_id, l.title, l.is_test, p.poster_id,
+            SELECT l.imdb_id, l.title, l.is_test, p.poster_id, s.width, s.height,
                    coalesce(t.title_text, '') AS title_text
             FROM labels l
             LEFT JOIN (SELECT DISTINCT poster_id, regexp_extract(path, '[^/]+$') AS file_name
                        FROM poster_paths) p USING (file_name)
+            LEFT JOIN posters s USING (poster_id)
             LEFT JOIN titles t USING (poster_id)
             ORDER BY l.imdb_id
             """

@@ -69,6 +69,15 @@ CREATE TABLE IF NOT EXISTS ocr_lines (
     glyph_height  DOUBLE NOT NULL,
     PRIMARY KEY (poster_id, line_index)
 );
+CREATE TABLE IF NOT EXISTS ocr_blocks (
+    poster_id     VARCHAR NOT NULL,
+    batch_id      VARCHAR NOT NULL,
+    block_index   INTEGER NOT NULL,        -- top to bottom
+    text          VARCHAR NOT NULL,        -- member lines joined in reading order
+    line_indices  INTEGER[] NOT NULL,      -- into ocr_lines.line_index
+    x0 DOUBLE NOT NULL, y0 DOUBLE NOT NULL, x1 DOUBLE NOT NULL, y1 DOUBLE NOT NULL,
+    PRIMARY KEY (poster_id, block_index)
+);
 CREATE TABLE IF NOT EXISTS titles (
     poster_id     VARCHAR PRIMARY KEY,
     batch_id      VARCHAR NOT NULL,

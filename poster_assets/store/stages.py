@@ -3,6 +3,7 @@ failed ones, and a new model version reprocesses everything it touched."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -33,13 +34,12 @@ def replace_stage_rows(
     stage: str,
     version: str,
     batch_id: str,
-    table: str,
-    rows: pd.DataFrame,
+    tables: Mapping[str, pd.DataFrame],
     done: list[str],
     failures: pd.DataFrame,
 ) -> None:
-    """In one transaction: replace `table`'s rows of the processed posters, record which are
-    done and which failed (with their failure rows)."""
+    """In one transaction: replace each table's rows of the processed posters, record which
+    are done and which failed (with their failure rows)."""
     processed = done + failures["sha256"].tolist()
     now = datetime.now(UTC)
     status = pd.DataFrame(
@@ -55,16 +55,20 @@ def replace_stage_rows(
     with db.write() as connection:
         connection.register("processed", pd.DataFrame({"poster_id": processed}, dtype="string"))
         connection.execute(
-            f"DELETE FROM {table} WHERE poster_id IN (SELECT poster_id FROM processed)"
-        )
-        connection.execute(
             "DELETE FROM failures WHERE stage = ? AND sha256 IN (SELECT poster_id FROM processed)",
             [stage],
         )
-        if len(rows):
-            connection.register("new_rows", rows)
-            columns = ", ".join(rows.columns)
-            connection.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM new_rows")
+        for table, rows in tables.items():
+            connection.execute(
+                f"DELETE FROM {table} WHERE poster_id IN (SELECT poster_id FROM processed)"
+            )
+            if len(rows):
+                connection.register("new_rows", rows)
+                columns = ", ".join(rows.columns)
+                connection.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT {columns} FROM new_rows"
+                )
+                connection.unregister("new_rows")
         if len(failures):
             connection.register("new_failures", failures)
             columns = ", ".join(failures.columns)
