@@ -1,8 +1,9 @@
-"""The OCR stage: every text line of every poster, with polygon, text and confidence.
+"""The OCR stage: every text line of every poster, with polygon, text and confidence, and
+the blocks of stacked lines they form (a title split over lines, read whole).
 
-Small posters are upscaled before OCR (posters in real corpora are often ~300 px wide, and
-stylised title lettering needs more pixels than that); polygons are mapped back to the
-original poster's pixels.
+Upscaling small posters before OCR was measured and dropped: rapidocr already resizes the
+detector's input so its short side is `det_limit_side_len`, and enlarging the poster first
+lowered title recall (README, "Titles").
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
-import cv2
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
@@ -23,7 +23,7 @@ from poster_assets.vision.text_blocks import group_stacked_lines
 from poster_assets.vision.text_lines import TextLine
 
 OCR_STAGE = "ocr"
-OCR_STAGE_REVISION = 2  # bump when the stage's outputs change for the same settings
+OCR_STAGE_REVISION = 3  # bump when the stage's outputs change for the same settings
 OCR_LINE_COLUMNS = [
     "poster_id", "batch_id", "line_index", "text", "confidence", "polygon",
     "x0", "y0", "x1", "y1", "glyph_height",
@@ -32,10 +32,7 @@ OCR_LINE_COLUMNS = [
 
 @dataclass(frozen=True)
 class OcrPipeline:
-    """`upscale_to_width`: posters narrower than this are enlarged (bicubic) before OCR."""
-
     settings: OcrSettings = field(default_factory=OcrSettings)
-    upscale_to_width: int = 0
 
     @property
     def version(self) -> str:
@@ -44,11 +41,7 @@ class OcrPipeline:
         return f"ppocrv6-small-r{OCR_STAGE_REVISION}-{digest}"
 
     def read(self, rgb: np.ndarray) -> list[TextLine]:
-        width = rgb.shape[1]
-        scale = self.upscale_to_width / width if width < self.upscale_to_width else 1.0
-        if scale != 1.0:
-            rgb = cv2.resize(rgb, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        return read_text_lines(load_ocr_engine(self.settings), rgb, scale)
+        return read_text_lines(load_ocr_engine(self.settings), rgb)
 
 
 OCR_BLOCK_COLUMNS = [

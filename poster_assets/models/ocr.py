@@ -17,7 +17,7 @@ from poster_assets.vision.text_lines import TextLine
 
 @dataclass(frozen=True)
 class OcrSettings:
-    """What we tune. `upscale_to_min_side` resizes small posters before detection."""
+    """The rapidocr settings we tune; field defaults are rapidocr's own."""
 
     det_limit_side_len: int = 736
     det_box_thresh: float = 0.5
@@ -49,12 +49,12 @@ def load_ocr_engine(settings: OcrSettings = RAPIDOCR_DEFAULTS) -> RapidOCR:
     return RapidOCR(params=settings.rapidocr_params())
 
 
-def read_text_lines(engine: RapidOCR, rgb: np.ndarray, scale: float = 1.0) -> list[TextLine]:
-    """OCR an RGB image; polygons are divided by `scale` to map back to the original poster."""
+def read_text_lines(engine: RapidOCR, rgb: np.ndarray) -> list[TextLine]:
+    """OCR an RGB image; polygons in its pixels."""
     output = engine(np.ascontiguousarray(rgb[:, :, ::-1]))
     if output.boxes is None or output.txts is None:
         return []
     return [
-        TextLine(text=str(text), confidence=float(score), polygon=np.asarray(box, float) / scale)
+        TextLine(text=str(text), confidence=float(score), polygon=np.asarray(box, float))
         for box, text, score in zip(output.boxes, output.txts, output.scores, strict=True)
     ]
