@@ -5,23 +5,47 @@ import pytest
 
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.vision.text_lines import TextLine
-from poster_assets.vision.title_features import FEATURE_NAMES, can_be_title, line_features
-from poster_assets.vision.title_scorer import LinearTitleScorer
+from poster_assets.vision.title_features import (
+    FEATURE_NAMES,
+    Candidate,
+    can_be_title,
+    candidate_features,
+    candidate_text,
+    title_candidates,
+)
+from poster_assets.vision.title_scorer import TitleScorer, Tree
 
 
 def _line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
     return TextLine(text, 0.9, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float))
 
 
-def test_features_have_one_row_per_line_in_sane_ranges() -> None:
-    lines = [_line("ALIEN", 40, 40, 260, 100), _line("directed by ridley scott", 60, 400, 240, 410)]
-    features = line_features(lines, 300, 450)
-    assert features.shape == (2, len(FEATURE_NAMES))
-    named = dict(zip(FEATURE_NAMES, features.T, strict=True))
-    assert named["height_vs_tallest"].tolist() == [1.0, pytest.approx(10 / 60)]
-    assert named["credit_words"].tolist() == [0.0, 1.0]
-    assert named["uppercase_share"].tolist() == [1.0, 0.0]
-    assert line_features([], 300, 450).shape == (0, len(FEATURE_NAMES))
+LINES = [
+    _line("THE", 100, 50, 200, 80),
+    _line("TOWN", 80, 90, 220, 130),
+    _line("2010", 120, 300, 180, 320),
+    _line("directed by ben affleck", 60, 400, 240, 410),
+]
+
+
+def test_candidates_are_runs_within_blocks_of_eligible_lines() -> None:
+    candidates = title_candidates(LINES)
+    assert [c.indices for c in candidates] == [(0,), (0, 1), (1,), (3,)]
+    assert [c.block_size for c in candidates] == [2, 2, 2, 1]
+    assert candidate_text(LINES, candidates[1]) == "THE TOWN"
+    assert title_candidates([]) == []
+
+
+def test_candidate_features_describe_size_extent_and_words() -> None:
+    candidates = title_candidates(LINES)
+    features = candidate_features(LINES, candidates, 300, 450)
+    assert features.shape == (4, len(FEATURE_NAMES))
+    named = {name: features[:, i] for i, name in enumerate(FEATURE_NAMES)}
+    assert named["height_vs_tallest"].tolist() == pytest.approx([0.75, 1.0, 1.0, 0.25])
+    assert named["whole_block"].tolist() == [0.0, 1.0, 0.0, 1.0]
+    assert named["credit_words"].tolist() == [0.0, 0.0, 0.0, 1.0]
+    assert named["uppercase_share"].tolist() == [1.0, 1.0, 1.0, 0.0]
+    assert candidate_features(LINES, [], 300, 450).shape == (0, len(FEATURE_NAMES))
 
 
 def test_dates_numbers_and_single_glyphs_cannot_be_titles() -> None:
@@ -31,14 +55,22 @@ def test_dates_numbers_and_single_glyphs_cannot_be_titles() -> None:
     assert can_be_title(_line("2001: A SPACE ODYSSEY", 0, 0, 10, 10))
 
 
-def test_packaged_scorer_round_trips_and_prefers_big_lines() -> None:
+def test_tree_follows_sklearn_layout() -> None:
+    # Root splits feature 1 at 0.5: left leaf -1.0, right leaf 2.0.
+    tree = Tree(feature=(1, -2, -2), threshold=(0.5, -2, -2), left=(1, -1, -1), right=(2, -1, -1),
+                value=(0.0, -1.0, 2.0))  # fmt: skip
+    assert tree.predict(np.array([[9.0, 0.5], [9.0, 0.6]])).tolist() == [-1.0, 2.0]
+
+
+def test_packaged_scorer_round_trips_and_ranks_the_title_first() -> None:
     scorer = load_title_scorer()
-    assert LinearTitleScorer.from_json(scorer.to_json()) == scorer
-    lines = [_line("ALIEN", 40, 40, 260, 100), _line("directed by ridley scott", 60, 400, 240, 410)]
-    title, credit = scorer.probabilities(line_features(lines, 300, 450))
-    assert title > 5 * credit
+    assert TitleScorer.from_json(scorer.to_json()) == scorer
+    candidates = title_candidates(LINES)
+    probabilities = scorer.probabilities(candidate_features(LINES, candidates, 300, 450))
+    assert candidates[int(np.argmax(probabilities))] == Candidate((0, 1), 2)
+    assert ((probabilities > 0) & (probabilities < 1)).all()
 
 
 def test_a_scorer_for_other_features_is_refused() -> None:
     with pytest.raises(ValueError, match="fitted on features"):
-        LinearTitleScorer(("a",), (0.0,), (1.0,), (1.0,), 0.0, "x")
+        TitleScorer(("a",), 0.0, 0.1, (), "x")

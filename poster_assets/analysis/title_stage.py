@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from poster_assets.vision.text_lines import TextLine
-from poster_assets.vision.title_scorer import LinearTitleScorer
+from poster_assets.vision.title_scorer import TitleScorer
 from poster_assets.vision.title_selection import choose_title
 
 TITLE_STAGE = "titles"
@@ -30,7 +30,7 @@ def title_rows(
     posters: Sequence[tuple[str, int, int]],
     lines: pd.DataFrame,
     batch_id: str,
-    scorer: LinearTitleScorer,
+    scorer: TitleScorer,
 ) -> pd.DataFrame:
     """One row per (poster_id, width, height): the chosen title or an empty one with a reason."""
     by_poster = dict(tuple(lines.groupby("poster_id"))) if len(lines) else {}

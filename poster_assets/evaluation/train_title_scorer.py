@@ -4,8 +4,8 @@ pipeline (a home made by `poster-assets eval titles CORPUS --home HOME`).
     python -m poster_assets.evaluation.train_title_scorer CORPUS --home HOME [--out FILE]
 
 Only posters outside the fixed test split are used, so the test-split figures of
-`eval titles` stay honest. A line is a positive when its normalised text (3+ characters) is
-part of the normalised reference title.
+`eval titles` stay honest. A candidate (run of stacked lines) is a positive when its text
+matches the reference title (the metric itself: difflib ratio >= 0.8).
 """
 
 from __future__ import annotations
@@ -14,48 +14,68 @@ import argparse
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
+import pandas as pd
+from sklearn.ensemble import GradientBoostingClassifier
 
 from poster_assets.evaluation.corpus import read_labels
 from poster_assets.evaluation.titles import evaluation_rows
 from poster_assets.home import PosterHome
 from poster_assets.models.title_scorer import PACKAGED_SCORER_PATH
 from poster_assets.store.database import PosterDatabase
-from poster_assets.vision.text_lines import normalise_text
-from poster_assets.vision.title_features import FEATURE_NAMES, can_be_title, line_features
-from poster_assets.vision.title_scorer import LinearTitleScorer
+from poster_assets.vision.text_lines import titles_match
+from poster_assets.vision.title_features import (
+    FEATURE_NAMES,
+    candidate_features,
+    candidate_text,
+    title_candidates,
+)
+from poster_assets.vision.title_scorer import TitleScorer, Tree
 
 
-def training_matrix(rows) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001 - a DataFrame
+def training_matrix(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """One row per title candidate; positive when its text matches the reference title."""
     features, labels = [], []
     for lines, title, width, height in zip(
         rows.lines, rows.title, rows.width, rows.height, strict=True
     ):
-        eligible = [line for line in lines if can_be_title(line)]
-        if not eligible:
+        candidates = title_candidates(lines)
+        if not candidates:
             continue
-        target = normalise_text(title)
-        features.append(line_features(eligible, int(width), int(height)))
+        features.append(candidate_features(lines, candidates, int(width), int(height)))
         labels += [
-            len(normalise_text(line.text)) >= 3 and normalise_text(line.text) in target
-            for line in eligible
+            titles_match(candidate_text(lines, candidate), title) for candidate in candidates
         ]
     return np.vstack(features), np.array(labels, dtype=int)
 
 
-def fit_title_scorer(rows, version: str) -> LinearTitleScorer:  # noqa: ANN001 - a DataFrame
+def fit_title_scorer(rows: pd.DataFrame, version: str) -> TitleScorer:
+    """Gradient-boosted trees (depth 3, 200 rounds: the best of the settings compared by
+    3-fold cross-validation within the training split), exported to plain arrays."""
     train = rows[~rows["is_test"] & rows["poster_id"].notna()]
     x, y = training_matrix(train)
-    scaler = StandardScaler().fit(x)
-    model = LogisticRegression(C=1.0, max_iter=2000).fit(scaler.transform(x), y)
-    return LinearTitleScorer(
+    model = GradientBoostingClassifier(
+        n_estimators=200, max_depth=3, learning_rate=0.05, random_state=0
+    ).fit(x, y)
+    prior = float(model.init_.class_prior_[1])
+    scorer = TitleScorer(
         feature_names=FEATURE_NAMES,
-        mean=tuple(float(v) for v in scaler.mean_),
-        scale=tuple(float(v) if v > 0 else 1.0 for v in scaler.scale_),
-        coef=tuple(float(v) for v in model.coef_[0]),
-        intercept=float(model.intercept_[0]),
+        initial_log_odds=float(np.log(prior / (1 - prior))),
+        learning_rate=float(model.learning_rate),
+        trees=tuple(_export(estimator.tree_) for estimator in model.estimators_[:, 0]),
         version=version,
+    )
+    if not np.allclose(scorer.probabilities(x), model.predict_proba(x)[:, 1], atol=1e-9):
+        raise RuntimeError("exported trees disagree with scikit-learn's predictions")
+    return scorer
+
+
+def _export(tree: object) -> Tree:
+    return Tree(
+        feature=tuple(int(v) for v in tree.feature),
+        threshold=tuple(float(v) for v in tree.threshold),
+        left=tuple(int(v) for v in tree.children_left),
+        right=tuple(int(v) for v in tree.children_right),
+        value=tuple(float(v) for v in tree.value[:, 0, 0]),
     )
 
 
@@ -64,7 +84,7 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=PACKAGED_SCORER_PATH)
-    parser.add_argument("--version", default="lr-1")
+    parser.add_argument("--version", default="gbt-1")
     args = parser.parse_args()
     home = PosterHome(args.home.resolve())
     rows = evaluation_rows(

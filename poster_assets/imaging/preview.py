@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image
 
-THUMB_HEIGHT = 150
+THUMB_HEIGHT = 200
 
 
 def contact_sheet(images: Sequence[np.ndarray], columns: int = 6, gap: int = 4) -> bytes:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from poster_assets.vision.title_scorer import LinearTitleScorer
+from poster_assets.vision.title_scorer import TitleScorer
 
 PACKAGED_SCORER_PATH = Path(__file__).with_name("title_scorer.json")
 
 
 @functools.cache
-def load_title_scorer(path: Path = PACKAGED_SCORER_PATH) -> LinearTitleScorer:
-    return LinearTitleScorer.from_json(path.read_text())
+def load_title_scorer(path: Path = PACKAGED_SCORER_PATH) -> TitleScorer:
+    return TitleScorer.from_json(path.read_text())

@@ -1,15 +1,22 @@
-"""Numeric cues per OCR line for the learned title scorer: size, position, isolation, casing,
-and the word classes that mark credits, taglines, ratings and dates."""
+"""Title candidates and the cues that describe them, for the learned title scorer.
+
+A candidate is a run of consecutive lines (top to bottom) inside one block of stacked lines:
+a one-line title, a title split over lines, or a title with an actor's name or a subtitle
+above or below it, which the scorer learns to leave out or keep.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
+from poster_assets.vision.text_blocks import group_stacked_lines
 from poster_assets.vision.text_lines import TextLine, normalise_text
 
+MAX_CANDIDATE_LINES = 4
 CREDIT_WORDS = re.compile(
     r"\b(directed|director|film by|a film|produced|producer|production|productions|starring|"
     r"screenplay|written|music|presents|pictures|studios|entertainment|edited|"
@@ -25,8 +32,14 @@ DATE_OR_NUMBER = re.compile(
 )
 FEATURE_NAMES = (
     "height_vs_tallest",
-    "height_vs_poster",
+    "mean_height_vs_tallest",
+    "height_spread",
+    "first_line_height",
+    "last_line_height",
     "height_rank",
+    "lines",
+    "whole_block",
+    "height_vs_poster",
     "width_vs_poster",
     "centre_y",
     "centre_x_offset",
@@ -42,50 +55,98 @@ FEATURE_NAMES = (
 
 
 def can_be_title(line: TextLine) -> bool:
-    """A date, a number or a stray glyph is never a title."""
+    """A date, a number or a stray glyph is never (part of) a title."""
     text = line.text.strip()
     return not DATE_OR_NUMBER.match(text) and len(normalise_text(text)) >= 2
 
 
-def line_features(lines: Sequence[TextLine], width: int, height: int) -> np.ndarray:
-    """(N, len(FEATURE_NAMES)) float array; row i describes lines[i] among its poster's lines."""
-    if not lines:
+@dataclass(frozen=True)
+class Candidate:
+    """`indices` into the poster's lines, top to bottom; `block_size`: lines in its block."""
+
+    indices: tuple[int, ...]
+    block_size: int
+
+
+def title_candidates(lines: Sequence[TextLine]) -> list[Candidate]:
+    """Runs of up to MAX_CANDIDATE_LINES consecutive lines within each block of stacked
+    lines, built from the lines that can be titles."""
+    eligible = [index for index, line in enumerate(lines) if can_be_title(line)]
+    candidates = []
+    for block in group_stacked_lines([lines[index] for index in eligible]):
+        members = [eligible[position] for position in block.line_indices]
+        for start in range(len(members)):
+            for end in range(start + 1, min(start + MAX_CANDIDATE_LINES, len(members)) + 1):
+                candidates.append(Candidate(tuple(members[start:end]), len(members)))
+    return candidates
+
+
+def candidate_text(lines: Sequence[TextLine], candidate: Candidate) -> str:
+    return " ".join(lines[index].text for index in candidate.indices)
+
+
+def candidate_features(
+    lines: Sequence[TextLine], candidates: Sequence[Candidate], width: int, height: int
+) -> np.ndarray:
+    """(len(candidates), len(FEATURE_NAMES)) floats describing each candidate on its poster."""
+    if not candidates:
         return np.zeros((0, len(FEATURE_NAMES)))
     heights = np.array([line.height for line in lines])
     boxes = np.array([line.box for line in lines])
-    tallest = heights.max()
-    ranks = heights.argsort()[::-1].argsort()
-    rows = []
-    for index, line in enumerate(lines):
-        text = line.text.strip()
-        letters = [char for char in text if char.isalpha()]
-        x0, y0, x1, y1 = boxes[index]
-        others = np.delete(boxes, index, axis=0)
-        rows.append(
-            [
-                heights[index] / tallest,
-                heights[index] / height,
-                ranks[index] / max(len(lines) - 1, 1),
-                (x1 - x0) / width,
-                (y0 + y1) / 2 / height,
-                abs((x0 + x1) / 2 / width - 0.5),
-                min(len(text.split()), 12) / 12,
-                min(len(normalise_text(text)), 40) / 40,
-                sum(char.isupper() for char in letters) / max(len(letters), 1),
-                float(bool(CREDIT_WORDS.search(text))),
-                float(text[:1] in "\"'“”" or text.endswith((".", "!", "?", '"'))),
-                line.confidence,
-                _isolation(boxes[index], others, heights[index]),
-                float(np.sum(np.abs(heights - heights[index]) < 0.15 * heights[index]) - 1)
-                / max(len(lines) - 1, 1),
-            ]
-        )
-    return np.array(rows, dtype=float)
+    ranks = heights.argsort()[::-1].argsort() / max(len(lines) - 1, 1)
+    return np.array(
+        [
+            _features(lines, candidate, heights, boxes, ranks, width, height)
+            for candidate in candidates
+        ],
+        dtype=float,
+    )
 
 
-def _isolation(box: np.ndarray, others: np.ndarray, glyph_height: float) -> float:
-    """Vertical distance to the nearest other line, in glyph heights (capped at 5)."""
+def _features(
+    lines: Sequence[TextLine],
+    candidate: Candidate,
+    heights: np.ndarray,
+    boxes: np.ndarray,
+    ranks: np.ndarray,
+    width: int,
+    height: int,
+) -> list[float]:
+    members = list(candidate.indices)
+    own = heights[members]
+    top, tallest = own.max(), heights.max()
+    text = candidate_text(lines, candidate)
+    letters = [char for char in text if char.isalpha()]
+    x0, y0 = boxes[members, 0].min(), boxes[members, 1].min()
+    x1, y1 = boxes[members, 2].max(), boxes[members, 3].max()
+    others = np.delete(boxes, members, axis=0)
+    return [
+        top / tallest,
+        own.mean() / tallest,
+        own.min() / top,
+        own[0] / top,
+        own[-1] / top,
+        ranks[members].min(),
+        len(members) / MAX_CANDIDATE_LINES,
+        float(len(members) == candidate.block_size),
+        top / height,
+        (x1 - x0) / width,
+        (y0 + y1) / 2 / height,
+        abs((x0 + x1) / 2 / width - 0.5),
+        min(len(text.split()), 12) / 12,
+        min(len(normalise_text(text)), 40) / 40,
+        sum(char.isupper() for char in letters) / max(len(letters), 1),
+        float(bool(CREDIT_WORDS.search(text))),
+        float(text[:1] in "\"'“”" or text.endswith((".", "!", "?", '"'))),
+        float(np.mean([lines[index].confidence for index in members])),
+        _isolation((y0, y1), others, top),
+        float(np.sum(np.abs(heights - top) < 0.15 * top) - len(members)) / max(len(lines), 1),
+    ]
+
+
+def _isolation(span: tuple[float, float], others: np.ndarray, glyph_height: float) -> float:
+    """Vertical distance to the nearest line outside the candidate, in glyph heights (<= 5)."""
     if len(others) == 0:
         return 5.0
-    gaps = np.maximum(others[:, 1] - box[3], box[1] - others[:, 3])
+    gaps = np.maximum(others[:, 1] - span[1], span[0] - others[:, 3])
     return float(min(max(gaps.min(), 0.0) / max(glyph_height, 1.0), 5.0))
