@@ -17,6 +17,7 @@ from poster_assets.defs.resources import PosterStore
 from poster_assets.home import PosterHome
 from poster_assets.runs import database_for, ingest_directory
 from poster_assets.vision.text_lines import normalise_text
+from poster_assets_tests.image_files import encoded, gradient_rgb, write
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +128,14 @@ def test_rerun_skips_finished_posters_records_failures_and_retries_them(
     ) == [(3,)]
     assert _rows(home, "SELECT count(*) FROM failures WHERE stage = 'ocr'") == [(0,)]
     assert _rows(home, "SELECT count(*) FROM titles") == [(3,)]
+
+
+def test_a_poster_without_text_gets_an_empty_title_and_a_reason(
+    home: PosterHome, tmp_path: Path
+) -> None:
+    folder = tmp_path / "blank"
+    write(folder / "blank.png", encoded(gradient_rgb(300, 450), "PNG"))
+    ingest_directory(home, folder)
+    assert _rows(home, "SELECT title_text, reason, x0, placement_v FROM titles") == [
+        ("", "no text found", None, None)
+    ]
