@@ -10,10 +10,7 @@ from poster_assets.vision.text_lines import (
     text_similarity,
     titles_match,
 )
-
-
-def _line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
-    return TextLine(text, 0.9, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float))
+from poster_assets_tests.text_line_factory import rect_line
 
 
 def test_normalise_keeps_lowercase_ascii_letters_and_digits_only() -> None:
@@ -38,7 +35,7 @@ def test_contains_title_by_line_by_substring_and_by_concatenation() -> None:
 
 
 def test_box_and_glyph_height_of_axis_aligned_and_rotated_lines() -> None:
-    line = _line("ALIEN", 10, 20, 110, 50)
+    line = rect_line("ALIEN", 10, 20, 110, 50)
     assert line.box == (10, 20, 110, 50)
     assert line.height == pytest.approx(30)
     vertical = TextLine("ALIEN", 0.9, np.array([[0, 0], [20, 0], [20, 200], [0, 200]], float))

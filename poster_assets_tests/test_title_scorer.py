@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from poster_assets.models.title_scorer import load_title_scorer
-from poster_assets.vision.text_lines import TextLine
 from poster_assets.vision.title_features import (
     FEATURE_NAMES,
     Candidate,
@@ -14,17 +13,13 @@ from poster_assets.vision.title_features import (
     title_candidates,
 )
 from poster_assets.vision.title_scorer import TitleScorer, Tree
-
-
-def _line(text: str, x0: float, y0: float, x1: float, y1: float) -> TextLine:
-    return TextLine(text, 0.9, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float))
-
+from poster_assets_tests.text_line_factory import rect_line
 
 LINES = [
-    _line("THE", 100, 50, 200, 80),
-    _line("TOWN", 80, 90, 220, 130),
-    _line("2010", 120, 300, 180, 320),
-    _line("directed by ben affleck", 60, 400, 240, 410),
+    rect_line("THE", 100, 50, 200, 80),
+    rect_line("TOWN", 80, 90, 220, 130),
+    rect_line("2010", 120, 300, 180, 320),
+    rect_line("directed by ben affleck", 60, 400, 240, 410),
 ]
 
 
@@ -49,10 +44,10 @@ def test_candidate_features_describe_size_extent_and_words() -> None:
 
 
 def test_dates_numbers_and_single_glyphs_cannot_be_titles() -> None:
-    assert not can_be_title(_line("2026", 0, 0, 10, 10))
-    assert not can_be_title(_line("MAY 16", 0, 0, 10, 10))
-    assert not can_be_title(_line("X", 0, 0, 10, 10))
-    assert can_be_title(_line("2001: A SPACE ODYSSEY", 0, 0, 10, 10))
+    assert not can_be_title(rect_line("2026", 0, 0, 10, 10))
+    assert not can_be_title(rect_line("MAY 16", 0, 0, 10, 10))
+    assert not can_be_title(rect_line("X", 0, 0, 10, 10))
+    assert can_be_title(rect_line("2001: A SPACE ODYSSEY", 0, 0, 10, 10))
 
 
 def test_tree_follows_sklearn_layout() -> None:

@@ -1,17 +1,12 @@
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from poster_assets.models.title_scorer import load_title_scorer
-from poster_assets.vision.text_lines import TextLine
 from poster_assets.vision.title_selection import choose_title, collapse_letter_spacing
+from poster_assets_tests.text_line_factory import rect_line
 
 W, H = 300, 450
-
-
-def _line(text: str, x0: float, y0: float, x1: float, y1: float, conf: float = 0.95) -> TextLine:
-    return TextLine(text, conf, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float))
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +16,9 @@ def scorer():  # noqa: ANN201 - the packaged LinearTitleScorer
 
 def test_large_line_wins_over_credits(scorer) -> None:  # noqa: ANN001
     lines = [
-        _line("DIRECTED BY JANE DOE", 60, 400, 240, 412),
-        _line("MIDNIGHT", 40, 40, 260, 90),
-        _line("IN CINEMAS 16 MAY", 80, 420, 220, 432),
+        rect_line("DIRECTED BY JANE DOE", 60, 400, 240, 412),
+        rect_line("MIDNIGHT", 40, 40, 260, 90),
+        rect_line("IN CINEMAS 16 MAY", 80, 420, 220, 432),
     ]
     choice = choose_title(lines, W, H, scorer)
     assert choice.text == "MIDNIGHT"
@@ -35,9 +30,9 @@ def test_large_line_wins_over_credits(scorer) -> None:  # noqa: ANN001
 
 def test_stacked_title_lines_merge_in_reading_order(scorer) -> None:  # noqa: ANN001
     lines = [
-        _line("SAINTS", 60, 100, 240, 140),
-        _line("THE BOONDOCK", 30, 55, 270, 95),
-        _line("starring someone famous and friends", 60, 300, 240, 310),
+        rect_line("SAINTS", 60, 100, 240, 140),
+        rect_line("THE BOONDOCK", 30, 55, 270, 95),
+        rect_line("starring someone famous and friends", 60, 300, 240, 310),
     ]
     choice = choose_title(lines, W, H, scorer)
     assert choice.text == "THE BOONDOCK SAINTS"
@@ -46,7 +41,7 @@ def test_stacked_title_lines_merge_in_reading_order(scorer) -> None:  # noqa: AN
 
 
 def test_box_is_clipped_to_the_poster(scorer) -> None:  # noqa: ANN001
-    choice = choose_title([_line("ALIEN", -5, -3, 320, 60)], W, H, scorer)
+    choice = choose_title([rect_line("ALIEN", -5, -3, 320, 60)], W, H, scorer)
     assert choice.box == (0, 0, W, 60)
 
 
@@ -59,7 +54,7 @@ def test_no_lines_or_only_numbers_give_an_empty_title_with_a_reason(scorer) -> N
         None,
     )
     numbers = choose_title(
-        [_line("2026", 10, 10, 100, 60), _line("12.05", 10, 70, 90, 90)], W, H, scorer
+        [rect_line("2026", 10, 10, 100, 60), rect_line("12.05", 10, 70, 90, 90)], W, H, scorer
     )
     assert numbers.text == "" and "numbers, dates" in numbers.reason
 
