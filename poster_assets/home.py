@@ -46,6 +46,14 @@ class PosterHome:
         return self.root / "cache"
 
     @property
+    def models_dir(self) -> Path:
+        return self.root / "models"
+
+    @property
+    def openvino_cache_dir(self) -> Path:
+        return self.cache_dir / "openvino"
+
+    @property
     def demo_corpus_dir(self) -> Path:
         return self.root / "demo_corpus"
 

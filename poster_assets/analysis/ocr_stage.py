@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from poster_assets.analysis.failures import failure_frame, failure_row
+from poster_assets.analysis.stage_result import StageResult, failure_frame, failure_row
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.models.ocr import OcrSettings, load_ocr_engine, read_text_lines
 from poster_assets.vision.text_blocks import group_stacked_lines
@@ -47,14 +47,6 @@ class OcrPipeline:
 OCR_BLOCK_COLUMNS = [
     "poster_id", "batch_id", "block_index", "text", "line_indices", "x0", "y0", "x1", "y1",
 ]  # fmt: skip
-
-
-@dataclass
-class OcrBatchResult:
-    lines: pd.DataFrame
-    blocks: pd.DataFrame
-    done: list[str]
-    failures: pd.DataFrame
 
 
 def ocr_rows(poster_id: str, batch_id: str, lines: Sequence[TextLine]) -> list[dict]:
@@ -98,7 +90,7 @@ def run_ocr(
     batch_id: str,
     pipeline: OcrPipeline,
     show_progress: bool = True,
-) -> OcrBatchResult:
+) -> StageResult:
     """OCR each (poster_id, path); a poster that fails is recorded and the rest go on."""
     rows: list[dict] = []
     blocks: list[dict] = []
@@ -113,9 +105,11 @@ def run_ocr(
             done.append(poster_id)
         except Exception as error:  # noqa: BLE001 - recorded per poster, the batch goes on
             failures.append(failure_row(batch_id, OCR_STAGE, path, poster_id, error))
-    return OcrBatchResult(
-        lines=pd.DataFrame(rows, columns=OCR_LINE_COLUMNS),
-        blocks=pd.DataFrame(blocks, columns=OCR_BLOCK_COLUMNS),
+    return StageResult(
+        tables={
+            "ocr_lines": pd.DataFrame(rows, columns=OCR_LINE_COLUMNS),
+            "ocr_blocks": pd.DataFrame(blocks, columns=OCR_BLOCK_COLUMNS),
+        },
         done=done,
         failures=failure_frame(failures),
     )

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
 
-from poster_assets.analysis.failures import failure_frame
 from poster_assets.analysis.ocr_stage import OCR_STAGE, OcrPipeline, run_ocr
+from poster_assets.analysis.stage_result import failure_frame
 from poster_assets.analysis.title_stage import TITLE_STAGE, title_rows
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterStore
@@ -65,19 +65,20 @@ def ocr_lines(
         stage=OCR_STAGE,
         version=pipeline.version,
         batch_id=context.partition_key,
-        tables={"ocr_lines": result.lines, "ocr_blocks": result.blocks},
+        tables=result.tables,
         done=result.done,
         failures=result.failures,
     )
+    lines = result.tables["ocr_lines"]
     for failure in result.failures.itertuples():
         context.log.warning(f"OCR failed for {failure.path}: {failure.kind}: {failure.message}")
     return MaterializeResult(
         metadata={
             "posters_processed": MetadataValue.int(len(todo)),
             "posters_failed": MetadataValue.int(len(result.failures)),
-            "lines": MetadataValue.int(len(result.lines)),
+            "lines": MetadataValue.int(len(lines)),
             "mean_confidence": MetadataValue.float(
-                float(result.lines["confidence"].mean()) if len(result.lines) else 0.0
+                float(lines["confidence"].mean()) if len(lines) else 0.0
             ),
             "ocr_version": MetadataValue.text(pipeline.version),
         }

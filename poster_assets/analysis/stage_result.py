@@ -1,7 +1,8 @@
-"""Failure rows for analysis stages, shaped like the `failures` table."""
+"""What an analysis stage hands to the store: rows per table, posters done, failure rows."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -30,3 +31,10 @@ def failure_row(batch_id: str, stage: str, path: str, poster_id: str, error: Exc
 
 def failure_frame(rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=FAILURE_COLUMNS)
+
+
+@dataclass
+class StageResult:
+    tables: dict[str, pd.DataFrame]
+    done: list[str]
+    failures: pd.DataFrame

@@ -1,0 +1,48 @@
+"""Which depth model a home uses: a small JSON file under `<home>/models/`.
+
+Nothing is downloaded here: a user registers a network file they have (ONNX, TFLite or
+OpenVINO IR) under a known name, whose input spec we know.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from poster_assets.models.depth import KNOWN_DEPTH_SPECS, DepthModelRef
+
+DEPTH_REGISTRY_FILE = "depth_model.json"
+MISSING_DEPTH_MODEL = (
+    "no depth model is registered for this home, so depth and layers are skipped. No depth "
+    "network ships in any package; register a file you have with `poster-assets models use "
+    f"NAME --path FILE` (NAME one of: {', '.join(sorted(KNOWN_DEPTH_SPECS))})."
+)
+
+
+class UnknownDepthModelError(ValueError):
+    pass
+
+
+def register_depth_model(models_dir: Path, name: str, path: Path) -> DepthModelRef:
+    if name not in KNOWN_DEPTH_SPECS:
+        raise UnknownDepthModelError(
+            f"unknown depth model {name!r}; known: {', '.join(sorted(KNOWN_DEPTH_SPECS))}"
+        )
+    path = path.expanduser().resolve()
+    if not path.is_file():
+        raise FileNotFoundError(f"no model file at {path}")
+    models_dir.mkdir(parents=True, exist_ok=True)
+    (models_dir / DEPTH_REGISTRY_FILE).write_text(json.dumps({"name": name, "path": str(path)}))
+    return DepthModelRef(name, path, KNOWN_DEPTH_SPECS[name])
+
+
+def registered_depth_model(models_dir: Path) -> DepthModelRef | None:
+    """The registered model, or None when there is none or its file has gone."""
+    registry = models_dir / DEPTH_REGISTRY_FILE
+    if not registry.exists():
+        return None
+    entry = json.loads(registry.read_text())
+    path = Path(entry["path"])
+    if not path.is_file():
+        return None
+    return DepthModelRef(entry["name"], path, KNOWN_DEPTH_SPECS[entry["name"]])
