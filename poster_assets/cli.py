@@ -174,3 +174,41 @@ def eval_titles(corpus: Path, home: Path | None, limit: int | None, ocr_config: 
     if failed:
         raise click.ClickException(f"runs failed: {', '.join(failed)}")
     click.echo(json.dumps({"corpus": str(corpus), **report}, indent=2))
+
+
+@main.group()
+def models() -> None:
+    """Which optional models this home uses (depth networks ship in no package)."""
+
+
+@models.command(name="use")
+@click.argument("name")
+@click.option(
+    "--path",
+    "model_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="ONNX, TFLite or OpenVINO IR (.xml) file of the network.",
+)
+@home_option
+def models_use(name: str, model_path: Path, home: Path | None) -> None:
+    """Register the depth network NAME (a known input spec) from a local file."""
+    from poster_assets.models.registry import UnknownDepthModelError, register_depth_model
+
+    try:
+        ref = register_depth_model(_home(home).ensure().models_dir, name, model_path)
+    except UnknownDepthModelError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"depth model: {ref.version} ({ref.path})")
+
+
+@models.command(name="list")
+@home_option
+def models_list(home: Path | None) -> None:
+    """Show the registered depth model and the names with known input specs."""
+    from poster_assets.models.depth import KNOWN_DEPTH_SPECS
+    from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
+
+    ref = registered_depth_model(_home(home).models_dir)
+    click.echo(f"depth model: {ref.version} ({ref.path})" if ref else MISSING_DEPTH_MODEL)
+    click.echo(f"known depth networks: {', '.join(sorted(KNOWN_DEPTH_SPECS))}")

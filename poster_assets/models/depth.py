@@ -88,9 +88,7 @@ class DepthEstimator:
         """(H, W) float32 raw network output resized to the poster: relative, unknown scale."""
         spec = self.ref.spec
         resized = cv2.resize(rgb, (spec.width, spec.height), interpolation=cv2.INTER_AREA)
-        tensor = (resized.astype(np.float32) / 255.0 - np.float32(spec.mean)) / np.float32(
-            spec.std
-        )
+        tensor = (resized.astype(np.float32) / 255.0 - np.float32(spec.mean)) / np.float32(spec.std)
         if spec.layout == "NCHW":
             tensor = tensor.transpose(2, 0, 1)
         output = self._compiled(tensor[None])[self._output]

@@ -78,6 +78,16 @@ CREATE TABLE IF NOT EXISTS ocr_blocks (
     x0 DOUBLE NOT NULL, y0 DOUBLE NOT NULL, x1 DOUBLE NOT NULL, y1 DOUBLE NOT NULL,
     PRIMARY KEY (poster_id, block_index)
 );
+CREATE TABLE IF NOT EXISTS depth_maps (
+    poster_id     VARCHAR PRIMARY KEY,
+    batch_id      VARCHAR NOT NULL,
+    model         VARCHAR NOT NULL,
+    model_version VARCHAR NOT NULL,        -- name + sha256 prefix of the network file
+    width         INTEGER NOT NULL,        -- of the stored map (at most 192 px a side)
+    height        INTEGER NOT NULL,
+    depth_png     BLOB NOT NULL,           -- 16-bit PNG, 0 = nearest .. 1023 = farthest
+    p10 DOUBLE NOT NULL, p50 DOUBLE NOT NULL, p90 DOUBLE NOT NULL, mean DOUBLE NOT NULL
+);
 CREATE TABLE IF NOT EXISTS titles (
     poster_id     VARCHAR PRIMARY KEY,
     batch_id      VARCHAR NOT NULL,

