@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions, EnvVar
 
-from poster_assets.defs.depth_assets import depth_maps
+from poster_assets.defs.depth_assets import depth_maps, layers
 from poster_assets.defs.ingest_assets import posters
 from poster_assets.defs.jobs import process_batch_job
 from poster_assets.defs.resources import PosterStore, WatchedFolder
@@ -21,7 +21,7 @@ def build_definitions(store: PosterStore, watched_folder: WatchedFolder | None) 
     if watched_folder is not None:
         resources["watched_folder"] = watched_folder
     return Definitions(
-        assets=[posters, ocr_lines, titles, depth_maps],
+        assets=[posters, ocr_lines, titles, depth_maps, layers],
         jobs=[process_batch_job],
         sensors=[new_poster_files] if watched_folder is not None else [],
         resources=resources,

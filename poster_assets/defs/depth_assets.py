@@ -1,17 +1,35 @@
-"""Depth maps per batch, from the depth model registered for the home (if any)."""
+"""Depth maps and depth layers per batch, from the depth model registered for the home."""
 
 from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
 
 from poster_assets.analysis.depth_stage import DEPTH_STAGE, run_depth
+from poster_assets.analysis.layers_stage import LAYERS_REVISION, LAYERS_STAGE, run_layers
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterStore
 from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
-from poster_assets.store.stages import pending_posters, replace_stage_rows
+from poster_assets.models.title_scorer import load_title_scorer
+from poster_assets.store.stages import layer_inputs, pending_posters, replace_stage_rows
 
 
 class DepthConfig(Config):
     show_progress: bool = True
+
+
+class LayersConfig(Config):
+    k: int = 3
+    show_progress: bool = True
+
+
+def _missing_model(context: AssetExecutionContext) -> MaterializeResult:
+    context.log.warning(MISSING_DEPTH_MODEL)
+    return MaterializeResult(
+        metadata={
+            "depth_model": MetadataValue.text("missing"),
+            "how_to_fix": MetadataValue.md(MISSING_DEPTH_MODEL),
+            "posters_processed": MetadataValue.int(0),
+        }
+    )
 
 
 @asset(
@@ -29,14 +47,7 @@ def depth_maps(
     paths = store.paths()
     ref = registered_depth_model(paths.models_dir)
     if ref is None:
-        context.log.warning(MISSING_DEPTH_MODEL)
-        return MaterializeResult(
-            metadata={
-                "depth_model": MetadataValue.text("missing"),
-                "how_to_fix": MetadataValue.md(MISSING_DEPTH_MODEL),
-                "posters_processed": MetadataValue.int(0),
-            }
-        )
+        return _missing_model(context)
     db = store.database()
     estimator = load_depth_estimator(ref, paths.openvino_cache_dir)
     todo = pending_posters(db, DEPTH_STAGE, ref.version, context.partition_key)
@@ -57,5 +68,55 @@ def depth_maps(
             "depth_model": MetadataValue.text(ref.version),
             "posters_processed": MetadataValue.int(len(todo)),
             "posters_failed": MetadataValue.int(len(result.failures)),
+        }
+    )
+
+
+@asset(
+    deps=["depth_maps", "titles"],
+    partitions_def=batch_partitions,
+    group_name="layers",
+    kinds={"python", "duckdb"},
+    code_version="1",
+)
+def layers(
+    context: AssetExecutionContext, config: LayersConfig, store: PosterStore
+) -> MaterializeResult:
+    """The depth histogram and its modes (table `depth_histograms`), and K-means layers on
+    depth, near to far, snapped to SLIC superpixels, with the title layer marked (table
+    `layers`, one row per layer with a 1-bit PNG mask)."""
+    paths = store.paths()
+    ref = registered_depth_model(paths.models_dir)
+    if ref is None:
+        return _missing_model(context)
+    db = store.database()
+    version = f"{LAYERS_REVISION}-k{config.k}+{ref.version}+{load_title_scorer().version}"
+    inputs = layer_inputs(db, LAYERS_STAGE, version, context.partition_key)
+    result = run_layers(inputs, context.partition_key, config.k, config.show_progress)
+    replace_stage_rows(
+        db,
+        stage=LAYERS_STAGE,
+        version=version,
+        batch_id=context.partition_key,
+        tables=result.tables,
+        done=result.done,
+        failures=result.failures,
+    )
+    histograms = result.tables["depth_histograms"]
+    rows = result.tables["layers"]
+    titled = rows[rows["is_title_layer"]]
+    return MaterializeResult(
+        metadata={
+            "posters_processed": MetadataValue.int(len(inputs)),
+            "posters_failed": MetadataValue.int(len(result.failures)),
+            "mode_counts": MetadataValue.json(
+                {str(k): int(v) for k, v in histograms["mode_count"].value_counts().items()}
+            ),
+            "title_layer_by_depth_rank": MetadataValue.json(
+                {str(k): int(v) for k, v in titled["layer_index"].value_counts().items()}
+            ),
+            "title_box_mostly_in_one_layer": MetadataValue.float(
+                float((titled["title_share"] >= 0.6).mean()) if len(titled) else 0.0
+            ),
         }
     )

@@ -88,6 +88,30 @@ CREATE TABLE IF NOT EXISTS depth_maps (
     depth_png     BLOB NOT NULL,           -- 16-bit PNG, 0 = nearest .. 1023 = farthest
     p10 DOUBLE NOT NULL, p50 DOUBLE NOT NULL, p90 DOUBLE NOT NULL, mean DOUBLE NOT NULL
 );
+CREATE TABLE IF NOT EXISTS depth_histograms (
+    poster_id     VARCHAR PRIMARY KEY,
+    batch_id      VARCHAR NOT NULL,
+    counts        INTEGER[] NOT NULL,      -- pixels per bin of depth 0..1
+    edges         DOUBLE[] NOT NULL,
+    modes         DOUBLE[] NOT NULL,       -- depth of each peak of the smoothed histogram
+    mode_count    INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS layers (
+    poster_id       VARCHAR NOT NULL,
+    batch_id        VARCHAR NOT NULL,
+    layer_index     INTEGER NOT NULL,      -- 0 = nearest
+    layer_count     INTEGER NOT NULL,
+    method          VARCHAR NOT NULL,      -- 'kmeans-depth'
+    role            VARCHAR NOT NULL,      -- foreground / midground / background (depth order)
+    pixel_share     DOUBLE NOT NULL,
+    mean_depth      DOUBLE NOT NULL,
+    depth_from      DOUBLE NOT NULL,       -- K-means cut on the near side
+    depth_to        DOUBLE NOT NULL,
+    mask_png        BLOB NOT NULL,         -- 1-bit PNG at the stored depth map's size
+    is_title_layer  BOOLEAN NOT NULL,
+    title_share     DOUBLE,                -- share of the title box in this layer (NULL: no title)
+    PRIMARY KEY (poster_id, layer_index)
+);
 CREATE TABLE IF NOT EXISTS titles (
     poster_id     VARCHAR PRIMARY KEY,
     batch_id      VARCHAR NOT NULL,

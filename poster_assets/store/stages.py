@@ -92,3 +92,23 @@ def rows_for_posters(db: PosterDatabase, table: str, poster_ids: list[str]) -> p
     with db.read() as connection:
         connection.register("wanted", pd.DataFrame({"poster_id": poster_ids}, dtype="string"))
         return connection.execute(f"SELECT * FROM {table} JOIN wanted USING (poster_id)").df()
+
+
+def layer_inputs(db: PosterDatabase, stage: str, version: str, batch_id: str) -> pd.DataFrame:
+    """The batch's posters with a depth map, not yet done by `stage` at `version`, with their
+    title box (NULLs when no title)."""
+    with db.read() as connection:
+        return connection.execute(
+            """
+            SELECT p.poster_id, p.path, p.width, p.height, d.depth_png,
+                   t.title_text, t.x0, t.y0, t.x1, t.y1
+            FROM posters p
+            JOIN depth_maps d USING (poster_id)
+            LEFT JOIN titles t USING (poster_id)
+            LEFT JOIN stage_runs s
+              ON s.poster_id = p.poster_id AND s.stage = ? AND s.version = ? AND s.status = 'done'
+            WHERE p.batch_id = ? AND s.poster_id IS NULL
+            ORDER BY p.path
+            """,
+            [stage, version, batch_id],
+        ).df()

@@ -1,0 +1,106 @@
+"""The layers stage: depth histogram and modes, K-means layers near to far, the title layer."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from poster_assets.analysis.stage_result import StageResult, failure_frame, failure_row
+from poster_assets.imaging.decode import decode_image, read_image_bytes
+from poster_assets.vision.depth import decode_depth_png
+from poster_assets.vision.depth_layers import (
+    box_layer_shares,
+    depth_histogram,
+    encode_mask_png,
+    kmeans_layers,
+    layer_role,
+    remove_small_regions,
+    snap_to_superpixels,
+)
+
+LAYERS_STAGE = "layers"
+LAYERS_REVISION = "r1"
+LAYER_METHOD = "kmeans-depth"
+HISTOGRAM_COLUMNS = ["poster_id", "batch_id", "counts", "edges", "modes", "mode_count"]
+LAYER_COLUMNS = [
+    "poster_id", "batch_id", "layer_index", "layer_count", "method", "role", "pixel_share",
+    "mean_depth", "depth_from", "depth_to", "mask_png", "is_title_layer", "title_share",
+]  # fmt: skip
+
+
+def poster_layers(
+    depth: np.ndarray,
+    rgb: np.ndarray,
+    title_box: tuple[float, float, float, float] | None,
+    k: int,
+) -> tuple[dict, list[dict]]:
+    """Histogram row and layer rows (without ids) for one poster. `depth` is the stored map;
+    `rgb` and `title_box` are in the poster's own pixels."""
+    histogram = depth_histogram(depth)
+    segmentation = kmeans_layers(depth, k)
+    small_rgb = cv2.resize(rgb, (depth.shape[1], depth.shape[0]), interpolation=cv2.INTER_AREA)
+    labels = remove_small_regions(snap_to_superpixels(segmentation.labels, small_rgb))
+    count = len(segmentation.centres)
+    shares = None
+    if title_box is not None:
+        scale_x, scale_y = depth.shape[1] / rgb.shape[1], depth.shape[0] / rgb.shape[0]
+        x0, y0, x1, y1 = title_box
+        small_box = (x0 * scale_x, y0 * scale_y, x1 * scale_x, y1 * scale_y)
+        shares = box_layer_shares(labels, small_box, count)
+    bounds = (0.0, *segmentation.cuts, 1.0)
+    layers = []
+    for index in range(count):
+        mask = labels == index
+        layers.append(
+            {
+                "layer_index": index,
+                "layer_count": count,
+                "method": LAYER_METHOD,
+                "role": layer_role(index, count),
+                "pixel_share": float(mask.mean()),
+                "mean_depth": float(depth[mask].mean()) if mask.any() else float("nan"),
+                "depth_from": bounds[index],
+                "depth_to": bounds[index + 1],
+                "mask_png": encode_mask_png(mask),
+                "is_title_layer": shares is not None and index == int(shares.argmax()),
+                "title_share": None if shares is None else float(shares[index]),
+            }
+        )
+    histogram_row = {
+        "counts": histogram.counts.tolist(),
+        "edges": histogram.edges.tolist(),
+        "modes": list(histogram.modes),
+        "mode_count": len(histogram.modes),
+    }
+    return histogram_row, layers
+
+
+def run_layers(inputs: pd.DataFrame, batch_id: str, k: int, show_progress: bool) -> StageResult:
+    histograms: list[dict] = []
+    layers: list[dict] = []
+    done: list[str] = []
+    failures: list[dict] = []
+    for row in tqdm(
+        list(inputs.itertuples()), desc=f"layers {batch_id}", disable=not show_progress
+    ):
+        try:
+            rgb = decode_image(read_image_bytes(row.path)).rgb
+            has_title = isinstance(row.title_text, str) and row.title_text != ""
+            box = (row.x0, row.y0, row.x1, row.y1) if has_title else None
+            histogram, poster = poster_layers(decode_depth_png(row.depth_png), rgb, box, k)
+            ids = {"poster_id": row.poster_id, "batch_id": batch_id}
+            histograms.append({**ids, **histogram})
+            layers += [{**ids, **layer} for layer in poster]
+            done.append(row.poster_id)
+        except Exception as error:  # noqa: BLE001 - recorded per poster, the batch goes on
+            failures.append(failure_row(batch_id, LAYERS_STAGE, row.path, row.poster_id, error))
+    return StageResult(
+        tables={
+            "depth_histograms": pd.DataFrame(histograms, columns=HISTOGRAM_COLUMNS),
+            "layers": pd.DataFrame(layers, columns=LAYER_COLUMNS),
+        },
+        done=done,
+        failures=failure_frame(failures),
+    )

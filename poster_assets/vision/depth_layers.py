@@ -1,0 +1,129 @@
+"""A poster as a stack of depth layers: the histogram of depth and its modes, K-means on depth
+(K=3 by default) into layers ordered near to far, cleaned and snapped to image edges, and the
+layer that carries the title."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+from scipy.ndimage import gaussian_filter1d
+from scipy.signal import find_peaks
+from skimage.segmentation import slic
+from sklearn.cluster import KMeans
+
+HISTOGRAM_BINS = 64
+MODE_MIN_PROMINENCE = 0.1  # of the smoothed histogram's peak height
+
+
+@dataclass(frozen=True)
+class DepthHistogram:
+    counts: np.ndarray  # (bins,) pixel counts
+    edges: np.ndarray  # (bins + 1,) in [0, 1]
+    smoothed: np.ndarray  # (bins,)
+    modes: tuple[float, ...]  # depth values of the peaks, near to far
+
+
+@dataclass(frozen=True)
+class LayerSegmentation:
+    labels: np.ndarray  # (H, W) uint8, 0 = nearest layer
+    centres: tuple[float, ...]  # mean depth of each layer's cluster, near to far
+    cuts: tuple[float, ...]  # depth thresholds between consecutive layers
+
+
+def depth_histogram(
+    depth: np.ndarray, bins: int = HISTOGRAM_BINS, sigma: float = 1.5
+) -> DepthHistogram:
+    counts, edges = np.histogram(depth, bins=bins, range=(0.0, 1.0))
+    smoothed = gaussian_filter1d(counts.astype(float), sigma)
+    peaks, _ = find_peaks(
+        np.concatenate([[0.0], smoothed, [0.0]]),  # so peaks at either end count
+        prominence=MODE_MIN_PROMINENCE * max(smoothed.max(), 1e-9),
+    )
+    centres = (edges[:-1] + edges[1:]) / 2
+    return DepthHistogram(counts, edges, smoothed, tuple(float(centres[p - 1]) for p in peaks))
+
+
+def kmeans_layers(depth: np.ndarray, k: int = 3, seed: int = 0) -> LayerSegmentation:
+    """K-means on depth values alone. In one dimension the clusters are intervals, so each
+    pixel's layer is found from the cuts halfway between sorted centres."""
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    values = depth.reshape(-1, 1).astype(np.float64)
+    distinct = len(np.unique(values))
+    k = min(k, distinct)
+    model = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(values)
+    centres = np.sort(model.cluster_centers_[:, 0])
+    cuts = (centres[:-1] + centres[1:]) / 2
+    labels = np.digitize(depth, cuts).astype(np.uint8)
+    return LayerSegmentation(labels, tuple(map(float, centres)), tuple(map(float, cuts)))
+
+
+def snap_to_superpixels(labels: np.ndarray, rgb: np.ndarray, n_segments: int = 250) -> np.ndarray:
+    """Each SLIC superpixel of `rgb` takes its majority layer: borders follow image edges and
+    speckle disappears. `rgb` must have the same height and width as `labels`."""
+    if rgb.shape[:2] != labels.shape:
+        raise ValueError(f"rgb {rgb.shape[:2]} and labels {labels.shape} differ in size")
+    segments = slic(rgb, n_segments=n_segments, compactness=10, start_label=0)
+    layers = int(labels.max()) + 1
+    votes = np.zeros((segments.max() + 1, layers), dtype=np.int64)
+    np.add.at(votes, (segments.ravel(), labels.ravel()), 1)
+    return votes.argmax(axis=1)[segments].astype(np.uint8)
+
+
+def remove_small_regions(labels: np.ndarray, min_share: float = 0.01) -> np.ndarray:
+    """Connected regions smaller than `min_share` of the image join the layer that surrounds
+    them most."""
+    cleaned = labels.copy()
+    min_pixels = max(1, int(min_share * labels.size))
+    for layer in range(int(labels.max()) + 1):
+        count, components, stats, _ = cv2.connectedComponentsWithStats(
+            (cleaned == layer).astype(np.uint8), connectivity=8
+        )
+        for component in range(1, count):
+            if stats[component, cv2.CC_STAT_AREA] >= min_pixels:
+                continue
+            region = components == component
+            ring = cv2.dilate(region.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+            neighbours = cleaned[ring & ~region]
+            neighbours = neighbours[neighbours != layer]
+            if len(neighbours):
+                cleaned[region] = np.bincount(neighbours).argmax()
+    return cleaned
+
+
+def box_layer_shares(
+    labels: np.ndarray, box: tuple[float, float, float, float], layer_count: int
+) -> np.ndarray:
+    """(layer_count,) share of the box's pixels in each layer; `box` in the label map's
+    pixels. The title layer is the argmax for the title box."""
+    x0, y0, x1, y1 = (int(round(value)) for value in box)
+    height, width = labels.shape
+    window = labels[max(0, y0) : min(height, y1), max(0, x0) : min(width, x1)]
+    if window.size == 0:
+        raise ValueError(f"box {box} lies outside the {width}x{height} label map")
+    return np.bincount(window.ravel(), minlength=layer_count)[:layer_count] / window.size
+
+
+def layer_role(index: int, layer_count: int) -> str:
+    """By depth order alone: nearest is foreground, farthest background (saliency, faces and
+    segmentation refine this in the foreground stage)."""
+    if index == 0 and layer_count > 1:
+        return "foreground"
+    if index == layer_count - 1:
+        return "background"
+    return "midground"
+
+
+def encode_mask_png(mask: np.ndarray) -> bytes:
+    """A boolean (H, W) mask as a 1-bit PNG (typically well under 1 kB)."""
+    buffer = io.BytesIO()
+    Image.fromarray(mask.astype(bool)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def decode_mask_png(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("1"), dtype=bool)
