@@ -13,6 +13,7 @@ from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.registry import register_depth_model
 from poster_assets.runs import database_for, ingest_directory
 from poster_assets.vision.depth import decode_depth_png, normalise_depth
+from poster_assets.vision.depth_layers import decode_mask_png
 from poster_assets_tests.conftest import shared_dir
 
 
@@ -67,3 +68,33 @@ def test_depth_maps_for_every_poster(pydnet_path, home: PosterHome, demo_corpus)
         assert depth.shape == (height, width)
         assert abs(width / height - poster_width / poster_height) < 0.02
         assert 0 <= p10 < p90 <= 1
+
+
+@pytest.mark.shared_data
+def test_layers_partition_each_poster_and_mark_one_title_layer(
+    pydnet_path,  # noqa: ANN001
+    home: PosterHome,
+    demo_corpus,  # noqa: ANN001
+) -> None:
+    register_depth_model(home.models_dir, "pydnet", pydnet_path)
+    assert ingest_directory(home, demo_corpus / "images").failed_runs == []
+    with database_for(home).read() as connection:
+        per_poster = connection.execute(
+            """
+            SELECT l.poster_id, count(*), sum(l.pixel_share),
+                   count(*) FILTER (WHERE l.is_title_layer),
+                   any_value(d.width), any_value(d.height),
+                   list(l.mask_png ORDER BY l.layer_index),
+                   list(l.mean_depth ORDER BY l.layer_index)
+            FROM layers l JOIN depth_maps d USING (poster_id) GROUP BY l.poster_id
+            """
+        ).fetchall()
+        modes = connection.execute("SELECT min(mode_count) FROM depth_histograms").fetchone()[0]
+    assert len(per_poster) == 8 and modes >= 1
+    for _, count, share, title_layers, width, height, masks, depths in per_poster:
+        assert count == 3 and share == pytest.approx(1.0)
+        assert title_layers == 1  # every demo poster has a title
+        decoded = [decode_mask_png(mask) for mask in masks]
+        assert all(mask.shape == (height, width) for mask in decoded)
+        assert (np.sum(decoded, axis=0) == 1).all()  # the layers partition the poster
+        assert depths == sorted(depths)  # near to far

@@ -1,0 +1,98 @@
+"""Histogram modes, K-means layers and mask handling on synthetic depth maps with known layers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from poster_assets.vision.depth_layers import (
+    box_layer_shares,
+    decode_mask_png,
+    depth_histogram,
+    encode_mask_png,
+    kmeans_layers,
+    layer_role,
+    remove_small_regions,
+    snap_to_superpixels,
+)
+
+
+def _three_planes(noise: float = 0.02, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A 120x90 map: a near block, a middle band, a far background; returns (depth, truth)."""
+    truth = np.full((120, 90), 2, dtype=np.uint8)
+    truth[40:120, 0:90] = 1
+    truth[60:110, 20:70] = 0
+    levels = np.array([0.15, 0.5, 0.85])
+    rng = np.random.default_rng(seed)
+    depth = levels[truth] + rng.normal(0, noise, truth.shape)
+    return np.clip(depth, 0, 1).astype(np.float32), truth
+
+
+def test_histogram_finds_one_mode_per_plane() -> None:
+    depth, _ = _three_planes()
+    histogram = depth_histogram(depth)
+    assert len(histogram.modes) == 3
+    assert np.allclose(histogram.modes, [0.15, 0.5, 0.85], atol=0.03)
+    assert histogram.counts.sum() == depth.size
+
+
+def test_single_plane_has_one_mode() -> None:
+    assert len(depth_histogram(np.full((20, 20), 0.4, np.float32)).modes) == 1
+
+
+def test_kmeans_recovers_planes_in_near_to_far_order() -> None:
+    depth, truth = _three_planes()
+    layers = kmeans_layers(depth, k=3)
+    assert (layers.labels == truth).mean() > 0.99
+    assert layers.centres == tuple(sorted(layers.centres))
+    assert len(layers.cuts) == 2
+
+
+def test_kmeans_with_fewer_distinct_values_than_k() -> None:
+    layers = kmeans_layers(np.zeros((10, 10), np.float32), k=3)
+    assert layers.centres == (0.0,) and (layers.labels == 0).all()
+    with pytest.raises(ValueError, match="at least 1"):
+        kmeans_layers(np.zeros((2, 2)), k=0)
+
+
+def test_superpixels_snap_labels_to_image_edges() -> None:
+    depth, truth = _three_planes(noise=0.12)  # noisy depth: speckled layers
+    noisy = kmeans_layers(depth, k=3).labels
+    palette = np.array([[200, 30, 30], [30, 200, 30], [30, 30, 200]], np.uint8)
+    snapped = snap_to_superpixels(noisy, palette[truth])
+    assert (snapped == truth).mean() > (noisy == truth).mean()
+    assert (snapped == truth).mean() > 0.95
+    with pytest.raises(ValueError, match="differ in size"):
+        snap_to_superpixels(noisy, palette[truth][:10])
+
+
+def test_small_islands_join_their_surroundings() -> None:
+    labels = np.zeros((50, 50), np.uint8)
+    labels[20:22, 20:22] = 1  # 4 px island
+    labels[:, 40:] = 2  # a large region stays
+    cleaned = remove_small_regions(labels, min_share=0.01)
+    assert (cleaned[20:22, 20:22] == 0).all()
+    assert (cleaned[:, 40:] == 2).all()
+
+
+def test_box_shares_and_title_layer() -> None:
+    _, truth = _three_planes()
+    shares = box_layer_shares(truth, (20, 60, 70, 110), 3)
+    assert shares.tolist() == [1.0, 0.0, 0.0]
+    straddling = box_layer_shares(truth, (0, 30, 10, 50), 3)
+    assert straddling.tolist() == pytest.approx([0.0, 0.5, 0.5])
+    with pytest.raises(ValueError, match="outside"):
+        box_layer_shares(truth, (500, 500, 600, 600), 3)
+
+
+def test_roles_follow_depth_order() -> None:
+    assert [layer_role(i, 3) for i in range(3)] == ["foreground", "midground", "background"]
+    assert layer_role(0, 1) == "background"
+
+
+def test_mask_png_round_trip() -> None:
+    _, truth = _three_planes()
+    mask = truth == 0
+    data = encode_mask_png(mask)
+    assert len(data) < 1000
+    assert (decode_mask_png(data) == mask).all()
