@@ -212,3 +212,26 @@ def models_list(home: Path | None) -> None:
     ref = registered_depth_model(_home(home).models_dir)
     click.echo(f"depth model: {ref.version} ({ref.path})" if ref else MISSING_DEPTH_MODEL)
     click.echo(f"known depth networks: {', '.join(sorted(KNOWN_DEPTH_SPECS))}")
+
+
+@main.command()
+@click.argument("poster_id")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@home_option
+def show(poster_id: str, out: Path, home: Path | None) -> None:
+    """Write the anatomy picture of POSTER_ID (or a unique prefix of it) to a PNG file."""
+    from poster_assets.analysis.anatomy import (
+        AnatomyUnavailableError,
+        load_anatomy,
+        resolve_poster_id,
+    )
+    from poster_assets.imaging.anatomy import anatomy_png
+    from poster_assets.runs import database_for
+
+    db = database_for(_home(home).ensure())
+    try:
+        anatomy = load_anatomy(db, resolve_poster_id(db, poster_id))
+    except AnatomyUnavailableError as error:
+        raise click.ClickException(str(error)) from error
+    out.write_bytes(anatomy_png(anatomy))
+    click.echo(f"wrote {out}")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from dagster import AssetKey, DagsterInstance
+from PIL import Image
 from scipy.stats import spearmanr
 from skimage import data as skdata
 
+from poster_assets.cli import main
 from poster_assets.home import PosterHome
 from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.registry import register_depth_model
@@ -98,3 +101,35 @@ def test_layers_partition_each_poster_and_mark_one_title_layer(
         assert all(mask.shape == (height, width) for mask in decoded)
         assert (np.sum(decoded, axis=0) == 1).all()  # the layers partition the poster
         assert depths == sorted(depths)  # near to far
+
+
+def test_show_explains_when_a_poster_has_no_layers(home: PosterHome, demo_corpus) -> None:  # noqa: ANN001
+    ingest_directory(home, demo_corpus / "images")
+    with database_for(home).read() as connection:
+        (poster_id,) = connection.execute("SELECT poster_id FROM posters LIMIT 1").fetchone()
+    result = CliRunner().invoke(
+        main, ["show", poster_id[:12], "--out", str(home.root / "x.png"), "--home", str(home.root)]
+    )
+    assert result.exit_code == 1 and "no depth layers yet" in result.output
+    unknown = CliRunner().invoke(main, ["show", "zzz", "--out", "x.png", "--home", str(home.root)])
+    assert "no poster has an id starting with 'zzz'" in unknown.output
+
+
+@pytest.mark.shared_data
+def test_show_writes_the_anatomy_picture(pydnet_path, home: PosterHome, demo_corpus) -> None:  # noqa: ANN001
+    register_depth_model(home.models_dir, "pydnet", pydnet_path)
+    ingest_directory(home, demo_corpus / "images")
+    with database_for(home).read() as connection:
+        (poster_id,) = connection.execute("SELECT poster_id FROM posters LIMIT 1").fetchone()
+    out = home.root / "anatomy.png"
+    result = CliRunner().invoke(
+        main, ["show", poster_id, "--out", str(out), "--home", str(home.root)]
+    )
+    assert result.exit_code == 0, result.output
+    picture = Image.open(out)
+    assert picture.format == "PNG" and picture.width > 2.5 * picture.height
+    event = DagsterInstance.from_config(str(home.dagster_home)).get_latest_materialization_event(
+        AssetKey("layers")
+    )
+    preview = event.asset_materialization.metadata["preview"].value
+    assert preview.count("![poster anatomy](data:image/png;base64,") == 2

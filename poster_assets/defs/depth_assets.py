@@ -2,14 +2,19 @@
 
 from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
 
+from poster_assets.analysis.anatomy import load_anatomy
 from poster_assets.analysis.depth_stage import DEPTH_STAGE, run_depth
 from poster_assets.analysis.layers_stage import LAYERS_REVISION, LAYERS_STAGE, run_layers
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterStore
+from poster_assets.imaging.anatomy import anatomy_png
+from poster_assets.imaging.preview import markdown_image
 from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.store.stages import layer_inputs, pending_posters, replace_stage_rows
+
+PREVIEW_POSTERS = 2
 
 
 class DepthConfig(Config):
@@ -103,6 +108,10 @@ def layers(
         failures=result.failures,
     )
     histograms = result.tables["depth_histograms"]
+    previews = [
+        markdown_image(anatomy_png(load_anatomy(db, poster_id)), alt="poster anatomy")
+        for poster_id in result.done[:PREVIEW_POSTERS]
+    ]
     rows = result.tables["layers"]
     titled = rows[rows["is_title_layer"]]
     return MaterializeResult(
@@ -118,5 +127,6 @@ def layers(
             "title_box_mostly_in_one_layer": MetadataValue.float(
                 float((titled["title_share"] >= 0.6).mean()) if len(titled) else 0.0
             ),
+            **({"preview": MetadataValue.md("\n\n".join(previews))} if previews else {}),
         }
     )

@@ -38,7 +38,10 @@ def depth_histogram(
     depth: np.ndarray, bins: int = HISTOGRAM_BINS, sigma: float = 1.5
 ) -> DepthHistogram:
     counts, edges = np.histogram(depth, bins=bins, range=(0.0, 1.0))
-    smoothed = gaussian_filter1d(counts.astype(float), sigma)
+    # Modes come from the interior: normalisation clips ~1 % of pixels onto exactly 0 and 1,
+    # which would otherwise show up as peaks at the ends.
+    interior, _ = np.histogram(depth[(depth > 0.0) & (depth < 1.0)], bins=bins, range=(0.0, 1.0))
+    smoothed = gaussian_filter1d(interior.astype(float), sigma)
     peaks, _ = find_peaks(
         np.concatenate([[0.0], smoothed, [0.0]]),  # so peaks at either end count
         prominence=MODE_MIN_PROMINENCE * max(smoothed.max(), 1e-9),
