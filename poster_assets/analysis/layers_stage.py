@@ -21,7 +21,7 @@ from poster_assets.vision.depth_layers import (
 )
 
 LAYERS_STAGE = "layers"
-LAYERS_REVISION = "r1"
+LAYERS_REVISION = "r2"
 LAYER_METHOD = "kmeans-depth"
 HISTOGRAM_COLUMNS = ["poster_id", "batch_id", "counts", "edges", "modes", "mode_count"]
 LAYER_COLUMNS = [
