@@ -176,6 +176,55 @@ def eval_titles(corpus: Path, home: Path | None, limit: int | None, ocr_config: 
     click.echo(json.dumps({"corpus": str(corpus), **report}, indent=2))
 
 
+@evaluate.command(name="layers")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@home_option
+@click.option("--limit", type=int, default=None, help="Only the first N posters by imdb_id.")
+@click.option("--depth-model", default=None, help="Register this depth network first (NAME).")
+@click.option(
+    "--depth-path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="File of the --depth-model network.",
+)
+def eval_layers(
+    corpus: Path,
+    home: Path | None,
+    limit: int | None,
+    depth_model: str | None,
+    depth_path: Path | None,
+) -> None:
+    """Ingest CORPUS (temporary home unless --home) and print depth-layer metrics as JSON;
+    a generated corpus (ground_truth.jsonl, layers/) also gets title-layer accuracy and IoU."""
+    import tempfile
+
+    from poster_assets.evaluation.corpus import link_subset, read_labels
+    from poster_assets.evaluation.layers import demo_layer_report, structure_report
+    from poster_assets.models.registry import register_depth_model, registered_depth_model
+    from poster_assets.runs import database_for, ingest_directory, materialize_batches
+    from poster_assets.store.batches import all_batch_ids
+
+    with tempfile.TemporaryDirectory() as scratch:
+        paths = (resolve_home(home, {}) if home else PosterHome(Path(scratch) / "home")).ensure()
+        if depth_model and depth_path:
+            register_depth_model(paths.models_dir, depth_model, depth_path)
+        if registered_depth_model(paths.models_dir) is None:
+            raise click.ClickException("no depth model: pass --depth-model NAME --depth-path FILE")
+        images = corpus / "images"
+        if limit is not None:
+            images = link_subset(corpus, read_labels(corpus, limit), Path(scratch) / "subset")
+        ingested = ingest_directory(paths, images)
+        new = {summary.batch_id for summary in ingested.batches}
+        earlier = [batch for batch in all_batch_ids(database_for(paths)) if batch not in new]
+        failed = ingested.failed_runs + materialize_batches(paths, earlier)
+        report: dict[str, object] = {"corpus": str(corpus), **structure_report(database_for(paths))}
+        if (corpus / "ground_truth.jsonl").exists():
+            report["against_ground_truth"] = demo_layer_report(database_for(paths), corpus)
+    if failed:
+        raise click.ClickException(f"runs failed: {', '.join(failed)}")
+    click.echo(json.dumps(report, indent=2))
+
+
 @main.group()
 def models() -> None:
     """Which optional models this home uses (depth networks ship in no package)."""

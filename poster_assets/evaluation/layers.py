@@ -1,0 +1,98 @@
+"""How well depth layers line up with poster structure.
+
+On generated posters (ground-truth layer maps: background, subject, title, credits): whether
+the layer marked as the title layer is the one holding most of the true title pixels, and the
+best IoU any predicted layer reaches with each true layer. On any corpus: the share of titled
+posters whose title box lies mostly (>= 60 %) in one layer, and how many depth modes posters
+have.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from poster_assets.demo.generator import (
+    LAYER_BACKGROUND,
+    LAYER_CREDITS,
+    LAYER_SUBJECT,
+    LAYER_TITLE,
+)
+from poster_assets.store.database import PosterDatabase
+from poster_assets.vision.depth_layers import decode_mask_png
+
+MOSTLY_IN_ONE_LAYER = 0.6
+TRUE_LAYERS = {
+    "background": (LAYER_BACKGROUND,),
+    "subject": (LAYER_SUBJECT,),
+    "text": (LAYER_TITLE, LAYER_CREDITS),
+}
+
+
+def structure_report(db: PosterDatabase) -> dict[str, object]:
+    with db.read() as connection:
+        shares = connection.execute(
+            "SELECT max(title_share) FROM layers WHERE title_share IS NOT NULL GROUP BY poster_id"
+        ).fetchall()
+        modes = connection.execute("SELECT mode_count FROM depth_histograms").fetchall()
+    return {
+        "titled_posters_with_layers": len(shares),
+        "title_box_mostly_in_one_layer": round(
+            float(np.mean([share >= MOSTLY_IN_ONE_LAYER for (share,) in shares])), 4
+        )
+        if shares
+        else None,
+        "depth_mode_counts": dict(sorted(Counter(count for (count,) in modes).items())),
+    }
+
+
+def demo_layer_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]:
+    """Against `ground_truth.jsonl` and `layers/*.png` of a generated corpus."""
+    truths = [json.loads(line) for line in (corpus_dir / "ground_truth.jsonl").open()]
+    title_hits, ious = [], {name: [] for name in TRUE_LAYERS}
+    with db.read() as connection:
+        for truth in truths:
+            rows = connection.execute(
+                """
+                SELECT l.mask_png, l.is_title_layer FROM layers l
+                JOIN (SELECT DISTINCT poster_id FROM poster_paths
+                      WHERE regexp_extract(path, '[^/]+$') = ?) p USING (poster_id)
+                ORDER BY l.layer_index
+                """,
+                [truth["image"]],
+            ).fetchall()
+            if not rows:
+                continue
+            masks = np.stack([decode_mask_png(mask) for mask, _ in rows])
+            true_map = cv2.imread(
+                str(corpus_dir / "layers" / (os.path.splitext(truth["image"])[0] + ".png")),
+                cv2.IMREAD_UNCHANGED,
+            )
+            true_map = cv2.resize(
+                true_map, (masks.shape[2], masks.shape[1]), interpolation=cv2.INTER_NEAREST
+            )
+            title_pixels = true_map == LAYER_TITLE
+            holding = int(np.argmax([(mask & title_pixels).sum() for mask in masks]))
+            marked = [index for index, (_, is_title) in enumerate(rows) if is_title]
+            title_hits.append(marked == [holding])
+            for name, values in TRUE_LAYERS.items():
+                truth_mask = np.isin(true_map, values)
+                ious[name].append(max(_iou(mask, truth_mask) for mask in masks))
+    return {
+        "posters": len(title_hits),
+        "title_layer_accuracy": round(float(np.mean(title_hits)), 4) if title_hits else None,
+        "best_layer_iou": {
+            name: round(float(np.mean(values)), 4) if values else None
+            for name, values in ious.items()
+        },
+    }
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    union = (a | b).sum()
+    return float((a & b).sum() / union) if union else 0.0
