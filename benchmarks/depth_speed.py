@@ -1,7 +1,8 @@
 """Depth and layer time per poster, and the depth network's load+compile time without and
 with OpenVINO's model cache (CACHE_DIR), each measured in a fresh subprocess.
 
-    python benchmarks/depth_speed.py ../shared/data/posters ../shared/models/pydnet/optimized_pydnet++.tflite [--n 50]
+    python benchmarks/depth_speed.py ../shared/data/posters \
+        ../shared/models/pydnet/optimized_pydnet++.tflite [--n 50]
 """
 
 from __future__ import annotations
