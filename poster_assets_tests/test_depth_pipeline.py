@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -133,3 +135,26 @@ def test_show_writes_the_anatomy_picture(pydnet_path, home: PosterHome, demo_cor
     )
     preview = event.asset_materialization.metadata["preview"].value
     assert preview.count("![poster anatomy](data:image/png;base64,") == 2
+
+
+@pytest.mark.shared_data
+def test_eval_layers_on_a_generated_corpus(pydnet_path, demo_corpus, tmp_path) -> None:  # noqa: ANN001
+    result = CliRunner().invoke(
+        main,
+        ["eval", "layers", str(demo_corpus), "--home", str(tmp_path / "h"),
+         "--depth-model", "pydnet", "--depth-path", str(pydnet_path)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{") :])
+    assert report["titled_posters_with_layers"] == 8
+    assert 0 <= report["title_box_mostly_in_one_layer"] <= 1
+    assert sum(report["depth_mode_counts"].values()) == 8
+    truth = report["against_ground_truth"]
+    assert truth["posters"] == 8
+    assert set(truth["best_layer_iou"]) == {"background", "subject", "text"}
+    assert all(0 < iou <= 1 for iou in truth["best_layer_iou"].values())
+
+
+def test_eval_layers_needs_a_depth_model(demo_corpus, tmp_path) -> None:  # noqa: ANN001
+    result = CliRunner().invoke(main, ["eval", "layers", str(demo_corpus), "--home", str(tmp_path)])
+    assert result.exit_code == 1 and "no depth model" in result.output
