@@ -251,16 +251,36 @@ def models_use(name: str, model_path: Path, home: Path | None) -> None:
     click.echo(f"depth model: {ref.version} ({ref.path})")
 
 
+@models.command(name="pull")
+@click.argument("name")
+@home_option
+def models_pull(name: str, home: Path | None) -> None:
+    """Download depth network NAME (sha256-checked, cached), convert it to OpenVINO IR once
+    and use it for this home."""
+    from poster_assets.models.catalogue import CATALOGUE
+    from poster_assets.models.pull import ModelPullError, pull_depth_model
+
+    if name not in CATALOGUE:
+        raise click.ClickException(f"no model {name!r} to pull; known: {', '.join(CATALOGUE)}")
+    try:
+        ref = pull_depth_model(CATALOGUE[name], _home(home).ensure().models_dir)
+    except ModelPullError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"depth model: {ref.version} ({ref.path}); licence {CATALOGUE[name].licence}")
+
+
 @models.command(name="list")
 @home_option
 def models_list(home: Path | None) -> None:
     """Show the registered depth model and the names with known input specs."""
+    from poster_assets.models.catalogue import CATALOGUE
     from poster_assets.models.depth import KNOWN_DEPTH_SPECS
     from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
 
     ref = registered_depth_model(_home(home).models_dir)
     click.echo(f"depth model: {ref.version} ({ref.path})" if ref else MISSING_DEPTH_MODEL)
     click.echo(f"known depth networks: {', '.join(sorted(KNOWN_DEPTH_SPECS))}")
+    click.echo(f"pullable (`models pull NAME`): {', '.join(sorted(CATALOGUE))}")
 
 
 @main.command()

@@ -14,8 +14,9 @@ from poster_assets.models.depth import KNOWN_DEPTH_SPECS, DepthModelRef
 DEPTH_REGISTRY_FILE = "depth_model.json"
 MISSING_DEPTH_MODEL = (
     "no depth model is registered for this home, so depth and layers are skipped. No depth "
-    "network ships in any package; register a file you have with `poster-assets models use "
-    f"NAME --path FILE` (NAME one of: {', '.join(sorted(KNOWN_DEPTH_SPECS))})."
+    "network ships in any package: fetch one with `poster-assets models pull midas-v21-small` "
+    "(needs a network), or register a file you have with `poster-assets models use NAME --path "
+    f"FILE` (NAME one of: {', '.join(sorted(KNOWN_DEPTH_SPECS))})."
 )
 
 
