@@ -85,9 +85,12 @@ def test_box_shares_and_title_layer() -> None:
         box_layer_shares(truth, (500, 500, 600, 600), 3)
 
 
-def test_roles_follow_depth_order() -> None:
+def test_roles_follow_depth_order_and_saliency() -> None:
     assert [layer_role(i, 3) for i in range(3)] == ["foreground", "midground", "background"]
     assert layer_role(0, 1) == "background"
+    assert layer_role(2, 3, saliency_ratio=2.0) == "foreground"  # far but salient
+    assert layer_role(1, 3, saliency_ratio=0.5) == "midground"
+    assert layer_role(0, 3, saliency_ratio=0.5) == "foreground"  # nearest stays foreground
 
 
 def test_mask_png_round_trip() -> None:

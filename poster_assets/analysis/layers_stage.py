@@ -19,13 +19,15 @@ from poster_assets.vision.depth_layers import (
     remove_small_regions,
     snap_to_superpixels,
 )
+from poster_assets.vision.saliency import spectral_residual_saliency
 
 LAYERS_STAGE = "layers"
-LAYERS_REVISION = "r3"
+LAYERS_REVISION = "r4"
 LAYER_METHOD = "kmeans-depth"
 HISTOGRAM_COLUMNS = ["poster_id", "batch_id", "counts", "edges", "modes", "mode_count"]
 LAYER_COLUMNS = [
-    "poster_id", "batch_id", "layer_index", "layer_count", "method", "role", "pixel_share",
+    "poster_id", "batch_id", "layer_index", "layer_count", "method", "role", "saliency",
+    "pixel_share",
     "mean_depth", "depth_from", "depth_to", "mask_png", "is_title_layer", "title_share",
 ]  # fmt: skip
 
@@ -46,6 +48,8 @@ def poster_layers(
     survivors = np.unique(cleaned)
     labels = np.searchsorted(survivors, cleaned).astype(np.uint8)
     count = len(survivors)
+    saliency = spectral_residual_saliency(small_rgb)
+    mean_saliency = max(float(saliency.mean()), 1e-9)
     shares = None
     if title_box is not None:
         scale_x, scale_y = depth.shape[1] / rgb.shape[1], depth.shape[0] / rgb.shape[0]
@@ -56,12 +60,14 @@ def poster_layers(
     layers = []
     for index, kmeans_index in enumerate(survivors):
         mask = labels == index
+        saliency_ratio = float(saliency[mask].mean()) / mean_saliency
         layers.append(
             {
                 "layer_index": index,
                 "layer_count": count,
                 "method": LAYER_METHOD,
-                "role": layer_role(index, count),
+                "role": layer_role(index, count, saliency_ratio),
+                "saliency": saliency_ratio,
                 "pixel_share": float(mask.mean()),
                 "mean_depth": float(depth[mask].mean()),
                 "depth_from": bounds[kmeans_index],

@@ -24,7 +24,7 @@ from poster_assets.demo.generator import (
     LAYER_TITLE,
 )
 from poster_assets.store.database import PosterDatabase
-from poster_assets.vision.depth_layers import decode_mask_png
+from poster_assets.vision.depth_layers import decode_mask_png, layer_role
 
 MOSTLY_IN_ONE_LAYER = 0.6
 TRUE_LAYERS = {
@@ -55,11 +55,13 @@ def demo_layer_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]
     """Against `ground_truth.jsonl` and `layers/*.png` of a generated corpus."""
     truths = [json.loads(line) for line in (corpus_dir / "ground_truth.jsonl").open()]
     title_hits, ious = [], {name: [] for name in TRUE_LAYERS}
+    subject_roles: list[str] = []
+    subject_roles_by_depth: list[str] = []
     with db.read() as connection:
         for truth in truths:
             rows = connection.execute(
                 """
-                SELECT l.mask_png, l.is_title_layer FROM layers l
+                SELECT l.mask_png, l.is_title_layer, l.role, l.layer_count FROM layers l
                 JOIN (SELECT DISTINCT poster_id FROM poster_paths
                       WHERE regexp_extract(path, '[^/]+$') = ?) p USING (poster_id)
                 ORDER BY l.layer_index
@@ -68,7 +70,7 @@ def demo_layer_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]
             ).fetchall()
             if not rows:
                 continue
-            masks = np.stack([decode_mask_png(mask) for mask, _ in rows])
+            masks = np.stack([decode_mask_png(row[0]) for row in rows])
             true_map = cv2.imread(
                 str(corpus_dir / "layers" / (os.path.splitext(truth["image"])[0] + ".png")),
                 cv2.IMREAD_UNCHANGED,
@@ -78,19 +80,31 @@ def demo_layer_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]
             )
             title_pixels = true_map == LAYER_TITLE
             holding = int(np.argmax([(mask & title_pixels).sum() for mask in masks]))
-            marked = [index for index, (_, is_title) in enumerate(rows) if is_title]
+            marked = [index for index, row in enumerate(rows) if row[1]]
             title_hits.append(marked == [holding])
+            subject = int(np.argmax([_iou(mask, true_map == LAYER_SUBJECT) for mask in masks]))
+            subject_roles.append(rows[subject][2])
+            subject_roles_by_depth.append(layer_role(subject, rows[subject][3]))
             for name, values in TRUE_LAYERS.items():
                 truth_mask = np.isin(true_map, values)
                 ious[name].append(max(_iou(mask, truth_mask) for mask in masks))
     return {
         "posters": len(title_hits),
         "title_layer_accuracy": round(float(np.mean(title_hits)), 4) if title_hits else None,
+        # The layer that best matches the true subject: is it called foreground?
+        "subject_layer_is_foreground": _share(subject_roles, "foreground"),
+        "subject_layer_is_foreground_by_depth_order_only": _share(
+            subject_roles_by_depth, "foreground"
+        ),
         "best_layer_iou": {
             name: round(float(np.mean(values)), 4) if values else None
             for name, values in ious.items()
         },
     }
+
+
+def _share(roles: list[str], role: str) -> float | None:
+    return round(sum(r == role for r in roles) / len(roles), 4) if roles else None
 
 
 def _iou(a: np.ndarray, b: np.ndarray) -> float:

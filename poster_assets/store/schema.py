@@ -102,7 +102,8 @@ CREATE TABLE IF NOT EXISTS layers (
     layer_index     INTEGER NOT NULL,      -- 0 = nearest
     layer_count     INTEGER NOT NULL,
     method          VARCHAR NOT NULL,      -- 'kmeans-depth'
-    role            VARCHAR NOT NULL,      -- foreground / midground / background (depth order)
+    role            VARCHAR NOT NULL,      -- foreground / midground / background
+    saliency        DOUBLE NOT NULL,       -- mean spectral-residual saliency / poster mean
     pixel_share     DOUBLE NOT NULL,
     mean_depth      DOUBLE NOT NULL,
     depth_from      DOUBLE NOT NULL,       -- K-means cut on the near side
@@ -126,5 +127,12 @@ CREATE TABLE IF NOT EXISTS titles (
 """
 
 
+# Columns added after a table first shipped: homes made by earlier versions gain them here.
+MIGRATIONS_SQL = """
+ALTER TABLE layers ADD COLUMN IF NOT EXISTS saliency DOUBLE;
+"""
+
+
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
     connection.execute(SCHEMA_SQL)
+    connection.execute(MIGRATIONS_SQL)

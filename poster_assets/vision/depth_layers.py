@@ -111,10 +111,15 @@ def box_layer_shares(
     return np.bincount(window.ravel(), minlength=layer_count)[:layer_count] / window.size
 
 
-def layer_role(index: int, layer_count: int) -> str:
-    """By depth order alone: nearest is foreground, farthest background (saliency, faces and
-    segmentation refine this in the foreground stage)."""
-    if index == 0 and layer_count > 1:
+SALIENT_RATIO = 1.25
+
+
+def layer_role(index: int, layer_count: int, saliency_ratio: float | None = None) -> str:
+    """Foreground: the nearest layer, and any layer at least SALIENT_RATIO times as salient as
+    the poster on average. Background: the farthest layer unless it is that salient. The rest
+    is midground. Without `saliency_ratio`, depth order alone decides."""
+    salient = saliency_ratio is not None and saliency_ratio >= SALIENT_RATIO
+    if (index == 0 and layer_count > 1) or salient:
         return "foreground"
     if index == layer_count - 1:
         return "background"
