@@ -239,13 +239,43 @@ def models() -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="ONNX, TFLite or OpenVINO IR (.xml) file of the network.",
 )
+@click.option("--input-size", default=None, help="WxH the network takes (for other networks).")
+@click.option("--layout", type=click.Choice(["NHWC", "NCHW"]), default="NCHW", show_default=True)
+@click.option("--imagenet-norm", is_flag=True, help="Normalise RGB/255 by ImageNet mean/std.")
+@click.option("--inverse", is_flag=True, help="The output is inverse depth (larger = nearer).")
+@click.option("--output", "output_name", default=None, help="Output tensor name (default: first).")
 @home_option
-def models_use(name: str, model_path: Path, home: Path | None) -> None:
-    """Register the depth network NAME (a known input spec) from a local file."""
+def models_use(
+    name: str,
+    model_path: Path,
+    input_size: str | None,
+    layout: str,
+    imagenet_norm: bool,
+    inverse: bool,
+    output_name: str | None,
+    home: Path | None,
+) -> None:
+    """Register depth network NAME from a local file: a known NAME (see `models list`), or any
+    network with --input-size and the options describing its input and output."""
+    from poster_assets.models.depth import IMAGENET_MEAN, IMAGENET_STD, DepthInputSpec
     from poster_assets.models.registry import UnknownDepthModelError, register_depth_model
 
+    spec = None
+    if input_size is not None:
+        width, _, height = input_size.lower().partition("x")
+        if not (width.isdigit() and height.isdigit()):
+            raise click.BadParameter(f"expected WxH, got {input_size!r}", param_hint="--input-size")
+        norm = (IMAGENET_MEAN, IMAGENET_STD) if imagenet_norm else ((0.0,) * 3, (1.0,) * 3)
+        spec = DepthInputSpec(
+            int(width),
+            int(height),
+            layout,
+            *norm,
+            output=output_name,
+            larger_is_farther=not inverse,
+        )
     try:
-        ref = register_depth_model(_home(home).ensure().models_dir, name, model_path)
+        ref = register_depth_model(_home(home).ensure().models_dir, name, model_path, spec)
     except UnknownDepthModelError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"depth model: {ref.version} ({ref.path})")

@@ -35,3 +35,10 @@ def test_a_layer_swallowed_by_cleaning_is_dropped_not_left_empty() -> None:
     assert all(layer["title_share"] is None and not layer["is_title_layer"] for layer in layers)
     masks = [decode_mask_png(layer["mask_png"]) for layer in layers]
     assert (np.sum(masks, axis=0) == 1).all()
+
+
+def test_k_from_modes_uses_as_many_layers_as_the_histogram_has_modes() -> None:
+    depth, rgb = _poster_and_depth(tiny_plane=False)
+    histogram, layers = poster_layers(depth, rgb, None, k=3, k_from_modes=True)
+    assert histogram["mode_count"] == 2
+    assert len(layers) == 2

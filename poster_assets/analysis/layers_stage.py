@@ -37,10 +37,14 @@ def poster_layers(
     rgb: np.ndarray,
     title_box: tuple[float, float, float, float] | None,
     k: int,
+    k_from_modes: bool = False,
 ) -> tuple[dict, list[dict]]:
     """Histogram row and layer rows (without ids) for one poster. `depth` is the stored map;
-    `rgb` and `title_box` are in the poster's own pixels."""
+    `rgb` and `title_box` are in the poster's own pixels. With `k_from_modes`, K is the
+    number of histogram modes, at most `k`."""
     histogram = depth_histogram(depth)
+    if k_from_modes:
+        k = max(1, min(k, len(histogram.modes)))
     segmentation = kmeans_layers(depth, k)
     small_rgb = cv2.resize(rgb, (depth.shape[1], depth.shape[0]), interpolation=cv2.INTER_AREA)
     cleaned = remove_small_regions(snap_to_superpixels(segmentation.labels, small_rgb))
@@ -86,7 +90,9 @@ def poster_layers(
     return histogram_row, layers
 
 
-def run_layers(inputs: pd.DataFrame, batch_id: str, k: int, show_progress: bool) -> StageResult:
+def run_layers(
+    inputs: pd.DataFrame, batch_id: str, k: int, k_from_modes: bool, show_progress: bool
+) -> StageResult:
     histograms: list[dict] = []
     layers: list[dict] = []
     done: list[str] = []
@@ -98,7 +104,9 @@ def run_layers(inputs: pd.DataFrame, batch_id: str, k: int, show_progress: bool)
             rgb = decode_image(read_image_bytes(row.path)).rgb
             has_title = isinstance(row.title_text, str) and row.title_text != ""
             box = (row.x0, row.y0, row.x1, row.y1) if has_title else None
-            histogram, poster = poster_layers(decode_depth_png(row.depth_png), rgb, box, k)
+            histogram, poster = poster_layers(
+                decode_depth_png(row.depth_png), rgb, box, k, k_from_modes
+            )
             ids = {"poster_id": row.poster_id, "batch_id": batch_id}
             histograms.append({**ids, **histogram})
             layers += [{**ids, **layer} for layer in poster]

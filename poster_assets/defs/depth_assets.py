@@ -22,7 +22,11 @@ class DepthConfig(Config):
 
 
 class LayersConfig(Config):
+    """`k` layers per poster, or with `k_from_modes` as many as its depth histogram has modes
+    (at most `k`)."""
+
     k: int = 3
+    k_from_modes: bool = False
     show_progress: bool = True
 
 
@@ -95,9 +99,12 @@ def layers(
     if ref is None:
         return _missing_model(context)
     db = store.database()
-    version = f"{LAYERS_REVISION}-k{config.k}+{ref.version}+{load_title_scorer().version}"
+    k_rule = f"modes{config.k}" if config.k_from_modes else f"k{config.k}"
+    version = f"{LAYERS_REVISION}-{k_rule}+{ref.version}+{load_title_scorer().version}"
     inputs = layer_inputs(db, LAYERS_STAGE, version, context.partition_key)
-    result = run_layers(inputs, context.partition_key, config.k, config.show_progress)
+    result = run_layers(
+        inputs, context.partition_key, config.k, config.k_from_modes, config.show_progress
+    )
     replace_stage_rows(
         db,
         stage=LAYERS_STAGE,

@@ -1,15 +1,16 @@
 """Which depth model a home uses: a small JSON file under `<home>/models/`.
 
 Nothing is downloaded here: a user registers a network file they have (ONNX, TFLite or
-OpenVINO IR) under a known name, whose input spec we know.
+OpenVINO IR), under a known name (whose input spec we know) or with its input spec.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
-from poster_assets.models.depth import KNOWN_DEPTH_SPECS, DepthModelRef
+from poster_assets.models.depth import KNOWN_DEPTH_SPECS, DepthInputSpec, DepthModelRef
 
 DEPTH_REGISTRY_FILE = "depth_model.json"
 MISSING_DEPTH_MODEL = (
@@ -24,17 +25,24 @@ class UnknownDepthModelError(ValueError):
     pass
 
 
-def register_depth_model(models_dir: Path, name: str, path: Path) -> DepthModelRef:
-    if name not in KNOWN_DEPTH_SPECS:
-        raise UnknownDepthModelError(
-            f"unknown depth model {name!r}; known: {', '.join(sorted(KNOWN_DEPTH_SPECS))}"
-        )
+def register_depth_model(
+    models_dir: Path, name: str, path: Path, spec: DepthInputSpec | None = None
+) -> DepthModelRef:
+    """A known NAME brings its input spec; any other network needs `spec`."""
+    if spec is None:
+        if name not in KNOWN_DEPTH_SPECS:
+            raise UnknownDepthModelError(
+                f"unknown depth model {name!r}: give its input spec, or use one of "
+                f"{', '.join(sorted(KNOWN_DEPTH_SPECS))}"
+            )
+        spec = KNOWN_DEPTH_SPECS[name]
     path = path.expanduser().resolve()
     if not path.is_file():
         raise FileNotFoundError(f"no model file at {path}")
     models_dir.mkdir(parents=True, exist_ok=True)
-    (models_dir / DEPTH_REGISTRY_FILE).write_text(json.dumps({"name": name, "path": str(path)}))
-    return DepthModelRef(name, path, KNOWN_DEPTH_SPECS[name])
+    entry = {"name": name, "path": str(path), "spec": asdict(spec)}
+    (models_dir / DEPTH_REGISTRY_FILE).write_text(json.dumps(entry))
+    return DepthModelRef(name, path, spec)
 
 
 def registered_depth_model(models_dir: Path) -> DepthModelRef | None:
@@ -46,4 +54,9 @@ def registered_depth_model(models_dir: Path) -> DepthModelRef | None:
     path = Path(entry["path"])
     if not path.is_file():
         return None
-    return DepthModelRef(entry["name"], path, KNOWN_DEPTH_SPECS[entry["name"]])
+    spec = entry["spec"]
+    return DepthModelRef(
+        entry["name"],
+        path,
+        DepthInputSpec(**{**spec, "mean": tuple(spec["mean"]), "std": tuple(spec["std"])}),
+    )
