@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import median_p90_ms
+
 from poster_assets.analysis.layers_stage import poster_layers
 from poster_assets.evaluation.corpus import read_labels
 from poster_assets.imaging.decode import decode_image, read_image_bytes
@@ -39,14 +41,6 @@ def _compile_seconds(model: Path, cache_dir: Path | None) -> float:
     if cache_dir is not None:
         args.append(str(cache_dir))
     return float(subprocess.run(args, capture_output=True, text=True, check=True).stdout)
-
-
-def _summary(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
-    return {
-        "median_ms": round(1000 * statistics.median(ordered), 1),
-        "p90_ms": round(1000 * ordered[int(0.9 * (len(ordered) - 1))], 1),
-    }
 
 
 def main() -> None:
@@ -77,8 +71,8 @@ def main() -> None:
         json.dumps(
             {
                 "posters": len(depth_s),
-                "depth_incl_encoding": _summary(depth_s),
-                "layers_k3": _summary(layers_s),
+                "depth_incl_encoding": median_p90_ms(depth_s),
+                "layers_k3": median_p90_ms(layers_s),
                 "compile_s_without_cache_median": round(statistics.median(no_cache), 3),
                 "compile_s_first_with_empty_cache": round(cold, 3),
                 "compile_s_with_warm_cache_median": round(statistics.median(warm), 3),

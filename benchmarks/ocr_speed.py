@@ -12,24 +12,16 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import statistics
 import time
 from pathlib import Path
 
 import numpy as np
+from timing import median_p90_ms
 
 from poster_assets.analysis.ocr_stage import OcrPipeline
 from poster_assets.defs.text_assets import OcrConfig
 from poster_assets.evaluation.corpus import read_labels
 from poster_assets.imaging.decode import decode_image, read_image_bytes
-
-
-def _summary(seconds: list[float]) -> dict[str, float]:
-    ordered = sorted(seconds)
-    return {
-        "median_ms": round(1000 * statistics.median(ordered), 1),
-        "p90_ms": round(1000 * ordered[int(0.9 * (len(ordered) - 1))], 1),
-    }
 
 
 def main() -> None:
@@ -52,7 +44,7 @@ def main() -> None:
             {
                 "posters": len(images) - 1,
                 "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
-                **{name: _summary(seconds) for name, seconds in timings.items()},
+                **{name: median_p90_ms(seconds) for name, seconds in timings.items()},
             },
             indent=2,
         )
