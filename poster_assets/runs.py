@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster import DagsterInstance
+from filelock import FileLock
 
 from poster_assets.corpus.batching import chunk, new_batch_id
 from poster_assets.corpus.discovery import list_image_files
@@ -79,6 +80,18 @@ def ingest_directory(
     return report
 
 
+def open_instance(home: PosterHome) -> DagsterInstance:
+    """The home's Dagster instance. Its SQLite storages are created on first use, and two
+    processes doing that at once collide ("table already exists"), so the first touch of each
+    storage happens under a cross-process lock."""
+    with FileLock(str(home.dagster_home / ".init.lock"), timeout=120):
+        instance = DagsterInstance.from_config(str(home.dagster_home))
+        instance.get_runs(limit=1)
+        instance.get_dynamic_partitions(BATCH_PARTITIONS_NAME)
+        instance.all_instigator_state()
+    return instance
+
+
 def materialize_batches(
     home: PosterHome,
     batch_ids: list[str],
@@ -89,7 +102,7 @@ def materialize_batches(
     posters they already finished at their current version. Returns the failed runs."""
     if not batch_ids:
         return []
-    instance = DagsterInstance.from_config(str(home.dagster_home))
+    instance = open_instance(home)
     job = build_definitions(PosterStore(home=str(home.root)), watched_folder=None).resolve_job_def(
         PROCESS_BATCH_JOB
     )

@@ -17,6 +17,7 @@ import sys
 from collections.abc import Mapping
 
 from poster_assets.home import HOME_ENV_VAR, PosterHome
+from poster_assets.runs import open_instance
 
 SHUTDOWN_GRACE_S = 20.0
 
@@ -40,7 +41,7 @@ def serve_ui(
     home: PosterHome, host: str, port: int, extra_env: Mapping[str, str] | None = None
 ) -> int:
     """Blocks until dagster dev exits or we are told to stop; returns its exit code."""
-    home.ensure()
+    open_instance(home.ensure())  # create its storages before dagster dev's processes race
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home.dagster_home),
