@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import cv2
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
-from poster_assets.analysis.stage_result import StageResult, failure_frame, failure_row
+from poster_assets.analysis.stage_result import StageResult, run_per_poster
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.depth_layers import (
@@ -93,31 +94,22 @@ def poster_layers(
 def run_layers(
     inputs: pd.DataFrame, batch_id: str, k: int, k_from_modes: bool, show_progress: bool
 ) -> StageResult:
-    histograms: list[dict] = []
-    layers: list[dict] = []
-    done: list[str] = []
-    failures: list[dict] = []
-    for row in tqdm(
-        list(inputs.itertuples()), desc=f"layers {batch_id}", disable=not show_progress
-    ):
-        try:
-            rgb = decode_image(read_image_bytes(row.path)).rgb
-            has_title = isinstance(row.title_text, str) and row.title_text != ""
-            box = (row.x0, row.y0, row.x1, row.y1) if has_title else None
-            histogram, poster = poster_layers(
-                decode_depth_png(row.depth_png), rgb, box, k, k_from_modes
-            )
-            ids = {"poster_id": row.poster_id, "batch_id": batch_id}
-            histograms.append({**ids, **histogram})
-            layers += [{**ids, **layer} for layer in poster]
-            done.append(row.poster_id)
-        except Exception as error:  # noqa: BLE001 - recorded per poster, the batch goes on
-            failures.append(failure_row(batch_id, LAYERS_STAGE, row.path, row.poster_id, error))
-    return StageResult(
-        tables={
-            "depth_histograms": pd.DataFrame(histograms, columns=HISTOGRAM_COLUMNS),
-            "layers": pd.DataFrame(layers, columns=LAYER_COLUMNS),
-        },
-        done=done,
-        failures=failure_frame(failures),
+    """`inputs`: rows of `store.stages.layer_inputs` (poster, depth map, title box)."""
+
+    def segment(row: Any) -> dict[str, list[dict]]:  # noqa: ANN401 - a DataFrame row tuple
+        rgb = decode_image(read_image_bytes(row.path)).rgb
+        has_title = isinstance(row.title_text, str) and row.title_text != ""
+        box = (row.x0, row.y0, row.x1, row.y1) if has_title else None
+        histogram, layers = poster_layers(
+            decode_depth_png(row.depth_png), rgb, box, k, k_from_modes
+        )
+        return {"depth_histograms": [histogram], "layers": layers}
+
+    return run_per_poster(
+        list(inputs.itertuples()),
+        batch_id=batch_id,
+        stage=LAYERS_STAGE,
+        columns={"depth_histograms": HISTOGRAM_COLUMNS, "layers": LAYER_COLUMNS},
+        process=segment,
+        show_progress=show_progress,
     )

@@ -13,10 +13,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-import pandas as pd
-from tqdm import tqdm
 
-from poster_assets.analysis.stage_result import StageResult, failure_frame, failure_row
+from poster_assets.analysis.stage_result import PosterFile, StageResult, run_per_poster
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.models.ocr import OcrSettings, load_ocr_engine, read_text_lines
 from poster_assets.vision.text_blocks import group_stacked_lines
@@ -49,11 +47,9 @@ OCR_BLOCK_COLUMNS = [
 ]  # fmt: skip
 
 
-def ocr_rows(poster_id: str, batch_id: str, lines: Sequence[TextLine]) -> list[dict]:
+def ocr_rows(lines: Sequence[TextLine]) -> list[dict]:
     return [
         {
-            "poster_id": poster_id,
-            "batch_id": batch_id,
             "line_index": index,
             "text": line.text,
             "confidence": line.confidence,
@@ -68,11 +64,9 @@ def ocr_rows(poster_id: str, batch_id: str, lines: Sequence[TextLine]) -> list[d
     ]
 
 
-def block_rows(poster_id: str, batch_id: str, lines: Sequence[TextLine]) -> list[dict]:
+def block_rows(lines: Sequence[TextLine]) -> list[dict]:
     return [
         {
-            "poster_id": poster_id,
-            "batch_id": batch_id,
             "block_index": index,
             "text": block.text,
             "line_indices": list(block.line_indices),
@@ -86,30 +80,20 @@ def block_rows(poster_id: str, batch_id: str, lines: Sequence[TextLine]) -> list
 
 
 def run_ocr(
-    posters: Sequence[tuple[str, str]],
+    posters: Sequence[PosterFile],
     batch_id: str,
     pipeline: OcrPipeline,
     show_progress: bool = True,
 ) -> StageResult:
-    """OCR each (poster_id, path); a poster that fails is recorded and the rest go on."""
-    rows: list[dict] = []
-    blocks: list[dict] = []
-    done: list[str] = []
-    failures: list[dict] = []
-    for poster_id, path in tqdm(posters, desc=f"ocr {batch_id}", disable=not show_progress):
-        try:
-            rgb = decode_image(read_image_bytes(path)).rgb
-            lines = pipeline.read(rgb)
-            rows += ocr_rows(poster_id, batch_id, lines)
-            blocks += block_rows(poster_id, batch_id, lines)
-            done.append(poster_id)
-        except Exception as error:  # noqa: BLE001 - recorded per poster, the batch goes on
-            failures.append(failure_row(batch_id, OCR_STAGE, path, poster_id, error))
-    return StageResult(
-        tables={
-            "ocr_lines": pd.DataFrame(rows, columns=OCR_LINE_COLUMNS),
-            "ocr_blocks": pd.DataFrame(blocks, columns=OCR_BLOCK_COLUMNS),
-        },
-        done=done,
-        failures=failure_frame(failures),
+    def read(poster: PosterFile) -> dict[str, list[dict]]:
+        lines = pipeline.read(decode_image(read_image_bytes(poster.path)).rgb)
+        return {"ocr_lines": ocr_rows(lines), "ocr_blocks": block_rows(lines)}
+
+    return run_per_poster(
+        posters,
+        batch_id=batch_id,
+        stage=OCR_STAGE,
+        columns={"ocr_lines": OCR_LINE_COLUMNS, "ocr_blocks": OCR_BLOCK_COLUMNS},
+        process=read,
+        show_progress=show_progress,
     )

@@ -7,12 +7,13 @@ from poster_assets.analysis.depth_stage import DEPTH_STAGE, run_depth
 from poster_assets.analysis.layers_stage import LAYERS_REVISION, LAYERS_STAGE, run_layers
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterStore
+from poster_assets.defs.stage_io import store_stage_result
 from poster_assets.imaging.anatomy import anatomy_png
 from poster_assets.imaging.preview import markdown_image
 from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
 from poster_assets.models.title_scorer import load_title_scorer
-from poster_assets.store.stages import layer_inputs, pending_posters, replace_stage_rows
+from poster_assets.store.stages import layer_inputs, pending_posters
 
 PREVIEW_POSTERS = 2
 
@@ -61,17 +62,7 @@ def depth_maps(
     estimator = load_depth_estimator(ref, paths.openvino_cache_dir)
     todo = pending_posters(db, DEPTH_STAGE, ref.version, context.partition_key)
     result = run_depth(todo, context.partition_key, estimator, config.show_progress)
-    replace_stage_rows(
-        db,
-        stage=DEPTH_STAGE,
-        version=ref.version,
-        batch_id=context.partition_key,
-        tables=result.tables,
-        done=result.done,
-        failures=result.failures,
-    )
-    for failure in result.failures.itertuples():
-        context.log.warning(f"depth failed for {failure.path}: {failure.kind}: {failure.message}")
+    store_stage_result(context, db, stage=DEPTH_STAGE, version=ref.version, result=result)
     return MaterializeResult(
         metadata={
             "depth_model": MetadataValue.text(ref.version),
@@ -105,15 +96,7 @@ def layers(
     result = run_layers(
         inputs, context.partition_key, config.k, config.k_from_modes, config.show_progress
     )
-    replace_stage_rows(
-        db,
-        stage=LAYERS_STAGE,
-        version=version,
-        batch_id=context.partition_key,
-        tables=result.tables,
-        done=result.done,
-        failures=result.failures,
-    )
+    store_stage_result(context, db, stage=LAYERS_STAGE, version=version, result=result)
     histograms = result.tables["depth_histograms"]
     previews = [
         markdown_image(anatomy_png(load_anatomy(db, poster_id)), alt="poster anatomy")

@@ -6,10 +6,11 @@ import pandas as pd
 from dagster import AssetExecutionContext, Config, MaterializeResult, MetadataValue, asset
 
 from poster_assets.analysis.ocr_stage import OCR_STAGE, OcrPipeline, run_ocr
-from poster_assets.analysis.stage_result import failure_frame
+from poster_assets.analysis.stage_result import StageResult, failure_frame
 from poster_assets.analysis.title_stage import TITLE_STAGE, title_rows
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterStore
+from poster_assets.defs.stage_io import store_stage_result
 from poster_assets.errors import PosterInputError
 from poster_assets.imaging.annotate import draw_ocr
 from poster_assets.imaging.decode import decode_image, read_image_bytes
@@ -19,7 +20,6 @@ from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.store.stages import (
     pending_posters,
     poster_sizes,
-    replace_stage_rows,
     rows_for_posters,
 )
 
@@ -60,18 +60,8 @@ def ocr_lines(
     pipeline = config.pipeline()
     todo = pending_posters(db, OCR_STAGE, pipeline.version, context.partition_key)
     result = run_ocr(todo, context.partition_key, pipeline, show_progress=config.show_progress)
-    replace_stage_rows(
-        db,
-        stage=OCR_STAGE,
-        version=pipeline.version,
-        batch_id=context.partition_key,
-        tables=result.tables,
-        done=result.done,
-        failures=result.failures,
-    )
+    store_stage_result(context, db, stage=OCR_STAGE, version=pipeline.version, result=result)
     lines = result.tables["ocr_lines"]
-    for failure in result.failures.itertuples():
-        context.log.warning(f"OCR failed for {failure.path}: {failure.kind}: {failure.message}")
     return MaterializeResult(
         metadata={
             "posters_processed": MetadataValue.int(len(todo)),
@@ -104,15 +94,8 @@ def titles(
     ids = [poster_id for poster_id, _ in todo]
     lines = rows_for_posters(db, "ocr_lines", ids)
     rows = title_rows(poster_sizes(db, ids), lines, context.partition_key, scorer)
-    replace_stage_rows(
-        db,
-        stage=TITLE_STAGE,
-        version=version,
-        batch_id=context.partition_key,
-        tables={"titles": rows},
-        done=ids,
-        failures=failure_frame([]),
-    )
+    result = StageResult(tables={"titles": rows}, done=ids, failures=failure_frame([]))
+    store_stage_result(context, db, stage=TITLE_STAGE, version=version, result=result)
     found = rows[rows["title_text"] != ""]
     metadata = {
         "posters_processed": MetadataValue.int(len(rows)),

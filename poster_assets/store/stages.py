@@ -5,18 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 import pandas as pd
 
 from poster_assets.store.database import PosterDatabase
 
 
-def pending_posters(
-    db: PosterDatabase, stage: str, version: str, batch_id: str
-) -> list[tuple[str, str]]:
-    """(poster_id, path) of the batch's posters not yet done by `stage` at `version`."""
+class PosterRef(NamedTuple):
+    poster_id: str
+    path: str
+
+
+def pending_posters(db: PosterDatabase, stage: str, version: str, batch_id: str) -> list[PosterRef]:
+    """The batch's posters not yet done by `stage` at `version`."""
     with db.read() as connection:
-        return connection.execute(
+        rows = connection.execute(
             """
             SELECT p.poster_id, p.path FROM posters p
             LEFT JOIN stage_runs s
@@ -26,6 +30,7 @@ def pending_posters(
             """,
             [stage, version, batch_id],
         ).fetchall()
+    return [PosterRef(*row) for row in rows]
 
 
 def replace_stage_rows(

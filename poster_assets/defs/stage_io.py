@@ -1,0 +1,29 @@
+"""What every per-poster analysis asset does with its stage's result."""
+
+from dagster import AssetExecutionContext
+
+from poster_assets.analysis.stage_result import StageResult
+from poster_assets.store.database import PosterDatabase
+from poster_assets.store.stages import replace_stage_rows
+
+
+def store_stage_result(
+    context: AssetExecutionContext,
+    db: PosterDatabase,
+    *,
+    stage: str,
+    version: str,
+    result: StageResult,
+) -> None:
+    """Replace the processed posters' rows and state in one transaction; log each failure."""
+    replace_stage_rows(
+        db,
+        stage=stage,
+        version=version,
+        batch_id=context.partition_key,
+        tables=result.tables,
+        done=result.done,
+        failures=result.failures,
+    )
+    for failure in result.failures.itertuples():
+        context.log.warning(f"{stage} failed for {failure.path}: {failure.kind}: {failure.message}")
