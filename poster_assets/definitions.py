@@ -5,6 +5,7 @@ from __future__ import annotations
 from dagster import Definitions, EnvVar
 
 from poster_assets.defs.depth_assets import depth_maps, layers
+from poster_assets.defs.foreground_assets import embeddings, faces, foreground, objects
 from poster_assets.defs.ingest_assets import posters
 from poster_assets.defs.jobs import process_batch_job
 from poster_assets.defs.resources import PosterStore, WatchedFolder
@@ -21,7 +22,17 @@ def build_definitions(store: PosterStore, watched_folder: WatchedFolder | None) 
     if watched_folder is not None:
         resources["watched_folder"] = watched_folder
     return Definitions(
-        assets=[posters, ocr_lines, titles, depth_maps, layers],
+        assets=[
+            posters,
+            ocr_lines,
+            titles,
+            depth_maps,
+            layers,
+            faces,
+            objects,
+            foreground,
+            embeddings,
+        ],
         jobs=[process_batch_job],
         sensors=[new_poster_files] if watched_folder is not None else [],
         resources=resources,

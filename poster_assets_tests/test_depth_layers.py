@@ -7,14 +7,13 @@ import pytest
 
 from poster_assets.vision.depth_layers import (
     box_layer_shares,
-    decode_mask_png,
     depth_histogram,
-    encode_mask_png,
     kmeans_layers,
     layer_role,
     remove_small_regions,
     snap_to_superpixels,
 )
+from poster_assets.vision.masks import decode_mask_png, encode_mask_png
 
 
 def _three_planes(noise: float = 0.02, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -18,7 +18,7 @@ from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.registry import register_depth_model
 from poster_assets.runs import database_for, ingest_directory
 from poster_assets.vision.depth import decode_depth_png, normalise_depth
-from poster_assets.vision.depth_layers import decode_mask_png
+from poster_assets.vision.masks import decode_mask_png
 from poster_assets_tests.conftest import shared_dir
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 
 from poster_assets.analysis.layers_stage import poster_layers
-from poster_assets.vision.depth_layers import decode_mask_png
+from poster_assets.vision.masks import decode_mask_png
 
 
 def _poster_and_depth(tiny_plane: bool) -> tuple[np.ndarray, np.ndarray]:

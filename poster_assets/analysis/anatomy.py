@@ -8,7 +8,7 @@ from poster_assets.imaging.anatomy import Anatomy
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.store.database import PosterDatabase
 from poster_assets.vision.depth import decode_depth_png
-from poster_assets.vision.depth_layers import decode_mask_png
+from poster_assets.vision.masks import decode_mask_png
 
 
 class AnatomyUnavailableError(LookupError):

@@ -14,12 +14,12 @@ from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.depth_layers import (
     box_layer_shares,
     depth_histogram,
-    encode_mask_png,
     kmeans_layers,
     layer_role,
     remove_small_regions,
     snap_to_superpixels,
 )
+from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
 LAYERS_STAGE = "layers"

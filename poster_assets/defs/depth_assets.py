@@ -103,7 +103,7 @@ def layers(
         for poster_id in result.done[:PREVIEW_POSTERS]
     ]
     rows = result.tables["layers"]
-    titled = rows[rows["is_title_layer"]]
+    titled = rows[rows["is_title_layer"].astype(bool)]  # object dtype when empty
     return MaterializeResult(
         metadata={
             "posters_processed": MetadataValue.int(len(inputs)),

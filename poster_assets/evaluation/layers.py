@@ -24,7 +24,8 @@ from poster_assets.demo.generator import (
     LAYER_TITLE,
 )
 from poster_assets.store.database import PosterDatabase
-from poster_assets.vision.depth_layers import decode_mask_png, layer_role
+from poster_assets.vision.depth_layers import layer_role
+from poster_assets.vision.masks import decode_mask_png
 
 MOSTLY_IN_ONE_LAYER = 0.6
 TRUE_LAYERS = {

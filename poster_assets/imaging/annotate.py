@@ -1,5 +1,5 @@
-"""Draw OCR results on a poster for people to check: every line's polygon thin, the title's
-box thick."""
+"""Draw what the stages found on a poster for people to check: OCR lines and the title;
+the foreground, faces and objects."""
 
 from __future__ import annotations
 
@@ -25,4 +25,38 @@ def draw_ocr(
     if title_box is not None:
         x0, y0, x1, y1 = (int(round(value)) for value in title_box)
         cv2.rectangle(canvas, (x0, y0), (x1, y1), TITLE_COLOUR, thickness=3)
+    return canvas
+
+
+FOREGROUND_TINT = (255, 0, 160)
+FACE_COLOUR = (40, 255, 40)
+OBJECT_COLOUR = (255, 200, 0)
+
+
+def draw_foreground(
+    rgb: np.ndarray,
+    mask: np.ndarray | None,
+    faces: Sequence[tuple[float, float, float, float]],
+    objects: Sequence[tuple[str, tuple[float, float, float, float]]],
+) -> np.ndarray:
+    """Returns an annotated copy: the background dimmed outside `mask` (any size) with the
+    mask's outline, face boxes, and labelled object boxes."""
+    canvas = rgb.copy()
+    if mask is not None:
+        full = cv2.resize(
+            mask.astype(np.uint8), (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST
+        )
+        canvas[full == 0] = (canvas[full == 0] * 0.35).astype(np.uint8)
+        contours, _ = cv2.findContours(full, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        cv2.drawContours(canvas, contours, -1, FOREGROUND_TINT, thickness=2)
+    for label, box in objects:
+        x0, y0, x1, y1 = (int(round(value)) for value in box)
+        cv2.rectangle(canvas, (x0, y0), (x1, y1), OBJECT_COLOUR, thickness=1)
+        cv2.putText(
+            canvas, label, (x0 + 2, max(10, y0 + 10)), cv2.FONT_HERSHEY_SIMPLEX, 0.35,
+            OBJECT_COLOUR, 1, cv2.LINE_AA,
+        )  # fmt: skip
+    for box in faces:
+        x0, y0, x1, y1 = (int(round(value)) for value in box)
+        cv2.rectangle(canvas, (x0, y0), (x1, y1), FACE_COLOUR, thickness=2)
     return canvas

@@ -124,6 +124,52 @@ CREATE TABLE IF NOT EXISTS titles (
     line_indices  INTEGER[] NOT NULL,
     reason        VARCHAR NOT NULL         -- 'chosen', or why there is no title
 );
+CREATE TABLE IF NOT EXISTS faces (
+    poster_id     VARCHAR NOT NULL,
+    batch_id      VARCHAR NOT NULL,
+    face_index    INTEGER NOT NULL,        -- best score first
+    score         DOUBLE NOT NULL,
+    x0 DOUBLE NOT NULL, y0 DOUBLE NOT NULL, x1 DOUBLE NOT NULL, y1 DOUBLE NOT NULL,
+    layer_index   INTEGER,                 -- depth layer holding most of the box (NULL: no layers)
+    PRIMARY KEY (poster_id, face_index)
+);
+CREATE TABLE IF NOT EXISTS objects (
+    poster_id     VARCHAR NOT NULL,
+    batch_id      VARCHAR NOT NULL,
+    object_index  INTEGER NOT NULL,        -- best score first
+    label         VARCHAR NOT NULL,        -- COCO class name
+    score         DOUBLE NOT NULL,
+    x0 DOUBLE NOT NULL, y0 DOUBLE NOT NULL, x1 DOUBLE NOT NULL, y1 DOUBLE NOT NULL,
+    layer_index   INTEGER,
+    PRIMARY KEY (poster_id, object_index)
+);
+CREATE TABLE IF NOT EXISTS foreground (
+    poster_id     VARCHAR PRIMARY KEY,
+    batch_id      VARCHAR NOT NULL,
+    method        VARCHAR NOT NULL,        -- e.g. 'grabcut:depth+saliency+faces'
+    width         INTEGER NOT NULL,        -- of the mask (the depth map's size, <= 192 px a side)
+    height        INTEGER NOT NULL,
+    mask_png      BLOB NOT NULL,           -- 1-bit PNG, 1 = foreground
+    share         DOUBLE NOT NULL          -- foreground share of the poster
+);
+CREATE TABLE IF NOT EXISTS embeddings (
+    poster_id     VARCHAR NOT NULL,
+    batch_id      VARCHAR NOT NULL,
+    model         VARCHAR NOT NULL,
+    region        VARCHAR NOT NULL,        -- poster / foreground / foreground_pooled / ...
+    dimensions    INTEGER NOT NULL,
+    vector        FLOAT[] NOT NULL,        -- a list: models differ in length
+    PRIMARY KEY (poster_id, model, region)
+);
+CREATE TABLE IF NOT EXISTS metadata (
+    poster_id     VARCHAR PRIMARY KEY,     -- joined on file name (or path) at ingest
+    source_id     VARCHAR,                 -- the CSV's own id (e.g. an IMDb id)
+    title         VARCHAR,
+    year          INTEGER,
+    genres        VARCHAR[] NOT NULL,
+    source_file   VARCHAR NOT NULL,        -- the CSV it came from
+    loaded_at     TIMESTAMPTZ NOT NULL
+);
 """
 
 

@@ -17,18 +17,27 @@ class PosterRef(NamedTuple):
     path: str
 
 
-def pending_posters(db: PosterDatabase, stage: str, version: str, batch_id: str) -> list[PosterRef]:
-    """The batch's posters not yet done by `stage` at `version`."""
+def pending_posters(
+    db: PosterDatabase, stage: str, version: str, batch_id: str, upstream: tuple[str, ...] = ()
+) -> list[PosterRef]:
+    """The batch's posters not yet done by `stage` at `version`, or done before one of the
+    `upstream` stages last finished them (so redone layers redo what was derived from them)."""
+    stale = "".join(
+        f" OR EXISTS (SELECT 1 FROM stage_runs u WHERE u.poster_id = p.poster_id "
+        f"AND u.stage = ${index + 4} AND u.finished_at > s.finished_at)"
+        for index in range(len(upstream))
+    )
     with db.read() as connection:
         rows = connection.execute(
-            """
+            f"""
             SELECT p.poster_id, p.path FROM posters p
             LEFT JOIN stage_runs s
-              ON s.poster_id = p.poster_id AND s.stage = ? AND s.version = ? AND s.status = 'done'
-            WHERE p.batch_id = ? AND s.poster_id IS NULL
+              ON s.poster_id = p.poster_id AND s.stage = $1 AND s.version = $2
+                 AND s.status = 'done'
+            WHERE p.batch_id = $3 AND (s.poster_id IS NULL{stale})
             ORDER BY p.path
             """,
-            [stage, version, batch_id],
+            [stage, version, batch_id, *upstream],
         ).fetchall()
     return [PosterRef(*row) for row in rows]
 

@@ -4,12 +4,10 @@ layer that carries the title."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from PIL import Image
 from scipy.ndimage import gaussian_filter1d
 from scipy.signal import find_peaks
 from skimage.segmentation import slic
@@ -124,14 +122,3 @@ def layer_role(index: int, layer_count: int, saliency_ratio: float | None = None
     if index == layer_count - 1:
         return "background"
     return "midground"
-
-
-def encode_mask_png(mask: np.ndarray) -> bytes:
-    """A boolean (H, W) mask as a 1-bit PNG (typically well under 1 kB)."""
-    buffer = io.BytesIO()
-    Image.fromarray(mask.astype(bool)).save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
-
-
-def decode_mask_png(data: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(data)).convert("1"), dtype=bool)
