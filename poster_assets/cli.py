@@ -154,6 +154,41 @@ def demo(home: Path | None, count: int) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.argument("poster_id")
+@click.option("-k", "k", default=10, show_default=True, help="How many neighbours.")
+@click.option(
+    "--region",
+    default="poster",
+    show_default=True,
+    help="poster, foreground, foreground_pooled or background_pooled.",
+)
+@click.option("--model", default=None, help="Embedding model (default: the ImageNet one).")
+@home_option
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
+def similar(
+    poster_id: str, k: int, region: str, model: str | None, home: Path | None, as_json: bool
+) -> None:
+    """The posters most like POSTER_ID (a unique prefix will do), by cosine similarity."""
+    from poster_assets.analysis.anatomy import AnatomyUnavailableError, resolve_poster_id
+    from poster_assets.models.embedder import ImageEmbedder
+    from poster_assets.runs import database_for
+    from poster_assets.store.similarity import NoEmbeddingError, nearest_posters
+
+    db = database_for(_home(home).ensure())
+    try:
+        full_id = resolve_poster_id(db, poster_id)
+        found = nearest_posters(
+            db, full_id, k=k, region=region, model=model or ImageEmbedder.model_name
+        )
+    except (AnatomyUnavailableError, NoEmbeddingError) as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(found.to_json(orient="records", indent=2))
+    else:
+        click.echo(found.to_string(index=False))
+
+
 @main.group(name="eval")
 def evaluate() -> None:
     """Measure the pipeline on a labelled corpus (labels.csv + images/)."""
@@ -247,6 +282,52 @@ def eval_layers(
     if failed:
         raise click.ClickException(f"runs failed: {', '.join(failed)}")
     click.echo(json.dumps(report, indent=2))
+
+
+@evaluate.command(name="genres")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@home_option
+@click.option("--limit", type=int, default=None, help="Only the first N posters by imdb_id.")
+@click.option("--depth-model", default=None, help="Register this depth network first (NAME).")
+@click.option(
+    "--depth-path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="File of the --depth-model network.",
+)
+def eval_genres(
+    corpus: Path,
+    home: Path | None,
+    limit: int | None,
+    depth_model: str | None,
+    depth_path: Path | None,
+) -> None:
+    """Ingest CORPUS (temporary home unless --home) and print the genre linear probe as JSON:
+    baselines and each ImageNet embedding region, on the fixed train/test split."""
+    import tempfile
+
+    from poster_assets.evaluation.corpus import link_subset, read_labels
+    from poster_assets.evaluation.genres import genre_report
+    from poster_assets.models.embedder import ImageEmbedder
+    from poster_assets.models.registry import register_depth_model
+    from poster_assets.runs import database_for, ingest_directory, materialize_batches
+    from poster_assets.store.batches import all_batch_ids
+
+    with tempfile.TemporaryDirectory() as scratch:
+        paths = (resolve_home(home, {}) if home else PosterHome(Path(scratch) / "home")).ensure()
+        if depth_model and depth_path:
+            register_depth_model(paths.models_dir, depth_model, depth_path)
+        images = corpus / "images"
+        if limit is not None:
+            images = link_subset(corpus, read_labels(corpus, limit), Path(scratch) / "subset")
+        ingested = ingest_directory(paths, images)
+        new = {summary.batch_id for summary in ingested.batches}
+        earlier = [batch for batch in all_batch_ids(database_for(paths)) if batch not in new]
+        failed = ingested.failed_runs + materialize_batches(paths, earlier)
+        report = genre_report(database_for(paths), corpus, ImageEmbedder.model_name)
+    if failed:
+        raise click.ClickException(f"runs failed: {', '.join(failed)}")
+    click.echo(json.dumps({"corpus": str(corpus), **report}, indent=2))
 
 
 @main.group()

@@ -63,7 +63,7 @@ def seed_mask(cues: ForegroundCues) -> np.ndarray:
     detected = np.zeros((height, width), bool)
     for x0, y0, x1, y1 in cues.subjects:
         detected[int(y0) : int(np.ceil(y1)), int(x0) : int(np.ceil(x1))] = True
-    for x0, y0, x1, y1 in cues.faces:
+    for x0, y0, x1, _ in cues.faces:
         # A body usually hangs below a face: about three face widths across, to the bottom.
         face_w = x1 - x0
         detected[int(y0) :, max(0, int(x0 - face_w)) : int(np.ceil(x1 + face_w))] = True

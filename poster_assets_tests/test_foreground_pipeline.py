@@ -1,0 +1,153 @@
+"""Faces, objects, foreground and embeddings materialized by real Dagster runs into a
+temporary home's DuckDB, with and without a depth model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from dagster import AssetKey, DagsterInstance
+from PIL import Image
+
+from poster_assets.demo.generator import LAYER_SUBJECT
+from poster_assets.home import PosterHome
+from poster_assets.models.embedder import EMBEDDING_DIMENSIONS
+from poster_assets.models.registry import register_depth_model
+from poster_assets.runs import database_for, ingest_directory, materialize_batches
+from poster_assets.store.batches import all_batch_ids
+from poster_assets.vision.masks import decode_mask_png
+from poster_assets_tests.conftest import shared_dir
+
+
+@pytest.fixture(scope="module")
+def layered_home(tmp_path_factory: pytest.TempPathFactory, demo_corpus: Path) -> PosterHome:
+    """The demo corpus through the whole graph with the shared PyDNet."""
+    pydnet = shared_dir() / "models" / "pydnet" / "optimized_pydnet++.tflite"
+    if not pydnet.exists():
+        pytest.skip(f"PyDNet weights not found at {pydnet} (put ../shared beside the repository)")
+    home = PosterHome(tmp_path_factory.mktemp("layered") / "home").ensure()
+    register_depth_model(home.models_dir, "pydnet", pydnet)
+    assert ingest_directory(home, demo_corpus / "images").failed_runs == []
+    return home
+
+
+def _truths(demo_corpus: Path) -> dict[str, dict]:
+    lines = (demo_corpus / "ground_truth.jsonl").read_text().splitlines()
+    return {entry["image"]: entry for entry in map(json.loads, lines)}
+
+
+def _query(home: PosterHome, sql: str) -> list[tuple]:
+    with database_for(home).read() as connection:
+        return connection.execute(sql).fetchall()
+
+
+@pytest.mark.shared_data
+def test_faces_fall_on_the_pasted_subjects_and_in_a_layer(layered_home, demo_corpus) -> None:  # noqa: ANN001
+    truths = _truths(demo_corpus)
+    faces = _query(
+        layered_home,
+        "SELECT parse_filename(p.path), f.x0, f.y0, f.x1, f.y1, f.score, f.layer_index "
+        "FROM faces f JOIN posters p USING (poster_id)",
+    )
+    assert faces, "the demo corpus pastes the astronaut's portrait on some posters"
+    for image, x0, y0, x1, y1, score, layer in faces:
+        sx0, sy0, sx1, sy1 = truths[image]["subject_box"]
+        centre = ((x0 + x1) / 2, (y0 + y1) / 2)
+        assert sx0 <= centre[0] <= sx1 and sy0 <= centre[1] <= sy1, image
+        assert score >= 0.5 and layer is not None
+
+
+@pytest.mark.shared_data
+def test_objects_have_coco_labels_scores_and_layers(layered_home) -> None:  # noqa: ANN001
+    rows = _query(layered_home, "SELECT label, score, layer_index, x0 < x1 FROM objects")
+    assert rows
+    assert all(
+        label and 0.4 <= score <= 1 and layer is not None and ok for label, score, layer, ok in rows
+    )
+
+
+@pytest.mark.shared_data
+def test_foreground_masks_overlap_the_true_subjects(layered_home, demo_corpus) -> None:  # noqa: ANN001
+    rows = _query(
+        layered_home,
+        "SELECT parse_filename(p.path), f.method, f.width, f.height, f.mask_png, f.share, "
+        "d.width, d.height FROM foreground f JOIN posters p USING (poster_id) "
+        "JOIN depth_maps d USING (poster_id)",
+    )
+    assert len(rows) == 8
+    ious = []
+    for image, method, width, height, png, share, depth_w, depth_h in rows:
+        assert method.startswith("grabcut:depth+saliency")
+        mask = decode_mask_png(png)
+        assert mask.shape == (height, width) == (depth_h, depth_w)
+        assert share == pytest.approx(mask.mean())
+        truth = np.asarray(Image.open(demo_corpus / "layers" / image.replace(".jpg", ".png")))
+        subject = cv2.resize(
+            (truth == LAYER_SUBJECT).astype(np.uint8), (width, height), cv2.INTER_NEAREST
+        ).astype(bool)
+        ious.append((mask & subject).sum() / (mask | subject).sum())
+    assert np.mean(ious) > 0.35
+
+
+@pytest.mark.shared_data
+def test_embeddings_cover_each_region_with_full_length_vectors(layered_home) -> None:  # noqa: ANN001
+    rows = _query(
+        layered_home,
+        "SELECT region, count(*), min(dimensions), max(len(vector)) FROM embeddings GROUP BY 1",
+    )
+    by_region = {region: (count, low, high) for region, count, low, high in rows}
+    assert by_region["poster"][0] == 8
+    assert by_region["foreground"][0] >= 6 and by_region["foreground_pooled"][0] >= 6
+    assert all(low == high == EMBEDDING_DIMENSIONS for _, low, high in by_region.values())
+
+
+@pytest.mark.shared_data
+def test_the_foreground_preview_is_attached_to_the_materialization(layered_home) -> None:  # noqa: ANN001
+    instance = DagsterInstance.from_config(str(layered_home.dagster_home))
+    event = instance.get_latest_materialization_event(AssetKey("foreground"))
+    preview = event.asset_materialization.metadata["preview"].value
+    assert preview.startswith("![foreground (outlined), faces (green), objects (yellow)]")
+
+
+@pytest.mark.shared_data
+def test_redone_layers_redo_what_was_derived_from_them(layered_home) -> None:  # noqa: ANN001
+    def finished(stage: str) -> dict[str, object]:
+        return dict(
+            _query(
+                layered_home,
+                f"SELECT poster_id, finished_at FROM stage_runs WHERE stage = '{stage}'",
+            )
+        )
+
+    before = {stage: finished(stage) for stage in ("faces", "foreground", "embeddings", "ocr")}
+    batches = all_batch_ids(database_for(layered_home))
+    assert materialize_batches(layered_home, batches, asset_config={"layers": {"k": 2}}) == []
+    after = {stage: finished(stage) for stage in before}
+    for stage in ("faces", "foreground", "embeddings"):
+        assert all(after[stage][poster] > before[stage][poster] for poster in before[stage])
+    assert after["ocr"] == before["ocr"]  # not downstream of layers
+
+
+@pytest.mark.shared_data
+def test_a_new_batch_of_already_known_posters_runs_cleanly(
+    layered_home, demo_corpus, tmp_path
+) -> None:  # noqa: ANN001
+    copy = tmp_path / "again"
+    shutil.copytree(demo_corpus / "images", copy)
+    report = ingest_directory(layered_home, copy)
+    assert report.failed_runs == [] and report.already_known == 8
+
+
+def test_without_depth_the_foreground_comes_from_saliency_and_detections(
+    home: PosterHome, demo_corpus: Path
+) -> None:
+    assert ingest_directory(home, demo_corpus / "images").failed_runs == []
+    methods = _query(home, "SELECT DISTINCT method FROM foreground")
+    assert methods and all(not method.startswith("grabcut:depth") for (method,) in methods)
+    assert _query(home, "SELECT count(*) FROM faces WHERE layer_index IS NOT NULL") == [(0,)]
+    assert _query(home, "SELECT count(DISTINCT poster_id) FROM embeddings") == [(8,)]
+    assert _query(home, "SELECT count(*) FROM failures") == [(0,)]
