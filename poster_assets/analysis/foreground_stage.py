@@ -17,7 +17,7 @@ from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
 FOREGROUND_STAGE = "foreground"
-FOREGROUND_REVISION = "r2"
+FOREGROUND_REVISION = "r3"
 FOREGROUND_COLUMNS = [
     "poster_id", "batch_id", "method", "width", "height", "mask_png", "share",
 ]  # fmt: skip
@@ -41,16 +41,16 @@ def poster_foreground(
     height, width = rgb.shape[:2]
     small_w, small_h = stored_size(width, height)
     small = cv2.resize(rgb, (small_w, small_h), interpolation=cv2.INTER_AREA)
-    near = None
-    if layers is not None:
-        near = cv2.resize(
-            layers.near_mask.astype(np.uint8), (small_w, small_h), interpolation=cv2.INTER_NEAREST
-        ).astype(bool)
+
+    def at_working_size(mask: np.ndarray) -> np.ndarray:
+        resized = cv2.resize(mask.astype(np.uint8), (small_w, small_h), cv2.INTER_NEAREST)
+        return resized.astype(bool)
+
     scale = small_w / width
     subjects = objects[objects["label"].isin(SUBJECT_LABELS)]
     cues = ForegroundCues(
         saliency=spectral_residual_saliency(small),
-        near_layers=near,
+        near_layers=None if layers is None else at_working_size(layers.role_mask("foreground")),
         faces=_boxes(faces, scale),
         subjects=_boxes(subjects, scale),
     )

@@ -16,10 +16,9 @@ class LayerMap:
     labels: np.ndarray  # (h, w) uint8 layer index, 0 = nearest
     roles: tuple[str, ...]  # per layer index
 
-    @property
-    def near_mask(self) -> np.ndarray:
-        """Pixels of the layers called foreground."""
-        chosen = [index for index, role in enumerate(self.roles) if role == "foreground"]
+    def role_mask(self, role: str) -> np.ndarray:
+        """Pixels of the layers with this role (foreground / midground / background)."""
+        chosen = [index for index, layer_role in enumerate(self.roles) if layer_role == role]
         return np.isin(self.labels, chosen)
 
 

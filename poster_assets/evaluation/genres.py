@@ -123,4 +123,3 @@ def genre_report(
             for name, scores in results.items()
         },
     }
-

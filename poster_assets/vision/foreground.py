@@ -2,9 +2,10 @@
 
 Generic segmenters struggle with posters (painted art, collages, text over faces), so the
 cues we already have seed OpenCV's GrabCut: the near depth layers and salient regions are
-probably foreground, faces are surely foreground (and the body below them probably), COCO
-people and animals are probably foreground, and the top border strip away from them is
-probably background. GrabCut then fits colour models to those seeds and cuts along edges.
+probably foreground, faces are surely foreground (and the body below them probably), and
+the top border strip is background wherever no detected person, animal or body reaches.
+GrabCut then fits colour models to those seeds and cuts along edges; where it collapses to
+a sliver of what the seeds proposed, the seeds are kept instead (and the method says so).
 The method name lists the cues that were present, so rows say how they were made."""
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ SALIENT_QUANTILE = 0.8  # the top fifth of saliency counts as probably foregroun
 BORDER_SHARE = 0.04
 GRABCUT_ITERATIONS = 4
 MIN_REGION_SHARE = 0.005
+COLLAPSED_SHARE = 0.1  # GrabCut kept less than this share of the proposed foreground
 
 
 @dataclass(frozen=True)
@@ -57,18 +59,24 @@ def seed_mask(cues: ForegroundCues) -> np.ndarray:
     """GrabCut's initial labels (cv2.GC_*) from the cues."""
     height, width = cues.saliency.shape
     seeds = np.full((height, width), cv2.GC_PR_BGD, np.uint8)
-    probable = cues.saliency >= np.quantile(cues.saliency, SALIENT_QUANTILE)
+    evidence = cues.saliency >= np.quantile(cues.saliency, SALIENT_QUANTILE)
     if cues.near_layers is not None:
-        probable |= cues.near_layers
-    detected = np.zeros((height, width), bool)
+        evidence |= cues.near_layers
+    # Boxes are rectangles: inside a subject's box only the near or salient pixels count.
+    in_subject = np.zeros((height, width), bool)
     for x0, y0, x1, y1 in cues.subjects:
-        detected[int(y0) : int(np.ceil(y1)), int(x0) : int(np.ceil(x1))] = True
-    for x0, y0, x1, _ in cues.faces:
-        # A body usually hangs below a face: about three face widths across, to the bottom.
-        face_w = x1 - x0
-        detected[int(y0) :, max(0, int(x0 - face_w)) : int(np.ceil(x1 + face_w))] = True
-    seeds[probable | detected] = cv2.GC_PR_FGD
-    # The top strip is background wherever no face or subject reaches into it.
+        in_subject[int(y0) : int(np.ceil(y1)), int(x0) : int(np.ceil(x1))] = True
+    # A body usually hangs below a face: about three face widths across, three heights down.
+    body = np.zeros((height, width), bool)
+    for x0, y0, x1, y1 in cues.faces:
+        face_w, face_h = x1 - x0, y1 - y0
+        body[
+            int(y0) : int(np.ceil(y1 + 3 * face_h)),
+            max(0, int(x0 - face_w)) : int(np.ceil(x1 + face_w)),
+        ] = True
+    seeds[evidence | body] = cv2.GC_PR_FGD
+    detected = in_subject | body
+    # The top strip is background wherever no detected person, animal or body reaches.
     border = max(1, int(round(BORDER_SHARE * height)))
     seeds[:border][~detected[:border]] = cv2.GC_BGD
     for x0, y0, x1, y1 in cues.faces:
@@ -97,8 +105,10 @@ def segment_foreground(rgb: np.ndarray, cues: ForegroundCues) -> ForegroundMask:
         bgr, labels, None, background_model, foreground_model, GRABCUT_ITERATIONS,
         cv2.GC_INIT_WITH_MASK,
     )  # fmt: skip
-    mask = np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD))
-    return ForegroundMask(drop_specks(mask), method_name(cues))
+    mask = drop_specks(np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)))
+    if mask.sum() < COLLAPSED_SHARE * foreground_seeds.sum():
+        return ForegroundMask(drop_specks(foreground_seeds), method_name(cues) + ":seeds-fallback")
+    return ForegroundMask(mask, method_name(cues))
 
 
 def drop_specks(mask: np.ndarray, min_share: float = MIN_REGION_SHARE) -> np.ndarray:
