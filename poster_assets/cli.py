@@ -254,10 +254,12 @@ def eval_layers(
     depth_path: Path | None,
 ) -> None:
     """Ingest CORPUS (temporary home unless --home) and print depth-layer metrics as JSON;
-    a generated corpus (ground_truth.jsonl, layers/) also gets title-layer accuracy and IoU."""
+    a generated corpus (ground_truth.jsonl, layers/) also gets title-layer accuracy and the
+    IoU of layers and foreground masks with the true layers."""
     import tempfile
 
     from poster_assets.evaluation.corpus import link_subset, read_labels
+    from poster_assets.evaluation.foreground import demo_foreground_report
     from poster_assets.evaluation.layers import demo_layer_report, structure_report
     from poster_assets.models.registry import register_depth_model, registered_depth_model
     from poster_assets.runs import database_for, ingest_directory, materialize_batches
@@ -279,6 +281,9 @@ def eval_layers(
         report: dict[str, object] = {"corpus": str(corpus), **structure_report(database_for(paths))}
         if (corpus / "ground_truth.jsonl").exists():
             report["against_ground_truth"] = demo_layer_report(database_for(paths), corpus)
+            report["foreground_against_ground_truth"] = demo_foreground_report(
+                database_for(paths), corpus
+            )
     if failed:
         raise click.ClickException(f"runs failed: {', '.join(failed)}")
     click.echo(json.dumps(report, indent=2))

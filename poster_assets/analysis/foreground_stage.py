@@ -17,7 +17,7 @@ from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
 FOREGROUND_STAGE = "foreground"
-FOREGROUND_REVISION = "r3"
+FOREGROUND_REVISION = "r4"
 FOREGROUND_COLUMNS = [
     "poster_id", "batch_id", "method", "width", "height", "mask_png", "share",
 ]  # fmt: skip

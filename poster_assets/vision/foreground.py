@@ -3,7 +3,7 @@
 Generic segmenters struggle with posters (painted art, collages, text over faces), so the
 cues we already have seed OpenCV's GrabCut: the near depth layers and salient regions are
 probably foreground, faces are surely foreground (and the body below them probably), and
-the top border strip is background wherever no detected person, animal or body reaches.
+the border strips are background wherever no detected person, animal or body reaches.
 GrabCut then fits colour models to those seeds and cuts along edges; where it collapses to
 a sliver of what the seeds proposed, the seeds are kept instead (and the method says so).
 The method name lists the cues that were present, so rows say how they were made."""
@@ -76,9 +76,12 @@ def seed_mask(cues: ForegroundCues) -> np.ndarray:
         ] = True
     seeds[evidence | body] = cv2.GC_PR_FGD
     detected = in_subject | body
-    # The top strip is background wherever no detected person, animal or body reaches.
-    border = max(1, int(round(BORDER_SHARE * height)))
-    seeds[:border][~detected[:border]] = cv2.GC_BGD
+    # The border is background wherever no detected person, animal or body reaches.
+    border = np.zeros((height, width), bool)
+    strip_y, strip_x = max(1, round(BORDER_SHARE * height)), max(1, round(BORDER_SHARE * width))
+    border[:strip_y] = border[-strip_y:] = True
+    border[:, :strip_x] = border[:, -strip_x:] = True
+    seeds[border & ~detected] = cv2.GC_BGD
     for x0, y0, x1, y1 in cues.faces:
         # The face's central half is certain.
         cx, cy, qw, qh = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 4, (y1 - y0) / 4
