@@ -10,12 +10,15 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from dagster import AssetKey, DagsterInstance
 from PIL import Image
 
-from poster_assets.demo.generator import LAYER_SUBJECT
+from poster_assets.cli import main
+from poster_assets.demo.generator import LAYER_SUBJECT, generate_demo_corpus
+from poster_assets.evaluation.genres import genre_report
 from poster_assets.home import PosterHome
-from poster_assets.models.embedder import EMBEDDING_DIMENSIONS
+from poster_assets.models.embedder import EMBEDDING_DIMENSIONS, ImageEmbedder
 from poster_assets.models.registry import register_depth_model
 from poster_assets.runs import database_for, ingest_directory, materialize_batches
 from poster_assets.store.batches import all_batch_ids
@@ -142,12 +145,52 @@ def test_a_new_batch_of_already_known_posters_runs_cleanly(
     assert report.failed_runs == [] and report.already_known == 8
 
 
-def test_without_depth_the_foreground_comes_from_saliency_and_detections(
-    home: PosterHome, demo_corpus: Path
-) -> None:
-    assert ingest_directory(home, demo_corpus / "images").failed_runs == []
+@pytest.fixture(scope="module")
+def plain_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[PosterHome, Path]:
+    """30 generated posters through the whole graph without a depth model."""
+    corpus = tmp_path_factory.mktemp("plain_corpus")
+    generate_demo_corpus(corpus, count=30, seed=8)
+    home = PosterHome(tmp_path_factory.mktemp("plain") / "home").ensure()
+    assert ingest_directory(home, corpus / "images").failed_runs == []
+    return home, corpus
+
+
+def test_without_depth_the_foreground_comes_from_saliency_and_detections(plain_home) -> None:  # noqa: ANN001
+    home, _ = plain_home
     methods = _query(home, "SELECT DISTINCT method FROM foreground")
     assert methods and all(not method.startswith("grabcut:depth") for (method,) in methods)
     assert _query(home, "SELECT count(*) FROM faces WHERE layer_index IS NOT NULL") == [(0,)]
-    assert _query(home, "SELECT count(DISTINCT poster_id) FROM embeddings") == [(8,)]
+    assert _query(home, "SELECT count(DISTINCT poster_id) FROM embeddings") == [(30,)]
     assert _query(home, "SELECT count(*) FROM failures") == [(0,)]
+
+
+def test_similar_lists_the_nearest_posters_from_the_command_line(plain_home) -> None:  # noqa: ANN001
+    home, _ = plain_home
+    (poster_id,) = _query(home, "SELECT poster_id FROM posters ORDER BY poster_id LIMIT 1")[0]
+    args = ["similar", poster_id[:10], "-k", "5", "--home", str(home.root), "--json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert len(found) == 5 and poster_id not in {row["poster_id"] for row in found}
+    similarities = [row["similarity"] for row in found]
+    assert similarities == sorted(similarities, reverse=True)
+    missing = CliRunner().invoke(main, [*args[:-1], "--region", "nowhere"])
+    assert missing.exit_code == 1 and "no 'nowhere' embedding" in missing.output
+
+
+def test_the_genre_report_covers_baselines_and_every_region(plain_home) -> None:  # noqa: ANN001
+    home, corpus = plain_home
+    report = genre_report(
+        database_for(home), corpus, ImageEmbedder.model_name, min_train_positives=3
+    )
+    assert report["posters"] == 30 and report["train"] + report["test"] == 30
+    results = report["results"]
+    for name in (
+        "label_frequencies",
+        "raw_16x16_pixels",
+        f"{ImageEmbedder.model_name}:poster",
+        f"{ImageEmbedder.model_name}:foreground+background_pooled".replace(
+            "foreground+", "foreground_pooled+"
+        ),
+    ):
+        assert 0 <= results[name]["mAP"] <= 1 and 0 <= results[name]["micro_f1"] <= 1

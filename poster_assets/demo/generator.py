@@ -101,7 +101,7 @@ def generate_demo_corpus(out_dir: Path, count: int = 24, seed: int = 7) -> list[
             writer.writerow(
                 [
                     poster.poster_key,
-                    poster.image,
+                    f"images/{poster.image}",
                     poster.title,
                     poster.year,
                     "|".join(poster.genres),

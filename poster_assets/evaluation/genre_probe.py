@@ -44,14 +44,16 @@ def genre_matrix(genre_lists: Sequence[Sequence[str]], genres: Sequence[str]) ->
     return matrix
 
 
-def evaluated_genres(genre_lists: Sequence[Sequence[str]]) -> list[str]:
-    """Genres with at least MIN_TRAIN_POSITIVES posters in `genre_lists` (the training
-    split), alphabetical."""
+def evaluated_genres(
+    genre_lists: Sequence[Sequence[str]], min_positives: int = MIN_TRAIN_POSITIVES
+) -> list[str]:
+    """Genres with at least `min_positives` posters in `genre_lists` (the training split),
+    alphabetical."""
     counts: dict[str, int] = {}
     for poster_genres in genre_lists:
         for genre in set(poster_genres):
             counts[genre] = counts.get(genre, 0) + 1
-    return sorted(genre for genre, count in counts.items() if count >= MIN_TRAIN_POSITIVES)
+    return sorted(genre for genre, count in counts.items() if count >= min_positives)
 
 
 def top_k(train_labels: np.ndarray) -> int:

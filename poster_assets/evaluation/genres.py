@@ -13,6 +13,7 @@ import numpy as np
 from poster_assets.errors import PosterInputError
 from poster_assets.evaluation.corpus import read_labels
 from poster_assets.evaluation.genre_probe import (
+    MIN_TRAIN_POSITIVES,
     evaluated_genres,
     frequency_baseline,
     genre_matrix,
@@ -76,6 +77,7 @@ def genre_report(
     corpus_dir: Path,
     model: str,
     extra_features: Mapping[str, Callable[[list[str]], np.ndarray]] | None = None,
+    min_train_positives: int = MIN_TRAIN_POSITIVES,
 ) -> dict[str, object]:
     """Probe scores per representation, as a JSON-ready dict. `extra_features` maps a name
     to a function from file names to a feature matrix (for trained encoders)."""
@@ -96,7 +98,7 @@ def genre_report(
     genre_lists = labels["genres"].str.split("|").tolist()
     is_test = labels["is_test"].to_numpy()
     train_lists = [genres for genres, test in zip(genre_lists, is_test, strict=True) if not test]
-    genres = evaluated_genres(train_lists)
+    genres = evaluated_genres(train_lists, min_train_positives)
     matrix = genre_matrix(genre_lists, genres)
     names = labels["file_name"].tolist()
     features = {"raw_16x16_pixels": np.stack(pixels)} | {
@@ -111,6 +113,7 @@ def genre_report(
         )
     return {
         "posters": len(labels),
+        "skipped_unreadable_images": readable.count(False),
         "train": int((~is_test).sum()),
         "test": int(is_test.sum()),
         "genres_evaluated": genres,
