@@ -127,8 +127,10 @@ def ui(home: Path | None, host: str, port: int, watch: Path | None) -> None:
 @click.option("--count", default=24, show_default=True, help="Posters to generate.")
 def demo(home: Path | None, count: int) -> None:
     """Generate the built-in demo corpus (once) and run the whole graph on it."""
+    from poster_assets.corpus.metadata import read_metadata_csv
     from poster_assets.demo.generator import generate_demo_corpus
     from poster_assets.runs import database_for, ingest_directory
+    from poster_assets.store.metadata import store_metadata
     from poster_assets.store.posters import corpus_totals
 
     paths = _home(home).ensure()
@@ -137,6 +139,9 @@ def demo(home: Path | None, count: int) -> None:
         click.echo(f"generating {count} demo posters in {corpus}")
         generate_demo_corpus(corpus, count=count)
     report = ingest_directory(paths, corpus / "images")
+    store_metadata(
+        database_for(paths), read_metadata_csv(corpus / "labels.csv"), str(corpus / "labels.csv")
+    )
     totals = corpus_totals(database_for(paths))
     click.echo(
         f"this run: {report.new_posters} new posters, {report.already_known} already known, "
@@ -412,11 +417,18 @@ def models_pull(name: str, home: Path | None) -> None:
 @models.command(name="list")
 @home_option
 def models_list(home: Path | None) -> None:
-    """Show the registered depth model and the names with known input specs."""
+    """Show the packaged models (present or how to install), the registered depth model and
+    the depth networks with known input specs."""
     from poster_assets.models.catalogue import CATALOGUE
     from poster_assets.models.depth import KNOWN_DEPTH_SPECS
+    from poster_assets.models.packaged import PACKAGED_MODELS, MissingPackagedModelError
     from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
 
+    for model in PACKAGED_MODELS:
+        try:
+            click.echo(f"{model.name}: {model.path()} (licence: {model.licence})")
+        except MissingPackagedModelError as error:
+            click.echo(f"{model.name}: MISSING: {error}")
     ref = registered_depth_model(_home(home).models_dir)
     click.echo(f"depth model: {ref.version} ({ref.path})" if ref else MISSING_DEPTH_MODEL)
     click.echo(f"known depth networks: {', '.join(sorted(KNOWN_DEPTH_SPECS))}")

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from skimage import data as skdata
 
+from poster_assets.cli import main
 from poster_assets.models.detectors import load_face_detector, load_object_detector
-from poster_assets.models.packaged import MissingPackagedModelError, PackagedModel
+from poster_assets.models.packaged import (
+    PACKAGED_MODELS,
+    MissingPackagedModelError,
+    PackagedModel,
+)
 from poster_assets.vision.blazeface import FULL_RANGE_ANCHORS, decode_faces, grid_anchors
 from poster_assets.vision.detections import box_layer, letterbox, non_max_suppression
 
@@ -93,3 +99,10 @@ def test_a_missing_packaged_model_says_how_to_install_it() -> None:
     model = PackagedModel("absent", "no_such_package_here", "x.onnx", "pip install absent", "-")
     with pytest.raises(MissingPackagedModelError, match="pip install absent"):
         model.path()
+
+
+def test_models_list_names_each_packaged_model_with_its_licence(tmp_path) -> None:  # noqa: ANN001
+    result = CliRunner().invoke(main, ["models", "list", "--home", str(tmp_path / "home")])
+    assert result.exit_code == 0, result.output
+    for model in PACKAGED_MODELS:
+        assert f"{model.name}: " in result.output and model.licence in result.output

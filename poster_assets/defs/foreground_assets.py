@@ -28,6 +28,7 @@ from poster_assets.models.detectors import (
 from poster_assets.models.embedder import ImageEmbedder, load_image_embedder
 from poster_assets.models.packaged import (
     BLAZEFACE_FULL_RANGE,
+    EFFICIENTNET_LITE3,
     SSD_MOBILENET_V2_COCO,
     MissingPackagedModelError,
     PackagedModel,
@@ -190,6 +191,8 @@ def embeddings(
 ) -> MaterializeResult:
     """ImageNet (EfficientNet-Lite3) embeddings of the whole poster, the foreground crop, and
     the feature map pooled inside and outside the foreground: table `embeddings`."""
+    if not _model_available(EFFICIENTNET_LITE3):
+        return _missing(context, EFFICIENTNET_LITE3)
     db = store.database()
     embedder: ImageEmbedder = load_image_embedder(store.paths().openvino_cache_dir)
     version = f"{EMBEDDINGS_REVISION}+{embedder.model_name}"
