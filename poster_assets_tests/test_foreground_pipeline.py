@@ -185,12 +185,14 @@ def test_the_genre_report_covers_baselines_and_every_region(plain_home) -> None:
     )
     assert report["posters"] == 30 and report["train"] + report["test"] == 30
     results = report["results"]
+    model = ImageEmbedder.model_name
     for name in (
         "label_frequencies",
         "raw_16x16_pixels",
-        f"{ImageEmbedder.model_name}:poster",
-        f"{ImageEmbedder.model_name}:foreground+background_pooled".replace(
-            "foreground+", "foreground_pooled+"
-        ),
+        "structure",
+        f"{model}:poster",
+        f"{model}:foreground",
+        f"{model}:foreground_pooled+background_pooled",
+        f"{model}:poster+structure",
     ):
         assert 0 <= results[name]["mAP"] <= 1 and 0 <= results[name]["micro_f1"] <= 1

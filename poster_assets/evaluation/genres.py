@@ -1,6 +1,7 @@
 """The genre-probe report for a labelled corpus in the shared layout: baselines (training
-label frequencies, raw 16x16 pixels) and every stored embedding region, alone and combined,
-all on the same posters and the fixed split (`corpus.is_test_poster`)."""
+label frequencies, raw 16x16 pixels), every stored embedding region alone and combined, and
+the hand-made structure vector alone and beside the whole-poster embedding, all on the same
+posters and the fixed split (`corpus.is_test_poster`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from poster_assets.evaluation.genre_probe import (
     genre_matrix,
     linear_probe,
 )
+from poster_assets.evaluation.structure_features import structure_vectors
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.store.database import PosterDatabase
 
@@ -104,6 +106,12 @@ def genre_report(
     features = {"raw_16x16_pixels": np.stack(pixels)} | {
         f"{model}:{name}": values for name, values in feature_sets(names, regions).items()
     }
+    structure = structure_vectors(db)
+    width = len(next(iter(structure.values())))
+    features["structure"] = np.stack([structure.get(name, np.zeros(width)) for name in names])
+    features[f"{model}:poster+structure"] = np.hstack(
+        [features[f"{model}:poster"], features["structure"]]
+    )
     for name, build in (extra_features or {}).items():
         features[name] = build(names)
     results = {"label_frequencies": frequency_baseline(matrix[~is_test], matrix[is_test])}

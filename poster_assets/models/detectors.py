@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import cv2
@@ -11,6 +10,7 @@ import numpy as np
 
 from poster_assets.models.openvino_runtime import compile_for_cpu
 from poster_assets.models.packaged import BLAZEFACE_FULL_RANGE, SSD_MOBILENET_V2_COCO
+from poster_assets.models.process_models import load_once
 from poster_assets.vision.blazeface import FULL_RANGE_ANCHORS, decode_faces
 from poster_assets.vision.coco_labels import COCO_LABELS
 from poster_assets.vision.detections import Detection, clip_box, letterbox, non_max_suppression
@@ -74,11 +74,9 @@ class ObjectDetector:
         return detections
 
 
-@functools.cache
 def load_face_detector(cache_dir: Path | None = None) -> FaceDetector:
-    return FaceDetector(cache_dir)
+    return load_once(FaceDetector, cache_dir)
 
 
-@functools.cache
 def load_object_detector(cache_dir: Path | None = None) -> ObjectDetector:
-    return ObjectDetector(cache_dir)
+    return load_once(ObjectDetector, cache_dir)

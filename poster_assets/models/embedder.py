@@ -9,7 +9,6 @@ pooled inside a mask it describes one region of the poster."""
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import cv2
@@ -18,6 +17,7 @@ import openvino as ov
 
 from poster_assets.models.openvino_runtime import compile_for_cpu
 from poster_assets.models.packaged import EFFICIENTNET_LITE3
+from poster_assets.models.process_models import load_once
 
 EMBEDDING_INPUT_SIZE = 280
 EMBEDDING_DIMENSIONS = 1280
@@ -50,6 +50,5 @@ class ImageEmbedder:
         return np.asarray(output, np.float32)[0].transpose(1, 2, 0)
 
 
-@functools.cache
 def load_image_embedder(cache_dir: Path | None = None) -> ImageEmbedder:
-    return ImageEmbedder(cache_dir)
+    return load_once(ImageEmbedder, cache_dir)
