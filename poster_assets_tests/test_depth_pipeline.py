@@ -153,6 +153,11 @@ def test_eval_layers_on_a_generated_corpus(pydnet_path, demo_corpus, tmp_path) -
     assert truth["posters"] == 8
     assert set(truth["best_layer_iou"]) == {"background", "subject", "text"}
     assert all(0 < iou <= 1 for iou in truth["best_layer_iou"].values())
+    foreground = report["foreground_against_ground_truth"]
+    assert foreground["posters"] == 8
+    ious = foreground["mean_iou_with_true_subject"]
+    assert ious["stored_foreground"] > 0.5
+    assert ious["stored_foreground"] > max(ious["near_depth_layers"], ious["salient_fifth"])
 
 
 def test_eval_layers_needs_a_depth_model(demo_corpus, tmp_path) -> None:  # noqa: ANN001
