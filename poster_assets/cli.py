@@ -199,10 +199,49 @@ def evaluate() -> None:
     """Measure the pipeline on a labelled corpus (labels.csv + images/)."""
 
 
+depth_model_option = click.option(
+    "--depth-model", default=None, help="Register this depth network first (NAME)."
+)
+depth_path_option = click.option(
+    "--depth-path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="File of the --depth-model network.",
+)
+limit_option = click.option(
+    "--limit", type=int, default=None, help="Only the first N posters by imdb_id."
+)
+
+
+def _evaluation_home(
+    home: Path | None, scratch: Path, depth_model: str | None = None, depth_path: Path | None = None
+) -> PosterHome:
+    """--home if given (reused: stages redo only what changed), else a temporary one."""
+    from poster_assets.models.registry import register_depth_model
+
+    paths = (resolve_home(home, {}) if home else PosterHome(scratch / "home")).ensure()
+    if depth_model and depth_path:
+        register_depth_model(paths.models_dir, depth_model, depth_path)
+    return paths
+
+
+def _evaluation_images(corpus: Path, limit: int | None, scratch: Path) -> Path:
+    from poster_assets.evaluation.corpus import link_subset, read_labels
+
+    if limit is None:
+        return corpus / "images"
+    return link_subset(corpus, read_labels(corpus, limit), scratch / "subset")
+
+
+def _fail_on(failed: list[str]) -> None:
+    if failed:
+        raise click.ClickException(f"runs failed: {', '.join(failed)}")
+
+
 @evaluate.command(name="titles")
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @home_option
-@click.option("--limit", type=int, default=None, help="Only the first N posters by imdb_id.")
+@limit_option
 @click.option(
     "--ocr-config",
     default="{}",
@@ -212,45 +251,27 @@ def eval_titles(corpus: Path, home: Path | None, limit: int | None, ocr_config: 
     """Ingest CORPUS (into a temporary home unless --home) and print title metrics as JSON."""
     import tempfile
 
-    from poster_assets.evaluation.corpus import link_subset, read_labels
+    from poster_assets.evaluation.corpus import read_labels
     from poster_assets.evaluation.titles import title_report
-    from poster_assets.runs import database_for, ingest_directory, materialize_batches
-    from poster_assets.store.batches import all_batch_ids
+    from poster_assets.runs import database_for, process_corpus
 
     labels = read_labels(corpus, limit)
     config = json.loads(ocr_config)
     with tempfile.TemporaryDirectory() as scratch:
-        paths = resolve_home(home, {}) if home else PosterHome(Path(scratch) / "home")
-        images = (
-            corpus / "images"
-            if limit is None
-            else link_subset(corpus, labels, Path(scratch) / "subset")
-        )
-        asset_config = {"ocr_lines": config, "titles": config}
-        ingested = ingest_directory(paths.ensure(), images, asset_config=asset_config)
-        new = {summary.batch_id for summary in ingested.batches}
-        earlier = [batch for batch in all_batch_ids(database_for(paths)) if batch not in new]
-        # Earlier batches of a reused home: stages redo only what changed version.
-        failed = ingested.failed_runs + materialize_batches(
-            paths, earlier, asset_config=asset_config
-        )
+        paths = _evaluation_home(home, Path(scratch))
+        images = _evaluation_images(corpus, limit, Path(scratch))
+        failed = process_corpus(paths, images, {"ocr_lines": config, "titles": config})
         report = title_report(database_for(paths), labels)
-    if failed:
-        raise click.ClickException(f"runs failed: {', '.join(failed)}")
+    _fail_on(failed)
     click.echo(json.dumps({"corpus": str(corpus), **report}, indent=2))
 
 
 @evaluate.command(name="layers")
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @home_option
-@click.option("--limit", type=int, default=None, help="Only the first N posters by imdb_id.")
-@click.option("--depth-model", default=None, help="Register this depth network first (NAME).")
-@click.option(
-    "--depth-path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="File of the --depth-model network.",
-)
+@limit_option
+@depth_model_option
+@depth_path_option
 def eval_layers(
     corpus: Path,
     home: Path | None,
@@ -263,48 +284,31 @@ def eval_layers(
     IoU of layers and foreground masks with the true layers."""
     import tempfile
 
-    from poster_assets.evaluation.corpus import link_subset, read_labels
     from poster_assets.evaluation.foreground import demo_foreground_report
     from poster_assets.evaluation.layers import demo_layer_report, structure_report
-    from poster_assets.models.registry import register_depth_model, registered_depth_model
-    from poster_assets.runs import database_for, ingest_directory, materialize_batches
-    from poster_assets.store.batches import all_batch_ids
+    from poster_assets.models.registry import registered_depth_model
+    from poster_assets.runs import database_for, process_corpus
 
     with tempfile.TemporaryDirectory() as scratch:
-        paths = (resolve_home(home, {}) if home else PosterHome(Path(scratch) / "home")).ensure()
-        if depth_model and depth_path:
-            register_depth_model(paths.models_dir, depth_model, depth_path)
+        paths = _evaluation_home(home, Path(scratch), depth_model, depth_path)
         if registered_depth_model(paths.models_dir) is None:
             raise click.ClickException("no depth model: pass --depth-model NAME --depth-path FILE")
-        images = corpus / "images"
-        if limit is not None:
-            images = link_subset(corpus, read_labels(corpus, limit), Path(scratch) / "subset")
-        ingested = ingest_directory(paths, images)
-        new = {summary.batch_id for summary in ingested.batches}
-        earlier = [batch for batch in all_batch_ids(database_for(paths)) if batch not in new]
-        failed = ingested.failed_runs + materialize_batches(paths, earlier)
-        report: dict[str, object] = {"corpus": str(corpus), **structure_report(database_for(paths))}
+        failed = process_corpus(paths, _evaluation_images(corpus, limit, Path(scratch)))
+        db = database_for(paths)
+        report: dict[str, object] = {"corpus": str(corpus), **structure_report(db)}
         if (corpus / "ground_truth.jsonl").exists():
-            report["against_ground_truth"] = demo_layer_report(database_for(paths), corpus)
-            report["foreground_against_ground_truth"] = demo_foreground_report(
-                database_for(paths), corpus
-            )
-    if failed:
-        raise click.ClickException(f"runs failed: {', '.join(failed)}")
+            report["against_ground_truth"] = demo_layer_report(db, corpus)
+            report["foreground_against_ground_truth"] = demo_foreground_report(db, corpus)
+    _fail_on(failed)
     click.echo(json.dumps(report, indent=2))
 
 
 @evaluate.command(name="genres")
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @home_option
-@click.option("--limit", type=int, default=None, help="Only the first N posters by imdb_id.")
-@click.option("--depth-model", default=None, help="Register this depth network first (NAME).")
-@click.option(
-    "--depth-path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="File of the --depth-model network.",
-)
+@limit_option
+@depth_model_option
+@depth_path_option
 def eval_genres(
     corpus: Path,
     home: Path | None,
@@ -313,30 +317,19 @@ def eval_genres(
     depth_path: Path | None,
 ) -> None:
     """Ingest CORPUS (temporary home unless --home) and print the genre linear probe as JSON:
-    baselines and each ImageNet embedding region, on the fixed train/test split."""
+    baselines, each ImageNet embedding region and the structure vector, on the fixed
+    train/test split."""
     import tempfile
 
-    from poster_assets.evaluation.corpus import link_subset, read_labels
     from poster_assets.evaluation.genres import genre_report
     from poster_assets.models.embedder import ImageEmbedder
-    from poster_assets.models.registry import register_depth_model
-    from poster_assets.runs import database_for, ingest_directory, materialize_batches
-    from poster_assets.store.batches import all_batch_ids
+    from poster_assets.runs import database_for, process_corpus
 
     with tempfile.TemporaryDirectory() as scratch:
-        paths = (resolve_home(home, {}) if home else PosterHome(Path(scratch) / "home")).ensure()
-        if depth_model and depth_path:
-            register_depth_model(paths.models_dir, depth_model, depth_path)
-        images = corpus / "images"
-        if limit is not None:
-            images = link_subset(corpus, read_labels(corpus, limit), Path(scratch) / "subset")
-        ingested = ingest_directory(paths, images)
-        new = {summary.batch_id for summary in ingested.batches}
-        earlier = [batch for batch in all_batch_ids(database_for(paths)) if batch not in new]
-        failed = ingested.failed_runs + materialize_batches(paths, earlier)
+        paths = _evaluation_home(home, Path(scratch), depth_model, depth_path)
+        failed = process_corpus(paths, _evaluation_images(corpus, limit, Path(scratch)))
         report = genre_report(database_for(paths), corpus, ImageEmbedder.model_name)
-    if failed:
-        raise click.ClickException(f"runs failed: {', '.join(failed)}")
+    _fail_on(failed)
     click.echo(json.dumps({"corpus": str(corpus), **report}, indent=2))
 
 

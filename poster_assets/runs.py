@@ -17,7 +17,7 @@ from poster_assets.defs.jobs import PROCESS_BATCH_JOB
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME
 from poster_assets.defs.resources import PosterStore
 from poster_assets.home import PosterHome
-from poster_assets.store.batches import register_batches
+from poster_assets.store.batches import all_batch_ids, register_batches
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.posters import BatchSummary, summarize_batch
 
@@ -120,3 +120,17 @@ def materialize_batches(
         if not result.success:
             failed.append(f"{batch_id} (run {result.run_id})")
     return failed
+
+
+def process_corpus(
+    home: PosterHome,
+    directory: Path,
+    asset_config: Mapping[str, Mapping[str, object]] | None = None,
+) -> list[str]:
+    """Ingest `directory`, then rerun the home's earlier batches too (their stages redo only
+    what changed version), so that every poster is current: what evaluations need. Returns
+    the failed runs."""
+    ingested = ingest_directory(home, directory, asset_config=asset_config)
+    new = {summary.batch_id for summary in ingested.batches}
+    earlier = [batch for batch in all_batch_ids(database_for(home)) if batch not in new]
+    return ingested.failed_runs + materialize_batches(home, earlier, asset_config=asset_config)
