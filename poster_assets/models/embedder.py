@@ -3,7 +3,7 @@
 Chosen over the other packaged ImageNet networks because it runs as it ships (the MobileNetV2
 and EfficientNet-Lite0 packages hold PyTorch state dicts that need model code we would have
 to write), it is the most accurate of them on ImageNet (~80 % top-1 against ~72-75 %), and
-it takes ~20 ms a pass here. The network is cut before its average pool, so one pass gives
+it takes ~8 ms a pass here. The network is cut before its average pool, so one pass gives
 the whole (9 x 9 x 1280) feature map: pooled over everything it is the usual embedding, and
 pooled inside a mask it describes one region of the poster."""
 
