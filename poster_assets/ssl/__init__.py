@@ -1,0 +1,1 @@
+"""Self-supervised pretraining from poster structure (SimSiam and structured tasks)."""

@@ -1,0 +1,25 @@
+"""Posters as one float tensor for training: decoded, squashed to a fixed 2:3 size."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import cv2
+import numpy as np
+import torch
+
+from poster_assets.imaging.decode import decode_image, read_image_bytes
+
+POSTER_HEIGHT, POSTER_WIDTH = 192, 128
+
+
+def load_posters(
+    paths: Sequence[str], height: int = POSTER_HEIGHT, width: int = POSTER_WIDTH
+) -> torch.Tensor:
+    """(N, 3, height, width) float32 in [0, 1]; an unreadable file raises PosterInputError."""
+    pictures = [
+        cv2.resize(decode_image(read_image_bytes(path)).rgb, (width, height), cv2.INTER_AREA)
+        for path in paths
+    ]
+    stacked = np.stack(pictures).astype(np.float32) / 255.0
+    return torch.from_numpy(stacked).permute(0, 3, 1, 2).contiguous()

@@ -1,0 +1,20 @@
+"""The trained encoder as OpenVINO IR, so that embedding new posters needs no PyTorch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openvino as ov
+import torch
+
+from poster_assets.ssl.encoder import PosterEncoder
+
+
+def export_encoder(encoder: PosterEncoder, path: Path, size: int) -> Path:
+    """Write `path` (.xml, with its .bin beside it) for (N, 3, size, size) input in [0, 1]."""
+    encoder = encoder.eval()
+    example = torch.zeros(1, 3, size, size)
+    model = ov.convert_model(encoder, example_input=example)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ov.save_model(model, str(path), compress_to_fp16=False)
+    return path
