@@ -21,6 +21,7 @@ from poster_assets.home import PosterHome
 from poster_assets.models.embedder import EMBEDDING_DIMENSIONS, ImageEmbedder
 from poster_assets.models.registry import register_depth_model
 from poster_assets.runs import database_for, ingest_directory, materialize_batches
+from poster_assets.ssl.curriculum_labels import TASK_CLASSES, curriculum_labels
 from poster_assets.store.batches import all_batch_ids
 from poster_assets.vision.masks import decode_mask_png
 from poster_assets_tests.conftest import shared_dir
@@ -196,3 +197,19 @@ def test_the_genre_report_covers_baselines_and_every_region(plain_home) -> None:
         f"{model}:poster+structure",
     ):
         assert 0 <= results[name]["mAP"] <= 1 and 0 <= results[name]["micro_f1"] <= 1
+
+
+@pytest.mark.shared_data
+def test_curriculum_labels_agree_with_the_stored_structure(layered_home) -> None:  # noqa: ANN001
+    labels = curriculum_labels(database_for(layered_home)).set_index("poster_id")
+    assert len(labels) == 8
+    faces = dict(_query(layered_home, "SELECT poster_id, count(*) FROM faces GROUP BY 1"))
+    titles = dict(_query(layered_home, "SELECT poster_id, placement_v FROM titles"))
+    title_layers = dict(
+        _query(layered_home, "SELECT poster_id, layer_index FROM layers WHERE is_title_layer")
+    )
+    for poster_id, row in labels.iterrows():
+        assert row["face_count"] == min(faces.get(poster_id, 0), 2)
+        assert TASK_CLASSES["title_vertical"][row["title_vertical"]] == titles[poster_id]
+        assert row["title_layer_rank"] == min(title_layers[poster_id] + 1, 3)
+        assert row["depth_modes"] >= 1

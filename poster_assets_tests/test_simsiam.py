@@ -16,7 +16,7 @@ from poster_assets.ssl.data import load_posters
 from poster_assets.ssl.encoder import PosterEncoder
 from poster_assets.ssl.export import export_encoder
 from poster_assets.ssl.simsiam import PROJECTION_DIM, SimSiam, negative_cosine, simsiam_loss
-from poster_assets.ssl.train import TrainSettings, train_simsiam
+from poster_assets.ssl.train import TrainSettings, train_encoder
 
 
 def test_the_loss_is_symmetric_in_the_two_views() -> None:
@@ -64,14 +64,14 @@ def test_a_short_run_lowers_the_loss(posters: torch.Tensor) -> None:
     settings = TrainSettings(
         epochs=8, batch_size=16, learning_rate=3.0, seed=3, views=ViewSettings(size=64)
     )
-    losses = train_simsiam(posters, settings).losses
+    losses = train_encoder(posters, settings).losses
     assert len(losses) == 16
     assert np.mean(losses[-4:]) < np.mean(losses[:4]) - 0.05
 
 
 def test_the_same_seed_trains_the_same_weights(posters: torch.Tensor) -> None:
     settings = TrainSettings(epochs=1, batch_size=16, seed=5, views=ViewSettings(size=48))
-    first, again = train_simsiam(posters, settings), train_simsiam(posters, settings)
+    first, again = train_encoder(posters, settings), train_encoder(posters, settings)
     assert first.losses == again.losses
     for a, b in zip(first.model.parameters(), again.model.parameters(), strict=True):
         assert torch.equal(a, b)
