@@ -26,7 +26,7 @@ def test_label_rows_map_stored_structure_to_classes_with_0_for_unknown() -> None
             "placement_v": ["bottom", None, "top"],
             "placement_h": ["centre", None, "right"],
             "faces": [0, 1, 5],
-            "mode_count": [1.0, np.nan, 4.0],
+            "mode_count": pd.array([1, None, 4], dtype="Int64"),  # DuckDB gives NA, not NaN
             "title_layer": [0.0, np.nan, 2.0],
         }
     )

@@ -17,6 +17,7 @@ from PIL import Image
 from poster_assets.cli import main
 from poster_assets.demo.generator import LAYER_SUBJECT, generate_demo_corpus
 from poster_assets.evaluation.genres import genre_report
+from poster_assets.evaluation.ssl_schedules import compare_schedules
 from poster_assets.home import PosterHome
 from poster_assets.models.embedder import EMBEDDING_DIMENSIONS, ImageEmbedder
 from poster_assets.models.registry import register_depth_model
@@ -213,3 +214,17 @@ def test_curriculum_labels_agree_with_the_stored_structure(layered_home) -> None
         assert TASK_CLASSES["title_vertical"][row["title_vertical"]] == titles[poster_id]
         assert row["title_layer_rank"] == min(title_layers[poster_id] + 1, 3)
         assert row["depth_modes"] >= 1
+
+
+def test_schedules_are_compared_by_the_probe_per_seed(plain_home) -> None:  # noqa: ANN001
+    home, corpus = plain_home
+    report = compare_schedules(
+        home, corpus, epochs=1, size=32, seeds=[0, 1], schedules=["simsiam", "structure_first"],
+        batch_size=8, min_train_positives=3,
+    )  # fmt: skip
+    assert report["posters"] == 30
+    results = report["results"]
+    assert set(results) == {"random_init", "simsiam", "structure_first"}
+    for scores in results.values():
+        assert len(scores["per_seed"]) == 2
+        assert 0 <= scores["mAP_mean"] <= 1 and scores["mAP_std"] >= 0

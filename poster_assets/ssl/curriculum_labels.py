@@ -5,7 +5,6 @@ or absent, so posters without a title or layers still train the other heads."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from poster_assets.store.database import PosterDatabase
@@ -41,7 +40,7 @@ def _class_of(value: object, names: tuple[str, ...]) -> int:
 
 def _bucket(count: object, top: int) -> int:
     """0 for unknown (NULL), else the count capped at `top` (counts start at 1)."""
-    if count is None or (isinstance(count, float) and np.isnan(count)):
+    if count is None or pd.isna(count):
         return 0
     return int(min(int(count), top))
 
