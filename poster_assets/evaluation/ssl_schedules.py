@@ -32,9 +32,7 @@ from poster_assets.ssl.curriculum import SCHEDULES
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES, curriculum_labels
 from poster_assets.ssl.data import load_posters
 from poster_assets.ssl.encoder import PosterEncoder
-from poster_assets.ssl.train import TrainSettings, train_encoder
-
-WHOLE_POSTER = torch.tensor([[0.0, 0.0, 1.0, 1.0]])
+from poster_assets.ssl.train import WHOLE_POSTER, TrainSettings, train_encoder
 
 
 def encoder_features(encoder: PosterEncoder, posters: torch.Tensor, size: int) -> np.ndarray:
