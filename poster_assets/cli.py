@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -10,6 +11,8 @@ from pathlib import Path
 import click
 
 from poster_assets.home import PosterHome, resolve_home
+from poster_assets.ssl.curriculum import SCHEDULES
+from poster_assets.ssl.task_names import TASKS
 
 home_option = click.option(
     "--home",
@@ -331,6 +334,85 @@ def eval_genres(
         report = genre_report(database_for(paths), corpus, ImageEmbedder.model_name)
     _fail_on(failed)
     click.echo(json.dumps({"corpus": str(corpus), **report}, indent=2))
+
+
+@evaluate.command(name="ssl")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--model", "model_name", default="poster-ssl", show_default=True)
+@home_option
+@limit_option
+@click.option("--min-train-positives", type=int, default=20, show_default=True)
+def eval_ssl(
+    corpus: Path, model_name: str, home: Path | None, limit: int | None, min_train_positives: int
+) -> None:
+    """Print, as JSON, the genre probe of a pretrained encoder of this home (its OpenVINO
+    IR) on CORPUS (labels.csv + images/), with the fixed split, beside label frequencies."""
+    from poster_assets.evaluation.ssl_probe import ssl_corpus_report
+
+    try:
+        report = ssl_corpus_report(_home(home), model_name, corpus, limit, min_train_positives)
+    except (LookupError, FileNotFoundError, ValueError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(json.dumps(report, indent=2))
+
+
+@main.command()
+@home_option
+@click.option("--name", "model_name", default="poster-ssl", show_default=True)
+@click.option(
+    "--tasks",
+    default=",".join(TASKS),
+    show_default=True,
+    help="Comma-separated; '' for plain SimSiam.",
+)
+@click.option(
+    "--schedule", type=click.Choice(SCHEDULES), default="structure_first", show_default=True
+)
+@click.option("--epochs", type=int, default=8, show_default=True)
+@click.option("--size", type=int, default=64, show_default=True, help="Input side in pixels.")
+@click.option("--batch-size", type=int, default=64, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--probe-min-positives",
+    type=int,
+    default=20,
+    show_default=True,
+    help="Genres need this many training posters to be probed.",
+)
+def pretrain(
+    home: Path | None,
+    model_name: str,
+    tasks: str,
+    schedule: str,
+    epochs: int,
+    size: int,
+    batch_size: int,
+    seed: int,
+    probe_min_positives: int,
+) -> None:
+    """Build the training sets from the home's store, pretrain an encoder, embed every poster
+    with it and probe genres (job `pretrain`); print the model's row as JSON."""
+    from poster_assets.runs import database_for, run_pretraining
+    from poster_assets.store.trained_models import find_model
+
+    paths = _home(home)
+    encoder_config = {
+        "model_name": model_name,
+        "tasks": [task for task in tasks.split(",") if task],
+        "schedule": schedule,
+        "epochs": epochs,
+        "image_size": size,
+        "batch_size": batch_size,
+        "seed": seed,
+    }
+    probe_config = {"model_name": model_name, "min_train_positives": probe_min_positives}
+    failed = run_pretraining(
+        paths, {"ssl_encoder": encoder_config, "ssl_genre_probe": probe_config}
+    )
+    if failed:
+        raise click.ClickException(f"pretraining run {failed} failed; see `poster-assets ui`")
+    model = find_model(database_for(paths), model_name)
+    click.echo(json.dumps(dataclasses.asdict(model), indent=2, default=str))
 
 
 @main.group()

@@ -7,9 +7,19 @@ from dagster import Definitions, EnvVar
 from poster_assets.defs.depth_assets import depth_maps, layers
 from poster_assets.defs.foreground_assets import embeddings, faces, foreground, objects
 from poster_assets.defs.ingest_assets import posters
-from poster_assets.defs.jobs import process_batch_job
+from poster_assets.defs.jobs import pretrain_job, process_batch_job
 from poster_assets.defs.resources import PosterStore, WatchedFolder
 from poster_assets.defs.sensors import new_poster_files
+from poster_assets.defs.ssl_assets import (
+    ssl_embeddings,
+    ssl_encoder,
+    ssl_genre_probe,
+    ssl_labels,
+    ssl_layer_patches,
+    ssl_salient_crops,
+    ssl_text_pairs,
+    ssl_view_pairs,
+)
 from poster_assets.defs.text_assets import ocr_lines, titles
 from poster_assets.home import HOME_ENV_VAR
 
@@ -32,8 +42,16 @@ def build_definitions(store: PosterStore, watched_folder: WatchedFolder | None) 
             objects,
             foreground,
             embeddings,
+            ssl_embeddings,
+            ssl_view_pairs,
+            ssl_layer_patches,
+            ssl_salient_crops,
+            ssl_text_pairs,
+            ssl_labels,
+            ssl_encoder,
+            ssl_genre_probe,
         ],
-        jobs=[process_batch_job],
+        jobs=[process_batch_job, pretrain_job],
         sensors=[new_poster_files] if watched_folder is not None else [],
         resources=resources,
     )

@@ -13,7 +13,7 @@ from filelock import FileLock
 from poster_assets.corpus.batching import chunk, new_batch_id
 from poster_assets.corpus.discovery import list_image_files
 from poster_assets.definitions import build_definitions
-from poster_assets.defs.jobs import PROCESS_BATCH_JOB
+from poster_assets.defs.jobs import PRETRAIN_JOB, PROCESS_BATCH_JOB
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME
 from poster_assets.defs.resources import PosterStore
 from poster_assets.home import PosterHome
@@ -120,6 +120,26 @@ def materialize_batches(
         if not result.success:
             failed.append(f"{batch_id} (run {result.run_id})")
     return failed
+
+
+def run_pretraining(
+    home: PosterHome,
+    asset_config: Mapping[str, Mapping[str, object]] | None = None,
+    quiet_dagster_logs: bool = True,
+) -> str | None:
+    """Run the `pretrain` job in process (training sets, encoder, probe) against the home's
+    instance; returns the failed run's id, or None."""
+    instance = open_instance(home)
+    job = build_definitions(PosterStore(home=str(home.root)), watched_folder=None).resolve_job_def(
+        PRETRAIN_JOB
+    )
+    run_config: dict[str, object] = {
+        "ops": {name: {"config": dict(config)} for name, config in (asset_config or {}).items()}
+    }
+    if quiet_dagster_logs:
+        run_config["loggers"] = {"console": {"config": {"log_level": "WARNING"}}}
+    result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
+    return None if result.success else result.run_id
 
 
 def process_corpus(

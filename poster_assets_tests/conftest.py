@@ -9,6 +9,8 @@ import pytest
 
 from poster_assets.demo.generator import generate_demo_corpus
 from poster_assets.home import PosterHome
+from poster_assets.models.registry import register_depth_model
+from poster_assets.runs import ingest_directory
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_ENV_VAR = "POSTER_ASSETS_SHARED"
@@ -41,3 +43,25 @@ def shared_posters() -> Path:
             f"or set ${SHARED_ENV_VAR})"
         )
     return posters
+
+
+@pytest.fixture(scope="session")
+def layered_home(tmp_path_factory: pytest.TempPathFactory, demo_corpus: Path) -> PosterHome:
+    """The demo corpus through the whole graph with the shared PyDNet."""
+    pydnet = shared_dir() / "models" / "pydnet" / "optimized_pydnet++.tflite"
+    if not pydnet.exists():
+        pytest.skip(f"PyDNet weights not found at {pydnet} (put ../shared beside the repository)")
+    home = PosterHome(tmp_path_factory.mktemp("layered") / "home").ensure()
+    register_depth_model(home.models_dir, "pydnet", pydnet)
+    assert ingest_directory(home, demo_corpus / "images").failed_runs == []
+    return home
+
+
+@pytest.fixture(scope="session")
+def plain_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[PosterHome, Path]:
+    """30 generated posters through the whole graph without a depth model."""
+    corpus = tmp_path_factory.mktemp("plain_corpus")
+    generate_demo_corpus(corpus, count=30, seed=8)
+    home = PosterHome(tmp_path_factory.mktemp("plain") / "home").ensure()
+    assert ingest_directory(home, corpus / "images").failed_runs == []
+    return home, corpus

@@ -15,29 +15,14 @@ from dagster import AssetKey, DagsterInstance
 from PIL import Image
 
 from poster_assets.cli import main
-from poster_assets.demo.generator import LAYER_SUBJECT, generate_demo_corpus
+from poster_assets.demo.generator import LAYER_SUBJECT
 from poster_assets.evaluation.genres import genre_report
-from poster_assets.evaluation.ssl_schedules import compare_schedules
 from poster_assets.home import PosterHome
 from poster_assets.models.embedder import EMBEDDING_DIMENSIONS, ImageEmbedder
-from poster_assets.models.registry import register_depth_model
 from poster_assets.runs import database_for, ingest_directory, materialize_batches
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES, curriculum_labels
 from poster_assets.store.batches import all_batch_ids
 from poster_assets.vision.masks import decode_mask_png
-from poster_assets_tests.conftest import shared_dir
-
-
-@pytest.fixture(scope="module")
-def layered_home(tmp_path_factory: pytest.TempPathFactory, demo_corpus: Path) -> PosterHome:
-    """The demo corpus through the whole graph with the shared PyDNet."""
-    pydnet = shared_dir() / "models" / "pydnet" / "optimized_pydnet++.tflite"
-    if not pydnet.exists():
-        pytest.skip(f"PyDNet weights not found at {pydnet} (put ../shared beside the repository)")
-    home = PosterHome(tmp_path_factory.mktemp("layered") / "home").ensure()
-    register_depth_model(home.models_dir, "pydnet", pydnet)
-    assert ingest_directory(home, demo_corpus / "images").failed_runs == []
-    return home
 
 
 def _truths(demo_corpus: Path) -> dict[str, dict]:
@@ -147,16 +132,6 @@ def test_a_new_batch_of_already_known_posters_runs_cleanly(
     assert report.failed_runs == [] and report.already_known == 8
 
 
-@pytest.fixture(scope="module")
-def plain_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[PosterHome, Path]:
-    """30 generated posters through the whole graph without a depth model."""
-    corpus = tmp_path_factory.mktemp("plain_corpus")
-    generate_demo_corpus(corpus, count=30, seed=8)
-    home = PosterHome(tmp_path_factory.mktemp("plain") / "home").ensure()
-    assert ingest_directory(home, corpus / "images").failed_runs == []
-    return home, corpus
-
-
 def test_without_depth_the_foreground_comes_from_saliency_and_detections(plain_home) -> None:  # noqa: ANN001
     home, _ = plain_home
     methods = _query(home, "SELECT DISTINCT method FROM foreground")
@@ -214,17 +189,3 @@ def test_curriculum_labels_agree_with_the_stored_structure(layered_home) -> None
         assert TASK_CLASSES["title_vertical"][row["title_vertical"]] == titles[poster_id]
         assert row["title_layer_rank"] == min(title_layers[poster_id] + 1, 3)
         assert row["depth_modes"] >= 1
-
-
-def test_schedules_are_compared_by_the_probe_per_seed(plain_home) -> None:  # noqa: ANN001
-    home, corpus = plain_home
-    report = compare_schedules(
-        home, corpus, epochs=1, size=32, seeds=[0, 1], schedules=["simsiam", "structure_first"],
-        batch_size=8, min_train_positives=3,
-    )  # fmt: skip
-    assert report["posters"] == 30
-    results = report["results"]
-    assert set(results) == {"random_init", "simsiam", "structure_first"}
-    for scores in results.values():
-        assert len(scores["per_seed"]) == 2
-        assert 0 <= scores["mAP_mean"] <= 1 and scores["mAP_std"] >= 0

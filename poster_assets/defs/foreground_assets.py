@@ -206,7 +206,14 @@ def embeddings(
         foreground_masks=load_foreground_masks(db, [poster.poster_id for poster in todo]),
         show_progress=config.show_progress,
     )
-    store_stage_result(context, db, stage=EMBEDDINGS_STAGE, version=version, result=result)
+    store_stage_result(
+        context,
+        db,
+        stage=EMBEDDINGS_STAGE,
+        version=version,
+        result=result,
+        only_where=("model", embedder.model_name),
+    )
     rows = result.tables["embeddings"]
     return MaterializeResult(
         metadata={

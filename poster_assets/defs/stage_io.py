@@ -14,8 +14,10 @@ def store_stage_result(
     stage: str,
     version: str,
     result: StageResult,
+    only_where: tuple[str, str] | None = None,
 ) -> None:
-    """Replace the processed posters' rows and state in one transaction; log each failure."""
+    """Replace the processed posters' rows (those matching `only_where` (column, value), if
+    given) and state in one transaction; log each failure."""
     replace_stage_rows(
         db,
         stage=stage,
@@ -24,6 +26,7 @@ def store_stage_result(
         tables=result.tables,
         done=result.done,
         failures=result.failures,
+        only_where=only_where,
     )
     for failure in result.failures.itertuples():
         context.log.warning(f"{stage} failed for {failure.path}: {failure.kind}: {failure.message}")

@@ -117,3 +117,32 @@ def frequency_baseline(train_labels: np.ndarray, test_labels: np.ndarray) -> Pro
     scores = np.tile(train_labels.mean(axis=0), (len(test_labels), 1))
     mean_ap, micro_f1 = score_predictions(scores, test_labels, top_k(train_labels))
     return ProbeScores(round(mean_ap, 4), round(micro_f1, 4), None)
+
+
+def probe_report(
+    features: np.ndarray,
+    genre_lists: Sequence[Sequence[str]],
+    is_test: np.ndarray,
+    min_train_positives: int = MIN_TRAIN_POSITIVES,
+) -> dict[str, object]:
+    """The probe on one representation, beside the label-frequency baseline, JSON-ready."""
+    train_lists = [genres for genres, test in zip(genre_lists, is_test, strict=True) if not test]
+    genres = evaluated_genres(train_lists, min_train_positives)
+    if not genres:
+        raise ValueError(f"no genre has {min_train_positives} training posters: too few to probe")
+    matrix = genre_matrix(genre_lists, genres)
+    probe = linear_probe(features[~is_test], matrix[~is_test], features[is_test], matrix[is_test])
+    baseline = frequency_baseline(matrix[~is_test], matrix[is_test])
+    return {
+        "posters": len(genre_lists),
+        "train": int((~is_test).sum()),
+        "test": int(is_test.sum()),
+        "genres_evaluated": genres,
+        "mAP": probe.mean_average_precision,
+        "micro_f1": probe.micro_f1,
+        "C": probe.regularisation_c,
+        "label_frequencies": {
+            "mAP": baseline.mean_average_precision,
+            "micro_f1": baseline.micro_f1,
+        },
+    }

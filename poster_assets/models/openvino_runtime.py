@@ -8,11 +8,16 @@ from pathlib import Path
 import openvino as ov
 
 
-def compile_for_cpu(model: ov.Model | Path, cache_dir: Path | None) -> ov.CompiledModel:
+def compile_for_cpu(
+    model: ov.Model | Path, cache_dir: Path | None, exact_f32: bool = False
+) -> ov.CompiledModel:
     """Pass a path where the network is used as it is: with a warm cache OpenVINO then skips
-    reading it too (the COCO detector's graph takes seconds to read)."""
+    reading it too (the COCO detector's graph takes seconds to read). `exact_f32` keeps f32
+    arithmetic on CPUs where OpenVINO would otherwise infer in bf16, so that vectors are the
+    same on every machine."""
     core = ov.Core()
     if cache_dir is not None:
         cache_dir.mkdir(parents=True, exist_ok=True)
         core.set_property({"CACHE_DIR": str(cache_dir)})
-    return core.compile_model(model if isinstance(model, ov.Model) else str(model), "CPU")
+    config = {"INFERENCE_PRECISION_HINT": "f32"} if exact_f32 else {}
+    return core.compile_model(model if isinstance(model, ov.Model) else str(model), "CPU", config)

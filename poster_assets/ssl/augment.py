@@ -75,8 +75,13 @@ def colour_jitter(
 
 
 def poster_views(
-    images: torch.Tensor, settings: ViewSettings, generator: torch.Generator
+    images: torch.Tensor,
+    settings: ViewSettings,
+    generator: torch.Generator,
+    boxes: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """One augmented view of each (3, H, W) poster in [0, 1]: (N, 3, size, size)."""
-    boxes = random_crop_boxes(images.shape[0], settings, generator)
+    """One augmented view of each (3, H, W) poster in [0, 1]: (N, 3, size, size); crops at
+    `boxes` where given, else random ones."""
+    if boxes is None:
+        boxes = random_crop_boxes(images.shape[0], settings, generator)
     return colour_jitter(crop_and_resize(images, boxes, settings.size), settings, generator)

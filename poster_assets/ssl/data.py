@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import torch
 
+from poster_assets.errors import PosterInputError
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 
 POSTER_HEIGHT, POSTER_WIDTH = 192, 128
@@ -23,3 +24,21 @@ def load_posters(
     ]
     stacked = np.stack(pictures).astype(np.float32) / 255.0
     return torch.from_numpy(stacked).permute(0, 3, 1, 2).contiguous()
+
+
+def load_readable_posters(
+    paths: Sequence[str], height: int = POSTER_HEIGHT, width: int = POSTER_WIDTH
+) -> tuple[torch.Tensor, list[int], list[tuple[str, str]]]:
+    """Like `load_posters`, but a file that cannot be read (moved, corrupted since ingest) is
+    left out: (posters, indices of the loaded paths, (path, reason) of the others)."""
+    loaded, kept, skipped = [], [], []
+    for index, path in enumerate(paths):
+        try:
+            loaded.append(load_posters([path], height, width))
+        except PosterInputError as error:
+            skipped.append((path, str(error)))
+            continue
+        kept.append(index)
+    if not loaded:
+        return torch.zeros(0, 3, height, width), kept, skipped
+    return torch.cat(loaded), kept, skipped

@@ -170,6 +170,61 @@ CREATE TABLE IF NOT EXISTS metadata (
     source_file   VARCHAR NOT NULL,        -- the CSV it came from
     loaded_at     TIMESTAMPTZ NOT NULL
 );
+-- Training sets for self-supervised pretraining, rebuilt whole from the tables above.
+CREATE TABLE IF NOT EXISTS ssl_view_pairs (
+    poster_id     VARCHAR NOT NULL,
+    pair_index    INTEGER NOT NULL,
+    box_a         DOUBLE[4] NOT NULL,      -- x0 y0 x1 y1, fractions of the poster
+    box_b         DOUBLE[4] NOT NULL,
+    kept_a        DOUBLE NOT NULL,         -- share of the foreground mask inside box_a
+    kept_b        DOUBLE NOT NULL,
+    PRIMARY KEY (poster_id, pair_index)
+);
+CREATE TABLE IF NOT EXISTS ssl_layer_patches (
+    poster_id     VARCHAR NOT NULL,
+    patch_index   INTEGER NOT NULL,
+    role          VARCHAR NOT NULL,        -- background / foreground / title
+    source        VARCHAR NOT NULL,        -- 'depth-layers' or 'foreground-mask'
+    box           DOUBLE[4] NOT NULL,
+    purity        DOUBLE NOT NULL,         -- share of the patch inside the role's mask
+    PRIMARY KEY (poster_id, patch_index)
+);
+CREATE TABLE IF NOT EXISTS ssl_salient_crops (
+    poster_id     VARCHAR NOT NULL,
+    crop_index    INTEGER NOT NULL,
+    source        VARCHAR NOT NULL,        -- face / object / foreground
+    label         VARCHAR NOT NULL,        -- COCO class for objects, else the source
+    box           DOUBLE[4] NOT NULL,
+    score         DOUBLE NOT NULL,
+    PRIMARY KEY (poster_id, crop_index)
+);
+CREATE TABLE IF NOT EXISTS ssl_text_pairs (
+    poster_id     VARCHAR PRIMARY KEY,
+    text          VARCHAR NOT NULL,        -- OCR lines in reading order
+    title         VARCHAR NOT NULL,        -- '' when no title was chosen
+    dimensions    INTEGER NOT NULL,
+    vector        FLOAT[] NOT NULL         -- hashed character n-grams, L2-normalised
+);
+CREATE TABLE IF NOT EXISTS ssl_labels (
+    poster_id         VARCHAR PRIMARY KEY,
+    title_vertical    INTEGER NOT NULL,    -- class indices of curriculum_labels.TASK_CLASSES
+    title_horizontal  INTEGER NOT NULL,
+    face_count        INTEGER NOT NULL,
+    depth_modes       INTEGER NOT NULL,
+    title_layer_rank  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS models (
+    model_name    VARCHAR PRIMARY KEY,     -- also embeddings.model for its vectors
+    kind          VARCHAR NOT NULL,        -- 'ssl-encoder'
+    config        JSON NOT NULL,           -- training settings
+    lineage       JSON NOT NULL,           -- training sets and their row counts
+    metrics       JSON NOT NULL,           -- final losses; probe scores once probed
+    checkpoint    VARCHAR NOT NULL,        -- PyTorch state, relative to the home
+    openvino_xml  VARCHAR NOT NULL,        -- exported encoder (relative), embeds posters
+    input_size    INTEGER NOT NULL,
+    train_seconds DOUBLE NOT NULL,
+    created_at    TIMESTAMPTZ NOT NULL
+);
 """
 
 

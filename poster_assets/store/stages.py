@@ -51,9 +51,11 @@ def replace_stage_rows(
     tables: Mapping[str, pd.DataFrame],
     done: list[str],
     failures: pd.DataFrame,
+    only_where: tuple[str, str] | None = None,
 ) -> None:
     """In one transaction: replace each table's rows of the processed posters, record which
-    are done and which failed (with their failure rows)."""
+    are done and which failed (with their failure rows). `only_where` (column, value) limits
+    the replaced rows, for tables several stages share (embeddings, by model)."""
     processed = done + failures["sha256"].tolist()
     now = datetime.now(UTC)
     status = pd.DataFrame(
@@ -73,8 +75,12 @@ def replace_stage_rows(
             [stage],
         )
         for table, rows in tables.items():
+            scope, values = "", []
+            if only_where is not None:
+                scope, values = f" AND {only_where[0]} = ?", [only_where[1]]
             connection.execute(
-                f"DELETE FROM {table} WHERE poster_id IN (SELECT poster_id FROM processed)"
+                f"DELETE FROM {table} WHERE poster_id IN (SELECT poster_id FROM processed){scope}",
+                values,
             )
             if len(rows):
                 connection.register("new_rows", rows)

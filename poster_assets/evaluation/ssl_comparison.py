@@ -1,18 +1,22 @@
-"""Compare pretraining schedules by the genre probe, on a home the graph has processed.
+"""Compare pretraining configurations by the genre probe, on a home the graph has processed.
 
-    python -m poster_assets.evaluation.ssl_schedules CORPUS --home HOME \
-        [--epochs 8] [--size 64] [--seeds 0 1 2] [--schedules simsiam structure_first ...]
+    python -m poster_assets.evaluation.ssl_comparison CORPUS --home HOME \
+        [--epochs 8] [--size 64] [--seeds 0 1 2] [--configs simsiam labels ...]
 
-For each seed: a random-init encoder, then each schedule trained from scratch on every
-labelled poster of the home (labels never enter pretraining: only the stored structure does),
-each probed on whole-poster features with the fixed split of `genre_probe`. Prints JSON with
-per-seed scores and the mean and standard deviation per representation."""
+Builds the training sets from the home's store, then for each seed: a random-init encoder,
+and each configuration (CONFIGS: SimSiam alone, SimSiam with each structured task alone, all
+tasks together, all tasks staged either way) trained from scratch for the same number of steps
+on every labelled poster of the home (genres never enter pretraining: only the stored
+structure does), each probed on whole-poster features with the fixed split of `genre_probe`.
+Prints JSON with per-seed scores, seconds, and mean and standard deviation per configuration."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -28,11 +32,37 @@ from poster_assets.evaluation.genre_probe import (
 from poster_assets.home import PosterHome
 from poster_assets.runs import database_for
 from poster_assets.ssl.augment import ViewSettings, crop_and_resize
-from poster_assets.ssl.curriculum import SCHEDULES
-from poster_assets.ssl.curriculum_labels import TASK_CLASSES, curriculum_labels
+from poster_assets.ssl.curriculum_labels import curriculum_labels
 from poster_assets.ssl.data import load_posters
 from poster_assets.ssl.encoder import PosterEncoder
+from poster_assets.ssl.stored_sets import store_training_sets
+from poster_assets.ssl.targets import load_targets
+from poster_assets.ssl.task_names import TASKS
 from poster_assets.ssl.train import WHOLE_POSTER, TrainSettings, train_encoder
+from poster_assets.ssl.training_sets import SetSettings
+
+
+@dataclass(frozen=True)
+class Config:
+    tasks: tuple[str, ...]
+    schedule: str
+    epoch_factor: float = 1.0  # > 1: more steps, to match another configuration's seconds
+
+
+# Each task alone runs beside SimSiam throughout (joint); `simsiam_equal_time` trains plain
+# SimSiam for as long as `all_joint` takes (its steps cost ~1.75x), for the equal-compute claim.
+CONFIGS: dict[str, Config] = {
+    "simsiam": Config((), "simsiam"),
+    "simsiam_equal_time": Config((), "simsiam", epoch_factor=1.75),
+    "subject_views": Config(("subject_views",), "simsiam"),
+    "labels": Config(("labels",), "joint"),
+    "layer_patches": Config(("layer_patches",), "joint"),
+    "salient_crops": Config(("salient_crops",), "joint"),
+    "text_image": Config(("text_image",), "joint"),
+    "all_joint": Config(TASKS, "joint"),
+    "all_structure_first": Config(TASKS, "structure_first"),
+    "all_simsiam_first": Config(TASKS, "simsiam_first"),
+}
 
 
 def encoder_features(encoder: PosterEncoder, posters: torch.Tensor, size: int) -> np.ndarray:
@@ -47,25 +77,27 @@ def encoder_features(encoder: PosterEncoder, posters: torch.Tensor, size: int) -
     return np.concatenate(chunks)
 
 
-def compare_schedules(
+def compare_configs(
     home: PosterHome,
     corpus: Path,
     *,
     epochs: int,
     size: int,
     seeds: list[int],
-    schedules: list[str],
+    configs: list[str],
     batch_size: int = 64,
     learning_rate: float = 0.1,
     min_train_positives: int = MIN_TRAIN_POSITIVES,
 ) -> dict[str, object]:
-    stored = curriculum_labels(database_for(home))
+    db = database_for(home)
+    store_training_sets(db, SetSettings())
+    stored = curriculum_labels(db)
     stored["file_name"] = stored["path"].map(os.path.basename)
     labels = read_labels(corpus)
     labels = labels[labels["genres"] != ""]
     joined = stored.merge(labels[["file_name", "genres", "is_test"]], on="file_name")
     posters = load_posters(joined["path"].tolist())
-    targets = {task: torch.tensor(joined[task].to_numpy()) for task in TASK_CLASSES}
+    targets = load_targets(db, joined["poster_id"].tolist())
     genre_lists = joined["genres"].str.split("|").tolist()
     is_test = joined["is_test"].to_numpy()
     train_lists = [g for g, test in zip(genre_lists, is_test, strict=True) if not test]
@@ -82,16 +114,18 @@ def compare_schedules(
     for seed in seeds:
         torch.manual_seed(seed)
         runs["random_init"].append(probe(encoder_features(PosterEncoder(), posters, size)))
-        for schedule in schedules:
+        for name in configs:
+            config = CONFIGS[name]
             settings = TrainSettings(
-                epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, seed=seed,
-                views=ViewSettings(size=size),
-                tasks=() if schedule == "simsiam" else tuple(TASK_CLASSES), schedule=schedule,
+                epochs=max(1, round(epochs * config.epoch_factor)), batch_size=batch_size,
+                learning_rate=learning_rate, seed=seed, views=ViewSettings(size=size),
+                tasks=config.tasks, schedule=config.schedule,
             )  # fmt: skip
             trained = train_encoder(posters, settings, targets)
-            runs.setdefault(schedule, []).append(
-                probe(encoder_features(trained.model.encoder, posters, size))
-            )
+            scores = probe(encoder_features(trained.model.encoder, posters, size))
+            scores |= {"seconds": round(trained.seconds, 1)}
+            runs.setdefault(name, []).append(scores)
+            print(json.dumps({"seed": seed, "config": name} | scores), file=sys.stderr, flush=True)
     return {
         "posters": len(joined),
         "train": int((~is_test).sum()),
@@ -108,6 +142,7 @@ def compare_schedules(
                 "per_seed": scores,
                 "mAP_mean": round(float(np.mean([s["mAP"] for s in scores])), 4),
                 "mAP_std": round(float(np.std([s["mAP"] for s in scores])), 4),
+                "micro_f1_mean": round(float(np.mean([s["micro_f1"] for s in scores])), 4),
             }
             for name, scores in runs.items()
         },
@@ -121,15 +156,15 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--schedules", nargs="+", default=list(SCHEDULES), choices=SCHEDULES)
+    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
     args = parser.parse_args()
-    report = compare_schedules(
+    report = compare_configs(
         PosterHome(args.home.resolve()),
         args.corpus,
         epochs=args.epochs,
         size=args.size,
         seeds=args.seeds,
-        schedules=args.schedules,
+        configs=args.configs,
     )
     print(json.dumps(report, indent=2))
 

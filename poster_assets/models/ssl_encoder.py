@@ -1,0 +1,46 @@
+"""A pretrained poster encoder as exported OpenVINO IR: embedding posters needs no PyTorch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import openvino as ov
+
+from poster_assets.models.openvino_runtime import compile_for_cpu
+from poster_assets.ssl.data import POSTER_HEIGHT, POSTER_WIDTH
+
+
+def encoder_input(rgb: np.ndarray, size: int) -> np.ndarray:
+    """(3, size, size) float32 in [0, 1]: the poster squashed as in training (first to the
+    training tensor's 2:3 size, then to the square input)."""
+    poster = cv2.resize(rgb, (POSTER_WIDTH, POSTER_HEIGHT), interpolation=cv2.INTER_AREA)
+    square = cv2.resize(poster, (size, size), interpolation=cv2.INTER_LINEAR)
+    return (square.astype(np.float32) / 255.0).transpose(2, 0, 1)
+
+
+@dataclass
+class SslEncoder:
+    model_name: str
+    input_size: int
+    compiled: ov.CompiledModel
+
+    def embed(self, rgbs: list[np.ndarray]) -> np.ndarray:
+        """(len(rgbs), dimensions) float32 features of whole posters."""
+        batch = np.stack([encoder_input(rgb, self.input_size) for rgb in rgbs])
+        return np.asarray(self.compiled(batch)[0], dtype=np.float32)
+
+
+def load_ssl_encoder(
+    model_name: str, openvino_xml: Path, input_size: int, cache_dir: Path | None
+) -> SslEncoder:
+    if not openvino_xml.exists():
+        raise FileNotFoundError(
+            f"the exported encoder of {model_name} is missing ({openvino_xml}); "
+            "materialize ssl_encoder again"
+        )
+    return SslEncoder(
+        model_name, input_size, compile_for_cpu(openvino_xml, cache_dir, exact_f32=True)
+    )

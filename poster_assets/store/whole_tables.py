@@ -1,0 +1,25 @@
+"""Tables rebuilt whole from the rest of the store (training sets): replaced in one
+transaction, so a reader sees the old set or the new one, never half of each."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from poster_assets.store.database import PosterDatabase
+
+
+def replace_table(db: PosterDatabase, table: str, rows: pd.DataFrame) -> int:
+    """Replace every row of `table` with `rows` (columns by name); returns the row count."""
+    with db.write() as connection:
+        connection.execute(f"DELETE FROM {table}")
+        if len(rows):
+            connection.register("replacement", rows)
+            columns = ", ".join(rows.columns)
+            connection.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM replacement")
+            connection.unregister("replacement")
+    return len(rows)
+
+
+def read_table(db: PosterDatabase, table: str) -> pd.DataFrame:
+    with db.read() as connection:
+        return connection.execute(f"SELECT * FROM {table}").df()
