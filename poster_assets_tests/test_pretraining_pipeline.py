@@ -222,12 +222,12 @@ def test_eval_ssl_probes_a_labelled_folder_and_prints_json(pretrained_home) -> N
 def test_configurations_are_compared_by_the_probe_per_seed(plain_home) -> None:  # noqa: ANN001
     home, corpus = plain_home
     report = compare_configs(
-        home, corpus, epochs=1, size=32, seeds=[0, 1], configs=["simsiam", "all_structure_first"],
-        batch_size=8, min_train_positives=3,
+        home, corpus, epochs=1, size=32, seeds=[0, 1], batch_size=8, min_train_positives=3,
+        configs=["random_init", "simsiam", "all_structure_first", "imagenet_frozen"],
     )  # fmt: skip
     assert report["posters"] == 30
     results = report["results"]
-    assert set(results) == {"random_init", "simsiam", "all_structure_first"}
+    assert set(results) == {"random_init", "simsiam", "all_structure_first", "imagenet_frozen"}
     for scores in results.values():
         assert len(scores["per_seed"]) == 2
         assert 0 <= scores["mAP_mean"] <= 1 and scores["mAP_std"] >= 0

@@ -11,10 +11,16 @@ import pytest
 import torch
 
 from poster_assets.demo.generator import generate_demo_corpus
+from poster_assets.models.packaged import MOBILENET_V2_IMAGENET
 from poster_assets.ssl.augment import ViewSettings, crop_and_resize, poster_views
 from poster_assets.ssl.data import load_posters
 from poster_assets.ssl.encoder import PosterEncoder
 from poster_assets.ssl.export import export_encoder
+from poster_assets.ssl.mobilenet_v2 import (
+    MobileNetV2Encoder,
+    imagenet_encoder,
+    imagenet_mobilenet_v2,
+)
 from poster_assets.ssl.simsiam import PROJECTION_DIM, SimSiam, negative_cosine, simsiam_loss
 from poster_assets.ssl.train import TrainSettings, train_encoder
 
@@ -87,3 +93,18 @@ def test_the_openvino_export_embeds_like_pytorch(tmp_path: Path) -> None:
     compiled = ov.Core().compile_model(str(path), "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
     got = np.asarray(compiled(images.numpy())[compiled.outputs[0]])
     assert np.allclose(got, expected, atol=1e-4)
+
+
+def test_mobilenet_v2_takes_the_packaged_imagenet_weights_exactly() -> None:
+    weights = MOBILENET_V2_IMAGENET.path()
+    network = imagenet_mobilenet_v2(weights)  # strict: every tensor name and shape must match
+    assert sum(parameter.numel() for parameter in network.parameters()) == 3_504_872
+    encoder = imagenet_encoder(weights).eval()
+    fresh = MobileNetV2Encoder().eval()
+    images = torch.rand(2, 3, 96, 96)
+    with torch.no_grad():
+        features = encoder(images)
+        assert features.shape == (2, 1280)
+        assert not torch.allclose(features, fresh(images))
+    first = encoder.features[0][0].weight
+    assert torch.equal(first, network.features[0][0].weight)

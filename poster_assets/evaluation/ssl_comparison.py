@@ -1,13 +1,14 @@
 """Compare pretraining configurations by the genre probe, on a home the graph has processed.
 
     python -m poster_assets.evaluation.ssl_comparison CORPUS --home HOME \
-        [--epochs 8] [--size 64] [--seeds 0 1 2] [--configs simsiam labels ...]
+        [--epochs 8] [--size 64] [--seeds 0 1 2] [--configs random_init simsiam labels ...]
 
-Builds the training sets from the home's store, then for each seed: a random-init encoder,
-and each configuration (CONFIGS: SimSiam alone, SimSiam with each structured task alone, all
-tasks together, all tasks staged either way) trained from scratch for the same number of steps
-on every labelled poster of the home (genres never enter pretraining: only the stored
-structure does), each probed on whole-poster features with the fixed split of `genre_probe`.
+Builds the training sets from the home's store, then for each seed each configuration
+(CONFIGS: a random-init encoder, SimSiam alone, SimSiam with each structured task alone, all
+tasks together, all tasks staged either way; on request MobileNetV2 from ImageNet weights,
+frozen or adapted) trained for the same number of steps on every labelled poster of the home
+(genres never enter pretraining: only the stored structure does), each probed on whole-poster
+features with the fixed split of `genre_probe`.
 Prints JSON with per-seed scores, seconds, and mean and standard deviation per configuration."""
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from poster_assets.runs import database_for
 from poster_assets.ssl.augment import ViewSettings, crop_and_resize
 from poster_assets.ssl.curriculum_labels import curriculum_labels
 from poster_assets.ssl.data import load_posters
-from poster_assets.ssl.encoder import PosterEncoder
 from poster_assets.ssl.stored_sets import store_training_sets
 from poster_assets.ssl.targets import load_targets
 from poster_assets.ssl.task_names import TASKS
@@ -46,12 +46,19 @@ from poster_assets.ssl.training_sets import SetSettings
 class Config:
     tasks: tuple[str, ...]
     schedule: str
-    epoch_factor: float = 1.0  # > 1: more steps, to match another configuration's seconds
+    epoch_factor: float = 1.0  # > 1: more steps, to match another configuration's seconds;
+    # 0: no training, the backbone's initial features
+    backbone: str = "small-resnet"
+    learning_rate_factor: float = 1.0  # fine-tuning ImageNet weights wants a gentler rate
+
+
+IMAGENET = {"backbone": "mobilenet-v2-imagenet", "learning_rate_factor": 0.2}
 
 
 # Each task alone runs beside SimSiam throughout (joint); `simsiam_equal_time` trains plain
 # SimSiam for as long as `all_joint` takes (its steps cost ~1.75x), for the equal-compute claim.
 CONFIGS: dict[str, Config] = {
+    "random_init": Config((), "simsiam", epoch_factor=0),
     "simsiam": Config((), "simsiam"),
     "simsiam_equal_time": Config((), "simsiam", epoch_factor=1.75),
     "subject_views": Config(("subject_views",), "simsiam"),
@@ -62,10 +69,15 @@ CONFIGS: dict[str, Config] = {
     "all_joint": Config(TASKS, "joint"),
     "all_structure_first": Config(TASKS, "structure_first"),
     "all_simsiam_first": Config(TASKS, "simsiam_first"),
+    "imagenet_frozen": Config((), "simsiam", epoch_factor=0, **IMAGENET),
+    "imagenet_simsiam": Config((), "simsiam", **IMAGENET),
+    "imagenet_all_structure_first": Config(TASKS, "structure_first", **IMAGENET),
 }
+# The ImageNet backbone costs ~6x a small-ResNet step here: run it on its own (--configs).
+DEFAULT_CONFIGS = [name for name, config in CONFIGS.items() if config.backbone == "small-resnet"]
 
 
-def encoder_features(encoder: PosterEncoder, posters: torch.Tensor, size: int) -> np.ndarray:
+def encoder_features(encoder: torch.nn.Module, posters: torch.Tensor, size: int) -> np.ndarray:
     """Whole-poster features, in batches, in eval mode."""
     encoder.eval()
     chunks = []
@@ -110,16 +122,15 @@ def compare_configs(
         )
         return {"mAP": scores.mean_average_precision, "micro_f1": scores.micro_f1}
 
-    runs: dict[str, list[dict[str, float]]] = {"random_init": []}
+    runs: dict[str, list[dict[str, float]]] = {}
     for seed in seeds:
-        torch.manual_seed(seed)
-        runs["random_init"].append(probe(encoder_features(PosterEncoder(), posters, size)))
         for name in configs:
             config = CONFIGS[name]
             settings = TrainSettings(
-                epochs=max(1, round(epochs * config.epoch_factor)), batch_size=batch_size,
-                learning_rate=learning_rate, seed=seed, views=ViewSettings(size=size),
-                tasks=config.tasks, schedule=config.schedule,
+                epochs=round(epochs * config.epoch_factor), batch_size=batch_size,
+                learning_rate=learning_rate * config.learning_rate_factor, seed=seed,
+                views=ViewSettings(size=size), tasks=config.tasks, schedule=config.schedule,
+                backbone=config.backbone,
             )  # fmt: skip
             trained = train_encoder(posters, settings, targets)
             scores = probe(encoder_features(trained.model.encoder, posters, size))
@@ -156,7 +167,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--size", type=int, default=64)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
+    parser.add_argument("--configs", nargs="+", default=DEFAULT_CONFIGS, choices=list(CONFIGS))
     args = parser.parse_args()
     report = compare_configs(
         PosterHome(args.home.resolve()),

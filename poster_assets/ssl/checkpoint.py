@@ -7,8 +7,9 @@ import dataclasses
 from pathlib import Path
 
 import torch
+from torch import nn
 
-from poster_assets.ssl.encoder import PosterEncoder
+from poster_assets.ssl.backbones import build_backbone
 from poster_assets.ssl.train import TrainResult, TrainSettings
 
 
@@ -29,9 +30,9 @@ def save_checkpoint(result: TrainResult, settings: TrainSettings, path: Path) ->
     return path
 
 
-def load_encoder(path: Path) -> PosterEncoder:
+def load_encoder(path: Path) -> nn.Module:
     """The encoder saved by `save_checkpoint`, in eval mode."""
     state = torch.load(path, map_location="cpu", weights_only=True)
-    encoder = PosterEncoder()
+    encoder = build_backbone(state["settings"]["backbone"], pretrained=False)
     encoder.load_state_dict(state["encoder"])
     return encoder.eval()

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import openvino as ov
 import torch
+from torch import nn
 
-from poster_assets.ssl.encoder import PosterEncoder
 
-
-def export_encoder(encoder: PosterEncoder, path: Path, size: int) -> Path:
+def export_encoder(encoder: nn.Module, path: Path, size: int) -> Path:
     """Write `path` (.xml, with its .bin beside it) for (N, 3, size, size) input in [0, 1]."""
     encoder = encoder.eval()
     example = torch.zeros(1, 3, size, size)

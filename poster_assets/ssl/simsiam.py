@@ -46,7 +46,8 @@ def simsiam_loss(
 
 
 class SimSiam(nn.Module):
-    def __init__(self, encoder: PosterEncoder | None = None) -> None:
+    def __init__(self, encoder: nn.Module | None = None) -> None:
+        """`encoder`: any module with a `feature_dim` (default: a fresh PosterEncoder)."""
         super().__init__()
         self.encoder = encoder or PosterEncoder()
         self.projector = projection_head(self.encoder.feature_dim)

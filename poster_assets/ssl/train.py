@@ -28,9 +28,9 @@ from poster_assets.ssl.augment import (
     poster_views,
     random_crop_boxes,
 )
+from poster_assets.ssl.backbones import build_backbone
 from poster_assets.ssl.curriculum import stage_weights
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES
-from poster_assets.ssl.encoder import PosterEncoder
 from poster_assets.ssl.simsiam import SimSiam, simsiam_loss
 from poster_assets.ssl.structured_heads import StructuredHeads
 from poster_assets.ssl.targets import TrainingTargets
@@ -50,6 +50,7 @@ class TrainSettings:
     tasks: tuple[str, ...] = ()  # of TASKS
     label_tasks: tuple[str, ...] = tuple(TASK_CLASSES)  # heads trained by the `labels` task
     schedule: str = "simsiam"  # curriculum.SCHEDULES
+    backbone: str = "small-resnet"  # backbones.BACKBONES
 
     def __post_init__(self) -> None:
         unknown = set(self.tasks) - set(TASKS)
@@ -116,12 +117,10 @@ def train_encoder(
     posters: torch.Tensor,
     settings: TrainSettings,
     targets: TrainingTargets | None = None,
-    encoder: torch.nn.Module | None = None,
     show_progress: bool = False,
 ) -> TrainResult:
     """`posters`: (N, 3, H, W) float in [0, 1]; `targets`: the training sets aligned with
-    `posters`, needed by every task but plain SimSiam; `encoder`: the backbone to start from
-    (default: a fresh PosterEncoder). Same seed, same data: same weights."""
+    `posters`, needed by every task but plain SimSiam. Same seed, same data: same weights."""
     if settings.tasks and targets is None:
         raise ValueError(f"tasks {list(settings.tasks)} need the training sets (targets)")
     if targets is not None and len(targets) != posters.shape[0]:
@@ -129,7 +128,7 @@ def train_encoder(
     started = time.perf_counter()
     torch.manual_seed(settings.seed)
     generator = torch.Generator().manual_seed(settings.seed)
-    model = SimSiam(encoder or PosterEncoder())
+    model = SimSiam(build_backbone(settings.backbone))
     heads = StructuredHeads(model.encoder.feature_dim, settings.label_tasks)
     learning_rate = settings.learning_rate * settings.batch_size / 256
     optimizer = torch.optim.SGD(
