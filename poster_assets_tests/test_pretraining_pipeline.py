@@ -25,8 +25,10 @@ from poster_assets.models.ssl_encoder import encoder_input, load_ssl_encoder
 from poster_assets.runs import database_for, ingest_directory
 from poster_assets.ssl.checkpoint import load_encoder
 from poster_assets.ssl.curriculum_labels import curriculum_labels
+from poster_assets.ssl.pretraining import pretrain
 from poster_assets.ssl.sampling import mask_share, subject_kept
 from poster_assets.ssl.stored_sets import store_training_sets
+from poster_assets.ssl.train import TrainSettings
 from poster_assets.ssl.training_sets import SetSettings, box_mask
 from poster_assets.store.metadata import store_metadata
 from poster_assets.store.trained_models import find_model
@@ -231,3 +233,19 @@ def test_configurations_are_compared_by_the_probe_per_seed(plain_home) -> None: 
     for scores in results.values():
         assert len(scores["per_seed"]) == 2
         assert 0 <= scores["mAP_mean"] <= 1 and scores["mAP_std"] >= 0
+
+
+def test_pretraining_refuses_bad_names_and_empty_training_sets(plain_home, tmp_path: Path) -> None:  # noqa: ANN001
+    source, _ = plain_home
+    home = PosterHome(tmp_path / "home")
+    shutil.copytree(source.root, home.root)
+    db = database_for(home)
+    store_training_sets(db, SetSettings())
+    with db.write() as connection:
+        connection.execute("DELETE FROM ssl_salient_crops")
+    settings = TrainSettings(batch_size=8, tasks=("labels", "salient_crops"))
+    with pytest.raises(ValueError, match="salient_crops needs ssl_salient_crops"):
+        pretrain(home, db, settings, "fine-name")
+    with pytest.raises(ValueError, match="it names a folder"):
+        pretrain(home, db, settings, "../escape")
+    assert not (home.models_dir / "ssl").exists()

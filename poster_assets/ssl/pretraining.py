@@ -23,6 +23,13 @@ from poster_assets.store.stages import PosterRef, replace_stage_rows
 from poster_assets.store.trained_models import TrainedModel, now, register_model
 
 SSL_MODEL_KIND = "ssl-encoder"
+TASK_TABLES = {
+    "subject_views": "ssl_view_pairs",
+    "labels": "ssl_labels",
+    "layer_patches": "ssl_layer_patches",
+    "salient_crops": "ssl_salient_crops",
+    "text_image": "ssl_text_pairs",
+}
 MODEL_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -105,6 +112,14 @@ def pretrain(
         raise ValueError(
             f"only {len(kept)} readable posters, fewer than one batch of {settings.batch_size}"
         )
+    sizes = _training_set_sizes(db)
+    empty = [
+        f"{task} needs {TASK_TABLES[task]}"
+        for task in settings.tasks
+        if not sizes[TASK_TABLES[task]]
+    ]
+    if empty:
+        raise ValueError(f"empty training sets ({'; '.join(empty)}): materialize them first")
     ids = [posters[index][0] for index in kept]
     result = train_encoder(images, settings, load_targets(db, ids), show_progress=show_progress)
     folder = model_dir(home, model_name)
@@ -117,7 +132,7 @@ def pretrain(
         model_name=model_name,
         kind=SSL_MODEL_KIND,
         config=settings_dict(settings),
-        lineage={"posters": len(ids), "training_sets": _training_set_sizes(db)},
+        lineage={"posters": len(ids), "training_sets": sizes},
         metrics={"final_loss": sum(result.losses[-final:]) / final, "steps": len(result.losses)},
         checkpoint=str(checkpoint.relative_to(home.root)),  # relative: homes can move
         openvino_xml=str(xml.relative_to(home.root)),

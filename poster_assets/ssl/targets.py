@@ -59,6 +59,9 @@ class TrainingTargets:
         self, rows: torch.Tensor, generator: torch.Generator
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """One random patch per row: (boxes, roles, which rows have one)."""
+        if self.patch_roles.shape[1] == 0:
+            none = torch.zeros(len(rows), dtype=torch.bool)
+            return torch.zeros(len(rows), 4), torch.zeros(len(rows), dtype=torch.long), none
         valid = self.patch_roles[rows] >= 0
         choice = _pick(valid, generator)
         picked = torch.arange(len(rows))
@@ -72,6 +75,8 @@ class TrainingTargets:
         self, rows: torch.Tensor, generator: torch.Generator
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """One random salient crop per row: (boxes, which rows have one)."""
+        if self.has_salient.shape[1] == 0:
+            return torch.zeros(len(rows), 4), torch.zeros(len(rows), dtype=torch.bool)
         valid = self.has_salient[rows]
         choice = _pick(valid, generator)
         return self.salient_boxes[rows][torch.arange(len(rows)), choice], valid.any(dim=1)
@@ -79,8 +84,6 @@ class TrainingTargets:
 
 def _pick(valid: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
     """A uniformly random valid column per row (column 0 for rows with none)."""
-    if valid.shape[1] == 0:
-        return torch.zeros(valid.shape[0], dtype=torch.long)
     weights = valid.float() + (~valid.any(dim=1, keepdim=True)).float()
     return torch.multinomial(weights, 1, generator=generator).squeeze(1)
 
