@@ -361,9 +361,9 @@ def eval_ssl(
 @click.option("--name", "model_name", default="poster-ssl", show_default=True)
 @click.option(
     "--tasks",
-    default=",".join(TASKS),
+    default="labels",
     show_default=True,
-    help="Comma-separated; '' for plain SimSiam.",
+    help=f"Comma-separated, of {', '.join(TASKS)}; '' for plain SimSiam.",
 )
 @click.option(
     "--schedule", type=click.Choice(SCHEDULES), default="structure_first", show_default=True

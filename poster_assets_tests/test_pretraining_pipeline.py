@@ -28,6 +28,7 @@ from poster_assets.ssl.curriculum_labels import curriculum_labels
 from poster_assets.ssl.pretraining import pretrain
 from poster_assets.ssl.sampling import mask_share, subject_kept
 from poster_assets.ssl.stored_sets import store_training_sets
+from poster_assets.ssl.task_names import TASKS
 from poster_assets.ssl.train import TrainSettings
 from poster_assets.ssl.training_sets import SetSettings, box_mask
 from poster_assets.store.metadata import store_metadata
@@ -132,7 +133,7 @@ def pretrained_home(
     store_metadata(database_for(home), read_metadata_csv(corpus / "labels.csv"), "labels.csv")
     args = [
         "pretrain", "--home", str(home.root), "--name", "tiny", "--epochs", "2", "--size", "32",
-        "--batch-size", "8", "--probe-min-positives", "3",
+        "--batch-size", "8", "--probe-min-positives", "3", "--tasks", ",".join(TASKS),
     ]  # fmt: skip
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
@@ -143,13 +144,7 @@ def test_pretraining_registers_saves_embeds_and_probes(pretrained_home) -> None:
     home, _ = pretrained_home
     model = find_model(database_for(home), "tiny")
     assert model is not None and model.kind == "ssl-encoder"
-    assert model.config["tasks"] == [
-        "subject_views",
-        "labels",
-        "layer_patches",
-        "salient_crops",
-        "text_image",
-    ]
+    assert model.config["tasks"] == list(TASKS)
     assert model.config["schedule"] == "structure_first" and model.input_size == 32
     assert model.lineage["posters"] == 30 and model.lineage["training_sets"]["ssl_labels"] == 30
     assert model.metrics["steps"] == 2 * (30 // 8)

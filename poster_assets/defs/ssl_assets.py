@@ -92,7 +92,8 @@ ssl_labels = _training_set_asset(
 
 class PretrainConfig(Config):
     model_name: str = "poster-ssl"
-    tasks: list[str] = Field(default=list(TASKS), description=f"of {', '.join(TASKS)}")
+    # The best measured setting (README): the curriculum labels, staged first.
+    tasks: list[str] = Field(default=["labels"], description=f"any of {', '.join(TASKS)}")
     schedule: str = Field(default="structure_first", description=f"one of {', '.join(SCHEDULES)}")
     epochs: int = 8
     image_size: int = 64
