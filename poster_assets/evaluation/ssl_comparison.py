@@ -71,7 +71,7 @@ CONFIGS: dict[str, Config] = {
     "all_simsiam_first": Config(TASKS, "simsiam_first"),
     "imagenet_frozen": Config((), "simsiam", epoch_factor=0, **IMAGENET),
     "imagenet_simsiam": Config((), "simsiam", **IMAGENET),
-    "imagenet_all_structure_first": Config(TASKS, "structure_first", **IMAGENET),
+    "imagenet_labels_structure_first": Config(("labels",), "structure_first", **IMAGENET),
 }
 # The ImageNet backbone costs ~6x a small-ResNet step here: run it on its own (--configs).
 DEFAULT_CONFIGS = [name for name, config in CONFIGS.items() if config.backbone == "small-resnet"]
