@@ -66,6 +66,8 @@ def ingest(
     click.echo(f"new posters:        {report.new_posters}")
     click.echo(f"already known:      {report.already_known}")
     click.echo(f"failed:             {report.failed_files}")
+    if report.resumed_batches:
+        click.echo(f"resumed unfinished batches: {', '.join(report.resumed_batches)}")
     if report.ignored_other_extensions:
         click.echo(f"ignored (not an image extension): {report.ignored_other_extensions}")
     for folder in report.unreadable_dirs:

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster import DagsterInstance
-from filelock import FileLock
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from filelock import FileLock, Timeout
 
 from poster_assets.corpus.batching import chunk, new_batch_id
 from poster_assets.corpus.discovery import list_image_files
@@ -17,11 +17,12 @@ from poster_assets.defs.jobs import PRETRAIN_JOB, PROCESS_BATCH_JOB
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME
 from poster_assets.defs.resources import PosterStore
 from poster_assets.home import PosterHome
-from poster_assets.store.batches import all_batch_ids, register_batches
+from poster_assets.store.batches import all_batch_ids, cli_batch_ids, register_batches
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.posters import BatchSummary, summarize_batch
 
 DEFAULT_BATCH_SIZE = 1000
+BATCH_WAIT_S = 6 * 3600  # how long a run waits for another process running the same batch
 
 
 @dataclass
@@ -33,6 +34,7 @@ class IngestReport:
     unreadable_dirs: list[str]
     batches: list[BatchSummary] = field(default_factory=list)
     failed_runs: list[str] = field(default_factory=list)
+    resumed_batches: list[str] = field(default_factory=list)  # earlier, unfinished, run again
 
     @property
     def new_posters(self) -> int:
@@ -73,11 +75,37 @@ def ingest_directory(
         ignored_other_extensions=listing.ignored_other_extensions,
         unreadable_dirs=listing.unreadable_dirs,
     )
+    # Earlier CLI batches whose run was killed or failed are finished first.
+    resumed = [batch for batch in unfinished_batches(home) if batch not in registered]
+    report.resumed_batches = resumed
     report.failed_runs = materialize_batches(
-        home, list(registered), quiet_dagster_logs, asset_config
-    )
+        home, resumed, quiet_dagster_logs, asset_config, skip_if_running=True
+    ) + materialize_batches(home, list(registered), quiet_dagster_logs, asset_config)
     report.batches = [summarize_batch(db, batch_id) for batch_id in registered]
     return report
+
+
+def unfinished_batches(home: PosterHome) -> list[str]:
+    """CLI batches whose newest run did not succeed (killed, crashed or failed) or that never
+    ran. The sensor's batches are left to the daemon."""
+    instance = open_instance(home)
+    unfinished = []
+    for batch_id in cli_batch_ids(database_for(home)):
+        runs = instance.get_runs(
+            filters=RunsFilter(job_name=PROCESS_BATCH_JOB, tags={"dagster/partition": batch_id}),
+            limit=1,
+        )
+        if not runs or runs[0].status != DagsterRunStatus.SUCCESS:
+            unfinished.append(batch_id)
+    return unfinished
+
+
+def batch_lock(home: PosterHome, batch_id: str, timeout: float) -> FileLock:
+    """Held while a process runs the batch; the OS releases it if the process dies, which is
+    how a killed run is told apart from one still running elsewhere."""
+    folder = home.root / "batch_locks"
+    folder.mkdir(exist_ok=True)
+    return FileLock(str(folder / f"{batch_id}.lock"), timeout=timeout)
 
 
 def open_instance(home: PosterHome) -> DagsterInstance:
@@ -97,9 +125,12 @@ def materialize_batches(
     batch_ids: list[str],
     quiet_dagster_logs: bool = True,
     asset_config: Mapping[str, Mapping[str, object]] | None = None,
+    skip_if_running: bool = False,
 ) -> list[str]:
     """Run the whole graph for each batch (adding its partition if needed); stages skip the
-    posters they already finished at their current version. Returns the failed runs."""
+    posters they already finished at their current version. A batch another live process is
+    running is waited for (then rerun: quick, its work is done), or skipped with
+    `skip_if_running`. Returns the failed runs."""
     if not batch_ids:
         return []
     instance = open_instance(home)
@@ -113,10 +144,17 @@ def materialize_batches(
         run_config["loggers"] = {"console": {"config": {"log_level": "WARNING"}}}
     failed = []
     for batch_id in batch_ids:
-        instance.add_dynamic_partitions(BATCH_PARTITIONS_NAME, [batch_id])
-        result = job.execute_in_process(
-            run_config=run_config, instance=instance, partition_key=batch_id, raise_on_error=False
-        )
+        try:
+            with batch_lock(home, batch_id, 0 if skip_if_running else BATCH_WAIT_S):
+                instance.add_dynamic_partitions(BATCH_PARTITIONS_NAME, [batch_id])
+                result = job.execute_in_process(
+                    run_config=run_config,
+                    instance=instance,
+                    partition_key=batch_id,
+                    raise_on_error=False,
+                )
+        except Timeout:
+            continue  # another live process is running this batch now
         if not result.success:
             failed.append(f"{batch_id} (run {result.run_id})")
     return failed
@@ -151,6 +189,6 @@ def process_corpus(
     what changed version), so that every poster is current: what evaluations need. Returns
     the failed runs."""
     ingested = ingest_directory(home, directory, asset_config=asset_config)
-    new = {summary.batch_id for summary in ingested.batches}
+    new = {summary.batch_id for summary in ingested.batches} | set(ingested.resumed_batches)
     earlier = [batch for batch in all_batch_ids(database_for(home)) if batch not in new]
     return ingested.failed_runs + materialize_batches(home, earlier, asset_config=asset_config)

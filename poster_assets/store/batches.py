@@ -76,3 +76,11 @@ def all_batch_ids(db: PosterDatabase) -> list[str]:
             row[0]
             for row in connection.execute("SELECT batch_id FROM batches ORDER BY 1").fetchall()
         ]
+
+
+def cli_batch_ids(db: PosterDatabase) -> list[str]:
+    with db.read() as connection:
+        rows = connection.execute(
+            "SELECT batch_id FROM batches WHERE source = 'cli' ORDER BY batch_id"
+        ).fetchall()
+    return [batch_id for (batch_id,) in rows]

@@ -1,0 +1,119 @@
+"""Crash safety and concurrency of real `poster-assets ingest` processes into one home: four
+runs at once, queries while they write, and a run killed with SIGKILL halfway then rerun."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from poster_assets.demo.generator import generate_demo_corpus
+from poster_assets.home import PosterHome
+from poster_assets.runs import database_for, ingest_directory
+
+CLI = str(Path(sys.executable).parent / "poster-assets")
+PER_POSTER_STAGES = ("ocr", "titles", "faces", "objects", "foreground", "embeddings")
+
+
+def _start_ingest(home: PosterHome, folder: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [CLI, "ingest", str(folder), "--home", str(home.root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own process group, so a kill reaches every child
+    )
+
+
+def _count(home: PosterHome, sql: str) -> int:
+    with database_for(home).read() as connection:
+        return connection.execute(sql).fetchall()[0][0]
+
+
+def _assert_every_poster_once(home: PosterHome, posters: int) -> None:
+    assert _count(home, "SELECT count(*) FROM posters") == posters
+    for stage in PER_POSTER_STAGES:
+        done = f"SELECT count(*) FROM stage_runs WHERE stage = '{stage}' AND status = 'done'"
+        assert _count(home, done) == posters, stage
+    assert _count(home, "SELECT count(*) FROM titles") == posters
+    assert _count(home, "SELECT count(DISTINCT poster_id) FROM embeddings") == posters
+    # No rows without their stage's record (each poster's rows and state share a transaction).
+    orphans = """
+        SELECT count(*) FROM ocr_lines l WHERE NOT EXISTS (
+            SELECT 1 FROM stage_runs s WHERE s.poster_id = l.poster_id AND s.stage = 'ocr')
+    """
+    assert _count(home, orphans) == 0
+    assert _count(home, "SELECT count(*) FROM failures") == 0
+
+
+def test_four_runs_at_once_all_succeed_and_queries_keep_working(tmp_path: Path) -> None:
+    home = PosterHome(tmp_path / "home").ensure()
+    folders = []
+    for index in range(4):
+        folder = tmp_path / f"corpus{index}"
+        generate_demo_corpus(folder, count=3, seed=40 + index)
+        folders.append(folder / "images")
+    processes = [_start_ingest(home, folder) for folder in folders]
+    queries = 0
+    while any(process.poll() is None for process in processes):
+        query = subprocess.run(
+            [CLI, "sql", "SELECT count(*) FROM stage_runs", "--home", str(home.root)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert query.returncode == 0, query.stderr
+        queries += 1
+        time.sleep(1)
+    for process in processes:
+        output = process.communicate()[0]
+        assert process.returncode == 0, output
+        assert "new posters:        3" in output
+    assert queries >= 1
+    _assert_every_poster_once(home, 12)
+
+
+def test_a_run_killed_halfway_is_finished_by_the_next_ingest(tmp_path: Path) -> None:
+    home = PosterHome(tmp_path / "home").ensure()
+    generate_demo_corpus(tmp_path / "corpus", count=12, seed=31)
+    folder = tmp_path / "corpus" / "images"
+    process = _start_ingest(home, folder)
+    deadline = time.monotonic() + 300
+    while _count_safely(home, "SELECT count(*) FROM stage_runs WHERE stage = 'ocr'") < 4:
+        assert process.poll() is None, process.communicate()[0]
+        assert time.monotonic() < deadline, "the run never reached OCR"
+        time.sleep(0.3)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL
+    halfway = _count(home, "SELECT count(*) FROM stage_runs WHERE stage = 'embeddings'")
+    assert halfway < 12  # killed before the end
+
+    with duckdb.connect(str(home.duckdb_path), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM posters").fetchall() == [(12,)]
+
+    report = ingest_directory(home, folder)
+    assert report.failed_runs == []
+    assert len(report.resumed_batches) == 1 and report.unchanged_skipped == 12
+    _assert_every_poster_once(home, 12)
+    assert ingest_directory(home, folder).resumed_batches == []  # nothing left unfinished
+
+
+def _count_safely(home: PosterHome, sql: str) -> int:
+    """0 until the run has created the tables."""
+    try:
+        return _count(home, sql)
+    except duckdb.CatalogException:
+        return 0
+
+
+@pytest.fixture(autouse=True)
+def _needs_the_cli() -> None:
+    if not Path(CLI).exists():
+        pytest.skip(f"the poster-assets script is not installed beside {sys.executable}")
