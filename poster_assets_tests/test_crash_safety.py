@@ -1,5 +1,6 @@
 """Crash safety and concurrency of real `poster-assets ingest` processes into one home: four
-runs at once, queries while they write, and a run killed with SIGKILL halfway then rerun."""
+runs at once, queries while they write, a run killed with SIGKILL halfway then rerun, and one
+poster failing in one stage."""
 
 from __future__ import annotations
 
@@ -11,11 +12,14 @@ import time
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pytest
 
+from poster_assets.analysis.ocr_stage import OcrPipeline
 from poster_assets.demo.generator import generate_demo_corpus
 from poster_assets.home import PosterHome
-from poster_assets.runs import database_for, ingest_directory
+from poster_assets.imaging.decode import decode_image, read_image_bytes
+from poster_assets.runs import database_for, ingest_directory, materialize_batches
 
 CLI = str(Path(sys.executable).parent / "poster-assets")
 PER_POSTER_STAGES = ("ocr", "titles", "faces", "objects", "foreground", "embeddings")
@@ -117,3 +121,46 @@ def _count_safely(home: PosterHome, sql: str) -> int:
 def _needs_the_cli() -> None:
     if not Path(CLI).exists():
         pytest.skip(f"the poster-assets script is not installed beside {sys.executable}")
+
+
+def test_one_posters_stage_failure_is_recorded_and_a_rerun_retries_only_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = PosterHome(tmp_path / "home").ensure()
+    generate_demo_corpus(tmp_path / "corpus", count=5, seed=33)
+    folder = tmp_path / "corpus" / "images"
+    target = decode_image(read_image_bytes(str(sorted(folder.glob("*.jpg"))[0]))).rgb
+    original_read = OcrPipeline.read
+
+    def failing_read(self: OcrPipeline, rgb: np.ndarray) -> list:
+        if rgb.shape == target.shape and np.array_equal(rgb, target):
+            raise RuntimeError("injected OCR fault")
+        return original_read(self, rgb)
+
+    monkeypatch.setattr(OcrPipeline, "read", failing_read)  # fault injection for one poster
+    report = ingest_directory(home, folder)
+    assert report.failed_runs == [] and report.new_posters == 5
+    failed = _rows(home, "SELECT sha256, kind, message FROM failures WHERE stage = 'ocr'")
+    assert len(failed) == 1 and failed[0][1] == "unexpected_error"
+    assert "injected OCR fault" in failed[0][2]
+    target_id = failed[0][0]
+    assert _count(home, "SELECT count(*) FROM failures") == 1  # no other stage or poster
+    for stage in ("faces", "objects", "foreground", "embeddings"):
+        done = f"SELECT count(*) FROM stage_runs WHERE stage = '{stage}' AND status = 'done'"
+        assert _count(home, done) == 5, stage
+    before = dict(_rows(home, "SELECT stage || ':' || poster_id, finished_at FROM stage_runs"))
+
+    monkeypatch.undo()
+    batch_id = _rows(home, "SELECT batch_id FROM batches")[0][0]
+    assert materialize_batches(home, [batch_id]) == []
+    after = dict(_rows(home, "SELECT stage || ':' || poster_id, finished_at FROM stage_runs"))
+    redone = {key for key in after if after[key] != before.get(key)}
+    assert f"ocr:{target_id}" in redone
+    assert all(key.endswith(target_id) for key in redone)  # nothing else was redone
+    assert _count(home, "SELECT count(*) FROM failures") == 0
+    assert _count(home, "SELECT count(*) FROM stage_runs WHERE status = 'failed'") == 0
+
+
+def _rows(home: PosterHome, sql: str) -> list[tuple]:
+    with database_for(home).read() as connection:
+        return connection.execute(sql).fetchall()
