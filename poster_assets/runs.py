@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from dagster import DagsterInstance, DagsterRunStatus, JobDefinition, RunsFilter
 from filelock import FileLock, Timeout
 
 from poster_assets.corpus.batching import chunk, new_batch_id
@@ -120,6 +120,24 @@ def open_instance(home: PosterHome) -> DagsterInstance:
     return instance
 
 
+def _job_and_run_config(
+    home: PosterHome,
+    job_name: str,
+    asset_config: Mapping[str, Mapping[str, object]] | None,
+    quiet_dagster_logs: bool,
+) -> tuple[JobDefinition, dict[str, object]]:
+    """The home's job, and run config carrying each asset's config (and quieter logs)."""
+    job = build_definitions(PosterStore(home=str(home.root)), watched_folder=None).resolve_job_def(
+        job_name
+    )
+    run_config: dict[str, object] = {
+        "ops": {name: {"config": dict(config)} for name, config in (asset_config or {}).items()}
+    }
+    if quiet_dagster_logs:
+        run_config["loggers"] = {"console": {"config": {"log_level": "WARNING"}}}
+    return job, run_config
+
+
 def materialize_batches(
     home: PosterHome,
     batch_ids: list[str],
@@ -134,14 +152,7 @@ def materialize_batches(
     if not batch_ids:
         return []
     instance = open_instance(home)
-    job = build_definitions(PosterStore(home=str(home.root)), watched_folder=None).resolve_job_def(
-        PROCESS_BATCH_JOB
-    )
-    run_config: dict[str, object] = {
-        "ops": {name: {"config": dict(config)} for name, config in (asset_config or {}).items()}
-    }
-    if quiet_dagster_logs:
-        run_config["loggers"] = {"console": {"config": {"log_level": "WARNING"}}}
+    job, run_config = _job_and_run_config(home, PROCESS_BATCH_JOB, asset_config, quiet_dagster_logs)
     failed = []
     for batch_id in batch_ids:
         try:
@@ -168,14 +179,7 @@ def run_pretraining(
     """Run the `pretrain` job in process (training sets, encoder, probe) against the home's
     instance; returns the failed run's id, or None."""
     instance = open_instance(home)
-    job = build_definitions(PosterStore(home=str(home.root)), watched_folder=None).resolve_job_def(
-        PRETRAIN_JOB
-    )
-    run_config: dict[str, object] = {
-        "ops": {name: {"config": dict(config)} for name, config in (asset_config or {}).items()}
-    }
-    if quiet_dagster_logs:
-        run_config["loggers"] = {"console": {"config": {"log_level": "WARNING"}}}
+    job, run_config = _job_and_run_config(home, PRETRAIN_JOB, asset_config, quiet_dagster_logs)
     result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
     return None if result.success else result.run_id
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import openvino as ov
+
+from poster_assets.models.openvino_runtime import compile_for_cpu
 
 
 @dataclass(frozen=True)
@@ -69,12 +70,8 @@ class DepthEstimator:
     """One compiled network; `CACHE_DIR` lets later processes skip most of the compile."""
 
     def __init__(self, ref: DepthModelRef, cache_dir: Path | None = None) -> None:
-        core = ov.Core()
-        if cache_dir is not None:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            core.set_property({"CACHE_DIR": str(cache_dir)})
         self.ref = ref
-        self._compiled = core.compile_model(str(ref.path), "CPU")
+        self._compiled = compile_for_cpu(ref.path, cache_dir)
         names = [output.get_any_name() for output in self._compiled.outputs]
         if ref.spec.output is not None and ref.spec.output not in names:
             raise ValueError(f"{ref.path} has no output {ref.spec.output!r}; it has {names}")

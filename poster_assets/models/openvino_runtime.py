@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openvino as ov
+from filelock import FileLock
 
 
 def compile_for_cpu(
@@ -16,8 +17,13 @@ def compile_for_cpu(
     arithmetic on CPUs where OpenVINO would otherwise infer in bf16, so that vectors are the
     same on every machine."""
     core = ov.Core()
-    if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        core.set_property({"CACHE_DIR": str(cache_dir)})
     config = {"INFERENCE_PRECISION_HINT": "f32"} if exact_f32 else {}
-    return core.compile_model(model if isinstance(model, ov.Model) else str(model), "CPU", config)
+    source = model if isinstance(model, ov.Model) else str(model)
+    if cache_dir is None:
+        return core.compile_model(source, "CPU", config)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    core.set_property({"CACHE_DIR": str(cache_dir)})
+    # Processes compiling into one cache at once collide on its blob files ("cannot set
+    # permissions: No such file or directory"): one compiles, the others then read its blob.
+    with FileLock(str(cache_dir / ".compile.lock")):
+        return core.compile_model(source, "CPU", config)
