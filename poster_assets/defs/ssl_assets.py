@@ -18,7 +18,7 @@ from poster_assets.defs.resources import PosterStore
 from poster_assets.defs.stage_io import store_stage_result
 from poster_assets.evaluation.stored_probe import NoProbeDataError, probe_stored_vectors
 from poster_assets.imaging.preview import markdown_image
-from poster_assets.models.ssl_encoder import load_ssl_encoder
+from poster_assets.models.ssl_encoder import load_trained_encoder
 from poster_assets.ssl.augment import ViewSettings
 from poster_assets.ssl.curriculum import SCHEDULES
 from poster_assets.ssl.pretraining import SSL_MODEL_KIND, pretrain
@@ -182,11 +182,7 @@ def ssl_embeddings(
             }
         )
     todo = pending_posters(db, SSL_EMBEDDINGS_STAGE, model.version, context.partition_key)
-    paths = store.paths()
-    encoder = load_ssl_encoder(
-        model.model_name, paths.root / model.openvino_xml, model.input_size,
-        paths.openvino_cache_dir,
-    )  # fmt: skip
+    encoder = load_trained_encoder(store.paths(), model)
     result = run_ssl_embeddings(
         todo, batch_id=context.partition_key, encoder=encoder, show_progress=config.show_progress
     )

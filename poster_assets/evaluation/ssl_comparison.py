@@ -24,12 +24,7 @@ import numpy as np
 import torch
 
 from poster_assets.evaluation.corpus import read_labels
-from poster_assets.evaluation.genre_probe import (
-    MIN_TRAIN_POSITIVES,
-    evaluated_genres,
-    genre_matrix,
-    linear_probe,
-)
+from poster_assets.evaluation.genre_probe import MIN_TRAIN_POSITIVES, probe_report
 from poster_assets.home import PosterHome
 from poster_assets.runs import database_for
 from poster_assets.ssl.augment import ViewSettings, crop_and_resize
@@ -112,15 +107,10 @@ def compare_configs(
     targets = load_targets(db, joined["poster_id"].tolist())
     genre_lists = joined["genres"].str.split("|").tolist()
     is_test = joined["is_test"].to_numpy()
-    train_lists = [g for g, test in zip(genre_lists, is_test, strict=True) if not test]
-    genres = evaluated_genres(train_lists, min_train_positives)
-    matrix = genre_matrix(genre_lists, genres)
 
     def probe(features: np.ndarray) -> dict[str, float]:
-        scores = linear_probe(
-            features[~is_test], matrix[~is_test], features[is_test], matrix[is_test]
-        )
-        return {"mAP": scores.mean_average_precision, "micro_f1": scores.micro_f1}
+        report = probe_report(features, genre_lists, is_test, min_train_positives)
+        return {"mAP": report["mAP"], "micro_f1": report["micro_f1"]}
 
     runs: dict[str, list[dict[str, float]]] = {}
     for seed in seeds:

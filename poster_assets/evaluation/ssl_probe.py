@@ -12,7 +12,7 @@ from poster_assets.evaluation.corpus import read_labels
 from poster_assets.evaluation.genre_probe import MIN_TRAIN_POSITIVES, probe_report
 from poster_assets.home import PosterHome
 from poster_assets.imaging.decode import decode_image, read_image_bytes
-from poster_assets.models.ssl_encoder import load_ssl_encoder
+from poster_assets.models.ssl_encoder import load_trained_encoder
 from poster_assets.runs import database_for
 from poster_assets.store.trained_models import find_model
 
@@ -27,9 +27,7 @@ def ssl_corpus_report(
     model = find_model(database_for(home), model_name)
     if model is None:
         raise LookupError(f"no model {model_name!r} in {home.root}: materialize ssl_encoder")
-    encoder = load_ssl_encoder(
-        model.model_name, home.root / model.openvino_xml, model.input_size, home.openvino_cache_dir
-    )
+    encoder = load_trained_encoder(home, model)
     labels = read_labels(corpus, limit)
     labels = labels[labels["genres"] != ""].reset_index(drop=True)
     vectors, readable = [], []

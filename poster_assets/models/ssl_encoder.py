@@ -9,8 +9,10 @@ import cv2
 import numpy as np
 import openvino as ov
 
+from poster_assets.home import PosterHome
 from poster_assets.models.openvino_runtime import compile_for_cpu
 from poster_assets.ssl.data import POSTER_HEIGHT, POSTER_WIDTH
+from poster_assets.store.trained_models import TrainedModel
 
 
 def encoder_input(rgb: np.ndarray, size: int) -> np.ndarray:
@@ -43,4 +45,11 @@ def load_ssl_encoder(
         )
     return SslEncoder(
         model_name, input_size, compile_for_cpu(openvino_xml, cache_dir, exact_f32=True)
+    )
+
+
+def load_trained_encoder(home: PosterHome, model: TrainedModel) -> SslEncoder:
+    """A registered model's IR, found relative to its home, compiled with the home's cache."""
+    return load_ssl_encoder(
+        model.model_name, home.root / model.openvino_xml, model.input_size, home.openvino_cache_dir
     )

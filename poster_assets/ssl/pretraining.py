@@ -10,7 +10,7 @@ from pathlib import Path
 
 from poster_assets.analysis.ssl_embedding_stage import SSL_EMBEDDINGS_STAGE, run_ssl_embeddings
 from poster_assets.home import PosterHome
-from poster_assets.models.ssl_encoder import load_ssl_encoder
+from poster_assets.models.ssl_encoder import load_trained_encoder
 from poster_assets.ssl.checkpoint import save_checkpoint, settings_dict
 from poster_assets.ssl.data import load_readable_posters
 from poster_assets.ssl.export import export_encoder
@@ -71,9 +71,7 @@ def embed_posters(
 ) -> tuple[int, int]:
     """Embed (poster_id, path, batch_id) with the model's IR, batch by batch, replacing only
     this model's vectors: (embedded, failed)."""
-    encoder = load_ssl_encoder(
-        model.model_name, home.root / model.openvino_xml, model.input_size, home.openvino_cache_dir
-    )
+    encoder = load_trained_encoder(home, model)
     embedded = failed = 0
     by_batch: dict[str, list[PosterRef]] = {}
     for poster_id, path, batch_id in posters:
