@@ -6,6 +6,7 @@ import dataclasses
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -45,11 +46,24 @@ def main() -> None:
     help="CSV with an id or file-name column and title, year, genres; joined by file name "
     "into table `metadata`.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Posters each stage processes at once; 0: one per CPU core.",
+)
 def ingest(
-    directory: Path, home: Path | None, batch_size: int, verbose: bool, metadata_csv: Path | None
+    directory: Path,
+    home: Path | None,
+    batch_size: int,
+    verbose: bool,
+    metadata_csv: Path | None,
+    workers: int,
 ) -> None:
     """Find new images under DIRECTORY (recursively) and materialize the graph for them."""
     from poster_assets.corpus.metadata import MetadataFormatError, read_metadata_csv
+    from poster_assets.defs.resources import PosterCompute
     from poster_assets.runs import database_for, ingest_directory
     from poster_assets.store.metadata import store_metadata
 
@@ -59,7 +73,11 @@ def ingest(
         raise click.ClickException(str(error)) from error
     paths = _home(home)
     report = ingest_directory(
-        paths, directory, batch_size=batch_size, quiet_dagster_logs=not verbose
+        paths,
+        directory,
+        batch_size=batch_size,
+        quiet_dagster_logs=not verbose,
+        compute=PosterCompute(workers=workers),
     )
     click.echo(f"files found:        {report.files_found}")
     click.echo(f"unchanged, skipped: {report.unchanged_skipped}")
@@ -533,3 +551,47 @@ def show(poster_id: str, out: Path, home: Path | None) -> None:
         raise click.ClickException(str(error)) from error
     out.write_bytes(anatomy_png(anatomy))
     click.echo(f"wrote {out}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--n", "count", type=click.IntRange(min=1), default=40, show_default=True)
+@click.option("--repeats", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--paths",
+    default="naive,batched_defaults,tuned",
+    show_default=True,
+    help="Comma-separated paths to run (see the README's throughput section).",
+)
+@depth_model_option
+@depth_path_option
+@click.option(
+    "--work",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Keep the homes here (default: a temporary folder, removed afterwards).",
+)
+def bench(
+    directory: Path,
+    count: int,
+    repeats: int,
+    paths: str,
+    depth_model: str | None,
+    depth_path: Path | None,
+    work: Path | None,
+) -> None:
+    """Run the whole graph on the first N images under DIRECTORY along the naive baseline and
+    the tuned path (each in a fresh home and process), and print JSON: posters per second,
+    per-stage median/p90 ms, model load times, peak RSS, speed-up, and whether rows agree."""
+    from poster_assets.benchmark.throughput import run_bench
+
+    if bool(depth_model) != bool(depth_path):
+        raise click.ClickException("give both --depth-model NAME and --depth-path FILE, or neither")
+    depth = (depth_model, depth_path) if depth_model and depth_path else None
+    chosen = tuple(name.strip() for name in paths.split(",") if name.strip())
+    with tempfile.TemporaryDirectory(prefix="poster-bench-") as scratch:
+        try:
+            report = run_bench(directory, count, work or Path(scratch), depth, repeats, chosen)
+        except (ValueError, RuntimeError) as error:
+            raise click.ClickException(str(error)) from error
+    click.echo(json.dumps(report, indent=2))

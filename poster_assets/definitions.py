@@ -7,8 +7,8 @@ from dagster import Definitions, EnvVar
 from poster_assets.defs.depth_assets import depth_maps, layers
 from poster_assets.defs.foreground_assets import embeddings, faces, foreground, objects
 from poster_assets.defs.ingest_assets import posters
-from poster_assets.defs.jobs import pretrain_job, process_batch_job
-from poster_assets.defs.resources import PosterStore, WatchedFolder
+from poster_assets.defs.jobs import pretrain_job, process_batch_celery_job, process_batch_job
+from poster_assets.defs.resources import PosterCompute, PosterStore, WatchedFolder
 from poster_assets.defs.sensors import new_poster_files
 from poster_assets.defs.ssl_assets import (
     ssl_embeddings,
@@ -26,9 +26,13 @@ from poster_assets.home import HOME_ENV_VAR
 WATCH_DIR_ENV_VAR = "POSTER_ASSETS_WATCH_DIR"
 
 
-def build_definitions(store: PosterStore, watched_folder: WatchedFolder | None) -> Definitions:
+def build_definitions(
+    store: PosterStore,
+    watched_folder: WatchedFolder | None,
+    compute: PosterCompute | None = None,
+) -> Definitions:
     """Without a watched folder (in-process CLI runs) the sensor is left out."""
-    resources: dict[str, object] = {"store": store}
+    resources: dict[str, object] = {"store": store, "compute": compute or PosterCompute()}
     if watched_folder is not None:
         resources["watched_folder"] = watched_folder
     return Definitions(
@@ -51,7 +55,7 @@ def build_definitions(store: PosterStore, watched_folder: WatchedFolder | None) 
             ssl_encoder,
             ssl_genre_probe,
         ],
-        jobs=[process_batch_job, pretrain_job],
+        jobs=[process_batch_job, process_batch_celery_job, pretrain_job],
         sensors=[new_poster_files] if watched_folder is not None else [],
         resources=resources,
     )

@@ -15,7 +15,7 @@ from poster_assets.corpus.discovery import list_image_files
 from poster_assets.definitions import build_definitions
 from poster_assets.defs.jobs import PRETRAIN_JOB, PROCESS_BATCH_JOB
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME
-from poster_assets.defs.resources import PosterStore
+from poster_assets.defs.resources import PosterCompute, PosterStore
 from poster_assets.home import PosterHome
 from poster_assets.store.batches import all_batch_ids, cli_batch_ids, register_batches
 from poster_assets.store.database import PosterDatabase
@@ -59,10 +59,12 @@ def ingest_directory(
     batch_size: int = DEFAULT_BATCH_SIZE,
     quiet_dagster_logs: bool = True,
     asset_config: Mapping[str, Mapping[str, object]] | None = None,
+    compute: PosterCompute | None = None,
 ) -> IngestReport:
     """Files already registered unchanged are skipped; the rest become batches of at most
     `batch_size` files, each materialized by one in-process run. `asset_config` maps asset
-    names to their config (e.g. {"ocr_lines": {"upscale_to_width": 0}})."""
+    names to their config (e.g. {"ocr_lines": {"det_box_thresh": 0.3}}); `compute` says how
+    stages run (default: one poster per CPU core at once)."""
     home.ensure()
     listing = list_image_files(directory)
     db = database_for(home)
@@ -79,8 +81,10 @@ def ingest_directory(
     resumed = [batch for batch in unfinished_batches(home) if batch not in registered]
     report.resumed_batches = resumed
     report.failed_runs = materialize_batches(
-        home, resumed, quiet_dagster_logs, asset_config, skip_if_running=True
-    ) + materialize_batches(home, list(registered), quiet_dagster_logs, asset_config)
+        home, resumed, quiet_dagster_logs, asset_config, skip_if_running=True, compute=compute
+    ) + materialize_batches(
+        home, list(registered), quiet_dagster_logs, asset_config, compute=compute
+    )
     report.batches = [summarize_batch(db, batch_id) for batch_id in registered]
     return report
 
@@ -125,11 +129,11 @@ def _job_and_run_config(
     job_name: str,
     asset_config: Mapping[str, Mapping[str, object]] | None,
     quiet_dagster_logs: bool,
+    compute: PosterCompute | None = None,
 ) -> tuple[JobDefinition, dict[str, object]]:
     """The home's job, and run config carrying each asset's config (and quieter logs)."""
-    job = build_definitions(PosterStore(home=str(home.root)), watched_folder=None).resolve_job_def(
-        job_name
-    )
+    definitions = build_definitions(PosterStore(home=str(home.root)), None, compute)
+    job = definitions.resolve_job_def(job_name)
     run_config: dict[str, object] = {
         "ops": {name: {"config": dict(config)} for name, config in (asset_config or {}).items()}
     }
@@ -144,6 +148,7 @@ def materialize_batches(
     quiet_dagster_logs: bool = True,
     asset_config: Mapping[str, Mapping[str, object]] | None = None,
     skip_if_running: bool = False,
+    compute: PosterCompute | None = None,
 ) -> list[str]:
     """Run the whole graph for each batch (adding its partition if needed); stages skip the
     posters they already finished at their current version. A batch another live process is
@@ -152,7 +157,9 @@ def materialize_batches(
     if not batch_ids:
         return []
     instance = open_instance(home)
-    job, run_config = _job_and_run_config(home, PROCESS_BATCH_JOB, asset_config, quiet_dagster_logs)
+    job, run_config = _job_and_run_config(
+        home, PROCESS_BATCH_JOB, asset_config, quiet_dagster_logs, compute
+    )
     failed = []
     for batch_id in batch_ids:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
@@ -106,3 +107,20 @@ def test_masks_survive_png_encoding_exactly(shape: tuple[int, int]) -> None:
     data = encode_mask_png(mask)
     assert (decode_mask_png(data) == mask).all()
     assert len(data) < 4000
+
+
+def test_a_posters_mask_is_the_same_whatever_its_thread_segmented_before(posters) -> None:  # noqa: ANN001
+    """GrabCut draws from OpenCV's per-thread generator; parallel workers must not change it."""
+
+    def segment(index: int) -> np.ndarray:
+        rgb, truth = posters[index]
+        cues = ForegroundCues(saliency=spectral_residual_saliency(rgb), near_layers=_box_of(truth))
+        return segment_foreground(rgb, cues).mask
+
+    alone = segment(3)
+    for other in (0, 1, 2):
+        segment(other)
+    with ThreadPoolExecutor(2) as pool:
+        in_threads = list(pool.map(segment, [5, 3, 4, 3]))
+    assert np.array_equal(segment(3), alone)
+    assert np.array_equal(in_threads[1], alone) and np.array_equal(in_threads[3], alone)

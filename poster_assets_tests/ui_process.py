@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import signal
+import shlex
 import socket
 import subprocess
 import sys
@@ -21,18 +21,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def ignore_sigint() -> None:
-    """What a non-interactive shell does to a job it puts in the background."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def start_ui(home: Path, port: int) -> subprocess.Popen[bytes]:
     """Start the UI with SIGINT ignored (as if backgrounded) and wait until it serves."""
+    # `trap '' INT` is what a non-interactive shell does to a job it puts in the background;
+    # not a preexec_fn, which runs Python in a forked copy of this multi-threaded process and
+    # can deadlock there on a lock another thread held at the fork.
+    command = shlex.join([CONSOLE_SCRIPT, "ui", "--home", str(home), "--port", str(port)])
     process = subprocess.Popen(
-        [CONSOLE_SCRIPT, "ui", "--home", str(home), "--port", str(port)],
+        ["sh", "-c", f"trap '' INT; exec {command}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        preexec_fn=ignore_sigint,
     )
     deadline = time.monotonic() + 120
     while True:

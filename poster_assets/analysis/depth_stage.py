@@ -26,6 +26,7 @@ def run_depth(
     batch_id: str,
     estimator: DepthEstimator,
     show_progress: bool = True,
+    workers: int = 1,
 ) -> StageResult:
     def estimate(poster: PosterFile) -> dict[str, list[dict]]:
         rgb = decode_image(read_image_bytes(poster.path)).rgb
@@ -52,4 +53,5 @@ def run_depth(
         columns={"depth_maps": DEPTH_COLUMNS},
         process=estimate,
         show_progress=show_progress,
+        workers=workers,
     )

@@ -45,6 +45,7 @@ def run_detection(
     detect: Callable[[np.ndarray], list[Detection]],
     layer_maps: Mapping[str, LayerMap],
     show_progress: bool = True,
+    workers: int = 1,
 ) -> StageResult:
     """`stage` is FACES_STAGE or OBJECTS_STAGE; it names the table and its columns."""
     table, columns = (
@@ -70,4 +71,5 @@ def run_detection(
         columns={table: columns},
         process=detect_poster,
         show_progress=show_progress,
+        workers=workers,
     )

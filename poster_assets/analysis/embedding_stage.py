@@ -44,6 +44,7 @@ def run_embeddings(
     embedder: ImageEmbedder,
     foreground_masks: Mapping[str, np.ndarray],
     show_progress: bool = True,
+    workers: int = 1,
 ) -> StageResult:
     def embed(poster: PosterFile) -> dict[str, list[dict]]:
         rgb = decode_image(read_image_bytes(poster.path)).rgb
@@ -67,4 +68,5 @@ def run_embeddings(
         columns={"embeddings": EMBEDDING_COLUMNS},
         process=embed,
         show_progress=show_progress,
+        workers=workers,
     )

@@ -17,7 +17,7 @@ from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
 FOREGROUND_STAGE = "foreground"
-FOREGROUND_REVISION = "r4"
+FOREGROUND_REVISION = "r5"  # r5: GrabCut seeded per poster (was thread-order dependent)
 FOREGROUND_COLUMNS = [
     "poster_id", "batch_id", "method", "width", "height", "mask_png", "share",
 ]  # fmt: skip
@@ -65,6 +65,7 @@ def run_foreground(
     faces: pd.DataFrame,
     objects: pd.DataFrame,
     show_progress: bool = True,
+    workers: int = 1,
 ) -> StageResult:
     faces_by_poster = dict(list(faces.groupby("poster_id")))
     objects_by_poster = dict(list(objects.groupby("poster_id")))
@@ -93,4 +94,5 @@ def run_foreground(
         columns={"foreground": FOREGROUND_COLUMNS},
         process=segment,
         show_progress=show_progress,
+        workers=workers,
     )

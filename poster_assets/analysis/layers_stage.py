@@ -92,7 +92,12 @@ def poster_layers(
 
 
 def run_layers(
-    inputs: pd.DataFrame, batch_id: str, k: int, k_from_modes: bool, show_progress: bool
+    inputs: pd.DataFrame,
+    batch_id: str,
+    k: int,
+    k_from_modes: bool,
+    show_progress: bool,
+    workers: int = 1,
 ) -> StageResult:
     """`inputs`: rows of `store.stages.layer_inputs` (poster, depth map, title box)."""
 
@@ -112,4 +117,5 @@ def run_layers(
         columns={"depth_histograms": HISTOGRAM_COLUMNS, "layers": LAYER_COLUMNS},
         process=segment,
         show_progress=show_progress,
+        workers=workers,
     )

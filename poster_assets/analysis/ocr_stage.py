@@ -16,7 +16,7 @@ import numpy as np
 
 from poster_assets.analysis.stage_result import PosterFile, StageResult, run_per_poster
 from poster_assets.imaging.decode import decode_image, read_image_bytes
-from poster_assets.models.ocr import OcrSettings, load_ocr_engine, read_text_lines
+from poster_assets.models.ocr import OcrSettings, RuntimeMode, load_ocr_engine, read_text_lines
 from poster_assets.vision.text_blocks import group_stacked_lines
 from poster_assets.vision.text_lines import TextLine
 
@@ -32,14 +32,16 @@ OCR_LINE_COLUMNS = [
 class OcrPipeline:
     settings: OcrSettings = field(default_factory=OcrSettings)
 
+    mode: RuntimeMode = RuntimeMode.TUNED  # how the engine runs; the same text either way
+
     @property
     def version(self) -> str:
         """Changes whenever a setting does, so reruns redo posters OCR'd differently."""
-        digest = hashlib.sha1(repr(asdict(self)).encode()).hexdigest()[:10]
-        return f"ppocrv6-small-r{OCR_STAGE_REVISION}-{digest}"
+        digest = hashlib.sha1(repr({"settings": asdict(self.settings)}).encode()).hexdigest()
+        return f"ppocrv6-small-r{OCR_STAGE_REVISION}-{digest[:10]}"
 
     def read(self, rgb: np.ndarray) -> list[TextLine]:
-        return read_text_lines(load_ocr_engine(self.settings), rgb)
+        return read_text_lines(load_ocr_engine(self.settings, self.mode), rgb)
 
 
 OCR_BLOCK_COLUMNS = [
@@ -84,6 +86,7 @@ def run_ocr(
     batch_id: str,
     pipeline: OcrPipeline,
     show_progress: bool = True,
+    workers: int = 1,
 ) -> StageResult:
     def read(poster: PosterFile) -> dict[str, list[dict]]:
         lines = pipeline.read(decode_image(read_image_bytes(poster.path)).rgb)
@@ -96,4 +99,5 @@ def run_ocr(
         columns={"ocr_lines": OCR_LINE_COLUMNS, "ocr_blocks": OCR_BLOCK_COLUMNS},
         process=read,
         show_progress=show_progress,
+        workers=workers,
     )

@@ -18,6 +18,7 @@ def run_ssl_embeddings(
     batch_id: str,
     encoder: SslEncoder,
     show_progress: bool = True,
+    workers: int = 1,
 ) -> StageResult:
     def embed(poster: PosterFile) -> dict[str, list[dict]]:
         vector = encoder.embed([decode_image(read_image_bytes(poster.path)).rgb])[0]
@@ -36,4 +37,5 @@ def run_ssl_embeddings(
         columns={"embeddings": EMBEDDING_COLUMNS},
         process=embed,
         show_progress=show_progress,
+        workers=workers,
     )

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import math
+import statistics
+import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
 
@@ -41,6 +46,17 @@ class StageResult:
     tables: dict[str, pd.DataFrame]
     done: list[str]
     failures: pd.DataFrame
+    seconds: list[float] = field(default_factory=list)  # per poster processed, failed ones too
+
+    def timing(self) -> dict[str, float]:
+        """Median and p90 milliseconds per poster (each poster's own wall time)."""
+        if not self.seconds:
+            return {}
+        ordered = sorted(self.seconds)
+        return {
+            "median_ms": round(1000 * statistics.median(ordered), 1),
+            "p90_ms": round(1000 * ordered[math.ceil(0.9 * len(ordered)) - 1], 1),  # nearest rank
+        }
 
 
 class PosterFile(Protocol):
@@ -51,6 +67,24 @@ class PosterFile(Protocol):
 P = TypeVar("P", bound=PosterFile)
 
 
+@functools.cache
+def _worker_pool(workers: int) -> ThreadPoolExecutor:
+    """One pool per size for the process's life, so that what a thread loads for itself (an
+    OCR engine, an infer request) is loaded once, not once per stage."""
+    return ThreadPoolExecutor(workers, thread_name_prefix="poster-worker")
+
+
+def _timed(
+    process: Callable[[P], Mapping[str, list[dict]]], poster: P
+) -> tuple[Mapping[str, list[dict]] | Exception, float]:
+    start = time.perf_counter()
+    try:
+        produced: Mapping[str, list[dict]] | Exception = process(poster)
+    except Exception as error:  # noqa: BLE001 - recorded per poster, the batch goes on
+        produced = error
+    return produced, time.perf_counter() - start
+
+
 def run_per_poster(
     posters: Sequence[P],
     *,
@@ -59,18 +93,28 @@ def run_per_poster(
     columns: Mapping[str, list[str]],
     process: Callable[[P], Mapping[str, list[dict]]],
     show_progress: bool = True,
+    workers: int = 1,
 ) -> StageResult:
-    """Apply `process` to each poster; it returns rows per table (without `poster_id` and
-    `batch_id`, added here). A poster whose processing raises gets a failure row and the rest
-    of the batch goes on."""
+    """Apply `process` to each poster, `workers` posters at once in threads (models release
+    the GIL while they run); it returns rows per table (without `poster_id` and `batch_id`,
+    added here). Rows come out in the posters' order whatever the workers. A poster whose
+    processing raises gets a failure row and the rest of the batch goes on."""
     rows: dict[str, list[dict]] = {table: [] for table in columns}
     done: list[str] = []
     failures: list[dict] = []
-    for poster in tqdm(posters, desc=f"{stage} {batch_id}", disable=not show_progress):
-        try:
-            produced = process(poster)
-        except Exception as error:  # noqa: BLE001 - recorded per poster, the batch goes on
-            failures.append(failure_row(batch_id, stage, poster.path, poster.poster_id, error))
+    seconds: list[float] = []
+    outcomes = (
+        _worker_pool(workers).map(functools.partial(_timed, process), posters)
+        if workers > 1
+        else (_timed(process, poster) for poster in posters)
+    )
+    progress = tqdm(
+        outcomes, total=len(posters), desc=f"{stage} {batch_id}", disable=not show_progress
+    )
+    for poster, (produced, took) in zip(posters, progress, strict=True):
+        seconds.append(took)
+        if isinstance(produced, Exception):
+            failures.append(failure_row(batch_id, stage, poster.path, poster.poster_id, produced))
             continue
         ids = {"poster_id": poster.poster_id, "batch_id": batch_id}
         for table, table_rows in produced.items():
@@ -80,4 +124,5 @@ def run_per_poster(
         tables={table: pd.DataFrame(rows[table], columns=columns[table]) for table in columns},
         done=done,
         failures=failure_frame(failures),
+        seconds=seconds,
     )

@@ -6,8 +6,8 @@ from poster_assets.analysis.anatomy import load_anatomy
 from poster_assets.analysis.depth_stage import DEPTH_STAGE, run_depth
 from poster_assets.analysis.layers_stage import LAYERS_REVISION, LAYERS_STAGE, run_layers
 from poster_assets.defs.partitions import batch_partitions
-from poster_assets.defs.resources import PosterStore
-from poster_assets.defs.stage_io import store_stage_result
+from poster_assets.defs.resources import PosterCompute, PosterStore
+from poster_assets.defs.stage_io import store_stage_result, timing_metadata
 from poster_assets.imaging.anatomy import anatomy_png
 from poster_assets.imaging.preview import markdown_image
 from poster_assets.models.depth import load_depth_estimator
@@ -50,7 +50,7 @@ def _missing_model(context: AssetExecutionContext) -> MaterializeResult:
     code_version="1",
 )
 def depth_maps(
-    context: AssetExecutionContext, config: DepthConfig, store: PosterStore
+    context: AssetExecutionContext, config: DepthConfig, store: PosterStore, compute: PosterCompute
 ) -> MaterializeResult:
     """A relative depth map per poster (table `depth_maps`, 16-bit PNG, 0 = nearest). Without
     a registered depth model nothing is computed and the metadata says how to get one."""
@@ -61,13 +61,16 @@ def depth_maps(
     db = store.database()
     estimator = load_depth_estimator(ref, paths.openvino_cache_dir)
     todo = pending_posters(db, DEPTH_STAGE, ref.version, context.partition_key)
-    result = run_depth(todo, context.partition_key, estimator, config.show_progress)
+    result = run_depth(
+        todo, context.partition_key, estimator, config.show_progress, compute.worker_count()
+    )
     store_stage_result(context, db, stage=DEPTH_STAGE, version=ref.version, result=result)
     return MaterializeResult(
         metadata={
             "depth_model": MetadataValue.text(ref.version),
             "posters_processed": MetadataValue.int(len(todo)),
             "posters_failed": MetadataValue.int(len(result.failures)),
+            **timing_metadata(result),
         }
     )
 
@@ -80,7 +83,7 @@ def depth_maps(
     code_version="1",
 )
 def layers(
-    context: AssetExecutionContext, config: LayersConfig, store: PosterStore
+    context: AssetExecutionContext, config: LayersConfig, store: PosterStore, compute: PosterCompute
 ) -> MaterializeResult:
     """The depth histogram and its modes (table `depth_histograms`), and K-means layers on
     depth, near to far, snapped to SLIC superpixels, with the title layer marked (table
@@ -94,7 +97,12 @@ def layers(
     version = f"{LAYERS_REVISION}-{k_rule}+{ref.version}+{load_title_scorer().version}"
     inputs = layer_inputs(db, LAYERS_STAGE, version, context.partition_key)
     result = run_layers(
-        inputs, context.partition_key, config.k, config.k_from_modes, config.show_progress
+        inputs,
+        context.partition_key,
+        config.k,
+        config.k_from_modes,
+        config.show_progress,
+        compute.worker_count(),
     )
     store_stage_result(context, db, stage=LAYERS_STAGE, version=version, result=result)
     histograms = result.tables["depth_histograms"]
@@ -117,6 +125,7 @@ def layers(
             "title_box_mostly_in_one_layer": MetadataValue.float(
                 float((titled["title_share"] >= 0.6).mean()) if len(titled) else 0.0
             ),
+            **timing_metadata(result),
             **({"preview": MetadataValue.md("\n\n".join(previews))} if previews else {}),
         }
     )

@@ -16,8 +16,8 @@ from poster_assets.analysis.foreground_stage import (
 )
 from poster_assets.analysis.stored_masks import load_foreground_masks, load_layer_maps
 from poster_assets.defs.partitions import batch_partitions
-from poster_assets.defs.resources import PosterStore
-from poster_assets.defs.stage_io import store_stage_result
+from poster_assets.defs.resources import PosterCompute, PosterStore
+from poster_assets.defs.stage_io import store_stage_result, timing_metadata
 from poster_assets.imaging.preview import markdown_image
 from poster_assets.models.detectors import (
     FaceDetector,
@@ -68,6 +68,7 @@ def _detect(
     store: PosterStore,
     stage: str,
     detector: FaceDetector | ObjectDetector,
+    workers: int,
 ) -> MaterializeResult:
     db = store.database()
     todo = pending_posters(db, stage, detector.version, context.partition_key, ("layers",))
@@ -79,6 +80,7 @@ def _detect(
         detect=detector.detect,
         layer_maps=layer_maps,
         show_progress=config.show_progress,
+        workers=workers,
     )
     store_stage_result(context, db, stage=stage, version=detector.version, result=result)
     rows = next(iter(result.tables.values()))
@@ -88,6 +90,7 @@ def _detect(
         "posters_failed": MetadataValue.int(len(result.failures)),
         "detections": MetadataValue.int(len(rows)),
         "posters_with_any": MetadataValue.int(rows["poster_id"].nunique()),
+        **timing_metadata(result),
     }
     if "label" in rows:
         metadata["labels"] = MetadataValue.json(rows["label"].value_counts().head(15).to_dict())
@@ -102,14 +105,14 @@ def _detect(
     code_version="1",
 )
 def faces(
-    context: AssetExecutionContext, config: StageConfig, store: PosterStore
+    context: AssetExecutionContext, config: StageConfig, store: PosterStore, compute: PosterCompute
 ) -> MaterializeResult:
     """Faces (MediaPipe BlazeFace full range, packaged) with the depth layer each is in:
     table `faces`."""
     if not _model_available(BLAZEFACE_FULL_RANGE):
         return _missing(context, BLAZEFACE_FULL_RANGE)
-    detector = load_face_detector(store.paths().openvino_cache_dir)
-    return _detect(context, config, store, FACES_STAGE, detector)
+    detector = load_face_detector()
+    return _detect(context, config, store, FACES_STAGE, detector, compute.worker_count())
 
 
 @asset(
@@ -120,14 +123,14 @@ def faces(
     code_version="1",
 )
 def objects(
-    context: AssetExecutionContext, config: StageConfig, store: PosterStore
+    context: AssetExecutionContext, config: StageConfig, store: PosterStore, compute: PosterCompute
 ) -> MaterializeResult:
     """COCO objects (SSD MobileNet v2, packaged) with the depth layer each is in: table
     `objects`."""
     if not _model_available(SSD_MOBILENET_V2_COCO):
         return _missing(context, SSD_MOBILENET_V2_COCO)
-    detector = load_object_detector(store.paths().openvino_cache_dir)
-    return _detect(context, config, store, OBJECTS_STAGE, detector)
+    detector = load_object_detector()
+    return _detect(context, config, store, OBJECTS_STAGE, detector, compute.worker_count())
 
 
 @asset(
@@ -138,7 +141,7 @@ def objects(
     code_version="1",
 )
 def foreground(
-    context: AssetExecutionContext, config: StageConfig, store: PosterStore
+    context: AssetExecutionContext, config: StageConfig, store: PosterStore, compute: PosterCompute
 ) -> MaterializeResult:
     """A foreground mask per poster (table `foreground`): GrabCut seeded by the near depth
     layers, saliency, faces and people/animals; the row's `method` names the cues used."""
@@ -160,6 +163,7 @@ def foreground(
         faces=found_faces,
         objects=found_objects,
         show_progress=config.show_progress,
+        workers=compute.worker_count(),
     )
     store_stage_result(context, db, stage=FOREGROUND_STAGE, version=version, result=result)
     rows = result.tables["foreground"]
@@ -170,6 +174,7 @@ def foreground(
             float(rows["share"].median()) if len(rows) else 0.0
         ),
         "methods": MetadataValue.json(rows["method"].value_counts().to_dict()),
+        **timing_metadata(result),
     }
     preview = foreground_preview(db, result.done[:PREVIEW_POSTERS])
     if preview is not None:
@@ -187,14 +192,14 @@ def foreground(
     code_version="1",
 )
 def embeddings(
-    context: AssetExecutionContext, config: StageConfig, store: PosterStore
+    context: AssetExecutionContext, config: StageConfig, store: PosterStore, compute: PosterCompute
 ) -> MaterializeResult:
     """ImageNet (EfficientNet-Lite3) embeddings of the whole poster, the foreground crop, and
     the feature map pooled inside and outside the foreground: table `embeddings`."""
     if not _model_available(EFFICIENTNET_LITE3):
         return _missing(context, EFFICIENTNET_LITE3)
     db = store.database()
-    embedder: ImageEmbedder = load_image_embedder(store.paths().openvino_cache_dir)
+    embedder: ImageEmbedder = load_image_embedder()
     version = f"{EMBEDDINGS_REVISION}+{embedder.model_name}"
     todo = pending_posters(
         db, EMBEDDINGS_STAGE, version, context.partition_key, (FOREGROUND_STAGE,)
@@ -205,6 +210,7 @@ def embeddings(
         embedder=embedder,
         foreground_masks=load_foreground_masks(db, [poster.poster_id for poster in todo]),
         show_progress=config.show_progress,
+        workers=compute.worker_count(),
     )
     store_stage_result(
         context,
@@ -221,5 +227,6 @@ def embeddings(
             "posters_processed": MetadataValue.int(len(todo)),
             "posters_failed": MetadataValue.int(len(result.failures)),
             "vectors_by_region": MetadataValue.json(rows["region"].value_counts().to_dict()),
+            **timing_metadata(result),
         }
     )

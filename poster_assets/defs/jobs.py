@@ -1,17 +1,28 @@
-"""Two jobs: one runs the per-batch graph for one batch partition; `pretrain` builds the
-training sets from the whole store, trains an encoder and probes it."""
+"""Three jobs: one runs the per-batch graph for one batch partition in one process, its twin
+runs the same steps on Celery workers (scale-out), and `pretrain` builds the training sets
+from the whole store, trains an encoder and probes it."""
 
 from dagster import AssetSelection, define_asset_job
+from dagster_celery import celery_executor
 
 from poster_assets.defs.ssl_assets import PRETRAINING_GROUP
 
 PROCESS_BATCH_JOB = "process_batch"
+PROCESS_BATCH_CELERY_JOB = "process_batch_celery"
 PRETRAIN_JOB = "pretrain"
+PER_BATCH_ASSETS = AssetSelection.all() - AssetSelection.groups(PRETRAINING_GROUP)
 
 process_batch_job = define_asset_job(
     PROCESS_BATCH_JOB,
-    selection=AssetSelection.all() - AssetSelection.groups(PRETRAINING_GROUP),
+    selection=PER_BATCH_ASSETS,
     description="Materialize every per-batch asset of the graph for one ingest batch.",
+)
+process_batch_celery_job = define_asset_job(
+    PROCESS_BATCH_CELERY_JOB,
+    selection=PER_BATCH_ASSETS,
+    executor_def=celery_executor,
+    description="The per-batch graph with each step sent to Celery workers (docs/scaling.md); "
+    "give the broker and backend under `execution.config`.",
 )
 pretrain_job = define_asset_job(
     PRETRAIN_JOB,

@@ -14,8 +14,8 @@ from pydantic import Field
 
 from poster_assets.analysis.ssl_embedding_stage import SSL_EMBEDDINGS_STAGE, run_ssl_embeddings
 from poster_assets.defs.partitions import batch_partitions
-from poster_assets.defs.resources import PosterStore
-from poster_assets.defs.stage_io import store_stage_result
+from poster_assets.defs.resources import PosterCompute, PosterStore
+from poster_assets.defs.stage_io import store_stage_result, timing_metadata
 from poster_assets.evaluation.stored_probe import NoProbeDataError, probe_stored_vectors
 from poster_assets.imaging.preview import markdown_image
 from poster_assets.models.ssl_encoder import load_trained_encoder
@@ -165,7 +165,10 @@ class SslEmbeddingsConfig(Config):
     code_version="1",
 )
 def ssl_embeddings(
-    context: AssetExecutionContext, config: SslEmbeddingsConfig, store: PosterStore
+    context: AssetExecutionContext,
+    config: SslEmbeddingsConfig,
+    store: PosterStore,
+    compute: PosterCompute,
 ) -> MaterializeResult:
     """The batch's posters embedded with the newest pretrained encoder (its OpenVINO IR), in
     `embeddings` under the model's name; nothing to do before one is trained."""
@@ -184,7 +187,11 @@ def ssl_embeddings(
     todo = pending_posters(db, SSL_EMBEDDINGS_STAGE, model.version, context.partition_key)
     encoder = load_trained_encoder(store.paths(), model)
     result = run_ssl_embeddings(
-        todo, batch_id=context.partition_key, encoder=encoder, show_progress=config.show_progress
+        todo,
+        batch_id=context.partition_key,
+        encoder=encoder,
+        show_progress=config.show_progress,
+        workers=compute.worker_count(),
     )
     store_stage_result(
         context, db, stage=SSL_EMBEDDINGS_STAGE, version=model.version, result=result,
@@ -195,6 +202,7 @@ def ssl_embeddings(
             "model": MetadataValue.text(model.model_name),
             "posters_processed": MetadataValue.int(len(todo)),
             "posters_failed": MetadataValue.int(len(result.failures)),
+            **timing_metadata(result),
         }
     )
 

@@ -1,6 +1,6 @@
 """What every per-poster analysis asset does with its stage's result."""
 
-from dagster import AssetExecutionContext
+from dagster import AssetExecutionContext, MetadataValue
 
 from poster_assets.analysis.stage_result import StageResult
 from poster_assets.store.database import PosterDatabase
@@ -30,3 +30,11 @@ def store_stage_result(
     )
     for failure in result.failures.itertuples():
         context.log.warning(f"{stage} failed for {failure.path}: {failure.kind}: {failure.message}")
+
+
+def timing_metadata(result: StageResult) -> dict[str, MetadataValue]:
+    """Each poster's own wall time in the stage (with parallel workers, a poster's time
+    includes sharing the CPU): what the bench and the UI show per stage."""
+    return {
+        f"{name}_per_poster": MetadataValue.float(value) for name, value in result.timing().items()
+    }

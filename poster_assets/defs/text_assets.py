@@ -9,13 +9,13 @@ from poster_assets.analysis.ocr_stage import OCR_STAGE, OcrPipeline, run_ocr
 from poster_assets.analysis.stage_result import StageResult, failure_frame
 from poster_assets.analysis.title_stage import TITLE_STAGE, title_rows
 from poster_assets.defs.partitions import batch_partitions
-from poster_assets.defs.resources import PosterStore
-from poster_assets.defs.stage_io import store_stage_result
+from poster_assets.defs.resources import PosterCompute, PosterStore
+from poster_assets.defs.stage_io import store_stage_result, timing_metadata
 from poster_assets.errors import PosterInputError
 from poster_assets.imaging.annotate import draw_ocr
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.imaging.preview import contact_sheet, markdown_image
-from poster_assets.models.ocr import OcrSettings
+from poster_assets.models.ocr import OcrSettings, RuntimeMode
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.store.stages import (
     pending_posters,
@@ -34,13 +34,14 @@ class OcrConfig(Config):
     det_unclip_ratio: float = 1.6
     show_progress: bool = True
 
-    def pipeline(self) -> OcrPipeline:
+    def pipeline(self, mode: RuntimeMode = RuntimeMode.TUNED) -> OcrPipeline:
         return OcrPipeline(
             settings=OcrSettings(
                 det_limit_side_len=self.det_limit_side_len,
                 det_box_thresh=self.det_box_thresh,
                 det_unclip_ratio=self.det_unclip_ratio,
-            )
+            ),
+            mode=mode,
         )
 
 
@@ -52,14 +53,20 @@ class OcrConfig(Config):
     code_version="1",
 )
 def ocr_lines(
-    context: AssetExecutionContext, config: OcrConfig, store: PosterStore
+    context: AssetExecutionContext, config: OcrConfig, store: PosterStore, compute: PosterCompute
 ) -> MaterializeResult:
     """Every text line of every poster (PP-OCRv6 small on OpenVINO, from `rapidocr`):
     table `ocr_lines`, one row per line with polygon, box, text and confidence."""
     db = store.database()
-    pipeline = config.pipeline()
+    pipeline = config.pipeline(compute.ocr_mode())
     todo = pending_posters(db, OCR_STAGE, pipeline.version, context.partition_key)
-    result = run_ocr(todo, context.partition_key, pipeline, show_progress=config.show_progress)
+    result = run_ocr(
+        todo,
+        context.partition_key,
+        pipeline,
+        show_progress=config.show_progress,
+        workers=compute.worker_count(),
+    )
     store_stage_result(context, db, stage=OCR_STAGE, version=pipeline.version, result=result)
     lines = result.tables["ocr_lines"]
     return MaterializeResult(
@@ -71,6 +78,7 @@ def ocr_lines(
                 float(lines["confidence"].mean()) if len(lines) else 0.0
             ),
             "ocr_version": MetadataValue.text(pipeline.version),
+            **timing_metadata(result),
         }
     )
 

@@ -14,7 +14,7 @@ from poster_assets.analysis.stored_masks import load_foreground_masks, load_laye
 from poster_assets.demo.generator import LAYER_SUBJECT
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.store.database import PosterDatabase
-from poster_assets.vision.foreground import GRABCUT_ITERATIONS, SALIENT_QUANTILE
+from poster_assets.vision.foreground import GRABCUT_ITERATIONS, GRABCUT_SEED, SALIENT_QUANTILE
 from poster_assets.vision.saliency import spectral_residual_saliency
 
 RECT_MARGIN = 0.05
@@ -29,6 +29,7 @@ def grabcut_from_rectangle(rgb: np.ndarray) -> np.ndarray:
     labels = np.zeros((height, width), np.uint8)
     models = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     bgr = np.ascontiguousarray(rgb[:, :, ::-1])
+    cv2.setRNGSeed(GRABCUT_SEED)  # as in segment_foreground
     cv2.grabCut(bgr, labels, rect, *models, GRABCUT_ITERATIONS, cv2.GC_INIT_WITH_RECT)
     return np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD))
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from poster_assets.models.openvino_runtime import compile_for_cpu
+from poster_assets.models.openvino_runtime import ThreadedInfer, compile_for_cpu
 
 
 @dataclass(frozen=True)
@@ -69,16 +69,21 @@ def file_sha256(path: Path) -> str:
 class DepthEstimator:
     """One compiled network; `CACHE_DIR` lets later processes skip most of the compile."""
 
-    def __init__(self, ref: DepthModelRef, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        ref: DepthModelRef,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.ref = ref
-        self._compiled = compile_for_cpu(ref.path, cache_dir)
-        names = [output.get_any_name() for output in self._compiled.outputs]
+        compiled = compile_for_cpu(ref.path, cache_dir)
+        self._infer = ThreadedInfer(compiled)
+        names = [output.get_any_name() for output in compiled.outputs]
         if ref.spec.output is not None and ref.spec.output not in names:
             raise ValueError(f"{ref.path} has no output {ref.spec.output!r}; it has {names}")
         self._output = (
-            self._compiled.outputs[names.index(ref.spec.output)]
+            compiled.outputs[names.index(ref.spec.output)]
             if ref.spec.output is not None
-            else self._compiled.outputs[0]
+            else compiled.outputs[0]
         )
 
     def predict(self, rgb: np.ndarray) -> np.ndarray:
@@ -88,7 +93,7 @@ class DepthEstimator:
         tensor = (resized.astype(np.float32) / 255.0 - np.float32(spec.mean)) / np.float32(spec.std)
         if spec.layout == "NCHW":
             tensor = tensor.transpose(2, 0, 1)
-        output = self._compiled(tensor[None])[self._output]
+        output = self._infer(tensor[None])[self._output]
         raw = np.squeeze(np.asarray(output, dtype=np.float32))
         return cv2.resize(raw, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
 

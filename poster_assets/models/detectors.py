@@ -8,7 +8,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from poster_assets.models.openvino_runtime import compile_for_cpu
+from poster_assets.models.openvino_runtime import (
+    ThreadedInfer,
+    compile_for_cpu,
+    packaged_model_cache,
+)
 from poster_assets.models.packaged import BLAZEFACE_FULL_RANGE, SSD_MOBILENET_V2_COCO
 from poster_assets.models.process_models import load_once
 from poster_assets.vision.blazeface import FULL_RANGE_ANCHORS, decode_faces
@@ -26,15 +30,15 @@ class FaceDetector:
     version = f"{BLAZEFACE_FULL_RANGE.name}-r1"
 
     def __init__(self, cache_dir: Path | None = None) -> None:
-        self._compiled = compile_for_cpu(BLAZEFACE_FULL_RANGE.path(), cache_dir)
+        self._infer = ThreadedInfer(compile_for_cpu(BLAZEFACE_FULL_RANGE.path(), cache_dir))
 
     def detect(self, rgb: np.ndarray) -> list[Detection]:
         """Faces in an (H, W, 3) uint8 RGB image, boxes in its pixels, best first."""
         square, geometry = letterbox(rgb, FACE_INPUT_SIZE)
         tensor = square.astype(np.float32)[None] / 127.5 - 1.0
-        outputs = self._compiled(tensor)
-        raw_boxes = np.asarray(outputs[self._compiled.outputs[0]])
-        raw_scores = np.asarray(outputs[self._compiled.outputs[1]])
+        outputs = self._infer(tensor)
+        raw_boxes = np.asarray(outputs[self._infer.compiled.outputs[0]])
+        raw_scores = np.asarray(outputs[self._infer.compiled.outputs[1]])
         boxes, scores = decode_faces(raw_boxes, raw_scores, FULL_RANGE_ANCHORS, FACE_INPUT_SIZE)
         kept = non_max_suppression(boxes, scores, FACE_MIN_SCORE, FACE_MAX_OVERLAP)
         pixel_boxes = geometry.to_image(boxes[kept])
@@ -49,10 +53,9 @@ class ObjectDetector:
     version = f"{SSD_MOBILENET_V2_COCO.name}-r1"
 
     def __init__(self, cache_dir: Path | None = None) -> None:
-        self._compiled = compile_for_cpu(SSD_MOBILENET_V2_COCO.path(), cache_dir)
-        self._outputs = {
-            name: output for output in self._compiled.outputs for name in output.get_names()
-        }
+        compiled = compile_for_cpu(SSD_MOBILENET_V2_COCO.path(), cache_dir)
+        self._infer = ThreadedInfer(compiled)
+        self._outputs = {name: output for output in compiled.outputs for name in output.get_names()}
 
     def detect(self, rgb: np.ndarray) -> list[Detection]:
         """COCO objects in an (H, W, 3) uint8 RGB image, boxes in its pixels, best first."""
@@ -60,7 +63,7 @@ class ObjectDetector:
         resized = cv2.resize(
             rgb, (OBJECT_INPUT_SIZE, OBJECT_INPUT_SIZE), interpolation=cv2.INTER_AREA
         )
-        outputs = self._compiled(resized[None])
+        outputs = self._infer(resized[None])
         boxes = np.asarray(outputs[self._outputs["detection_boxes:0"]])[0]  # ymin xmin ymax xmax
         scores = np.asarray(outputs[self._outputs["detection_scores:0"]])[0]
         classes = np.asarray(outputs[self._outputs["detection_classes:0"]])[0].astype(int)
@@ -75,8 +78,8 @@ class ObjectDetector:
 
 
 def load_face_detector(cache_dir: Path | None = None) -> FaceDetector:
-    return load_once(FaceDetector, cache_dir)
+    return load_once(FaceDetector, cache_dir or packaged_model_cache())
 
 
 def load_object_detector(cache_dir: Path | None = None) -> ObjectDetector:
-    return load_once(ObjectDetector, cache_dir)
+    return load_once(ObjectDetector, cache_dir or packaged_model_cache())

@@ -15,7 +15,11 @@ import cv2
 import numpy as np
 import openvino as ov
 
-from poster_assets.models.openvino_runtime import compile_for_cpu
+from poster_assets.models.openvino_runtime import (
+    ThreadedInfer,
+    compile_for_cpu,
+    packaged_model_cache,
+)
 from poster_assets.models.packaged import EFFICIENTNET_LITE3
 from poster_assets.models.process_models import load_once
 
@@ -37,8 +41,9 @@ class ImageEmbedder:
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         model = ov.Core().read_model(str(EFFICIENTNET_LITE3.path()))
-        self._compiled = compile_for_cpu(_with_feature_map_output(model), cache_dir)
-        self._feature_map = self._compiled.outputs[-1]
+        compiled = compile_for_cpu(_with_feature_map_output(model), cache_dir)
+        self._infer = ThreadedInfer(compiled)
+        self._feature_map = compiled.outputs[-1]
 
     def feature_map(self, rgb: np.ndarray) -> np.ndarray:
         """(9, 9, 1280) float32 features of an (H, W, 3) uint8 RGB image, squashed to the
@@ -46,9 +51,9 @@ class ImageEmbedder:
         resized = cv2.resize(
             rgb, (EMBEDDING_INPUT_SIZE, EMBEDDING_INPUT_SIZE), interpolation=cv2.INTER_AREA
         )
-        output = self._compiled(resized[None])[self._feature_map]
+        output = self._infer(resized[None])[self._feature_map]
         return np.asarray(output, np.float32)[0].transpose(1, 2, 0)
 
 
 def load_image_embedder(cache_dir: Path | None = None) -> ImageEmbedder:
-    return load_once(ImageEmbedder, cache_dir)
+    return load_once(ImageEmbedder, cache_dir or packaged_model_cache())

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import openvino as ov
 
 from poster_assets.home import PosterHome
-from poster_assets.models.openvino_runtime import compile_for_cpu
+from poster_assets.models.openvino_runtime import ThreadedInfer, compile_for_cpu
 from poster_assets.ssl.data import POSTER_HEIGHT, POSTER_WIDTH
 from poster_assets.store.trained_models import TrainedModel
 
@@ -27,29 +26,34 @@ def encoder_input(rgb: np.ndarray, size: int) -> np.ndarray:
 class SslEncoder:
     model_name: str
     input_size: int
-    compiled: ov.CompiledModel
+    infer: ThreadedInfer
 
     def embed(self, rgbs: list[np.ndarray]) -> np.ndarray:
         """(len(rgbs), dimensions) float32 features of whole posters."""
         batch = np.stack([encoder_input(rgb, self.input_size) for rgb in rgbs])
-        return np.asarray(self.compiled(batch)[0], dtype=np.float32)
+        return np.asarray(self.infer(batch)[0], dtype=np.float32)
 
 
 def load_ssl_encoder(
-    model_name: str, openvino_xml: Path, input_size: int, cache_dir: Path | None
+    model_name: str,
+    openvino_xml: Path,
+    input_size: int,
+    cache_dir: Path | None,
 ) -> SslEncoder:
     if not openvino_xml.exists():
         raise FileNotFoundError(
             f"the exported encoder of {model_name} is missing ({openvino_xml}); "
             "materialize ssl_encoder again"
         )
-    return SslEncoder(
-        model_name, input_size, compile_for_cpu(openvino_xml, cache_dir, exact_f32=True)
-    )
+    compiled = compile_for_cpu(openvino_xml, cache_dir, exact_f32=True)
+    return SslEncoder(model_name, input_size, ThreadedInfer(compiled))
 
 
 def load_trained_encoder(home: PosterHome, model: TrainedModel) -> SslEncoder:
     """A registered model's IR, found relative to its home, compiled with the home's cache."""
     return load_ssl_encoder(
-        model.model_name, home.root / model.openvino_xml, model.input_size, home.openvino_cache_dir
+        model.model_name,
+        home.root / model.openvino_xml,
+        model.input_size,
+        home.openvino_cache_dir,
     )

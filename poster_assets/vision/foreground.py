@@ -20,6 +20,7 @@ Box = tuple[float, float, float, float]
 SALIENT_QUANTILE = 0.8  # the top fifth of saliency counts as probably foreground
 BORDER_SHARE = 0.04
 GRABCUT_ITERATIONS = 4
+GRABCUT_SEED = 0x5EED
 MIN_REGION_SHARE = 0.005
 COLLAPSED_SHARE = 0.1  # GrabCut kept less than this share of the proposed foreground
 
@@ -104,6 +105,9 @@ def segment_foreground(rgb: np.ndarray, cues: ForegroundCues) -> ForegroundMask:
     foreground_model = np.zeros((1, 65), np.float64)
     labels = seeds.copy()
     bgr = np.ascontiguousarray(rgb[:, :, ::-1])
+    # GrabCut starts its colour models with k-means on OpenCV's per-thread random generator:
+    # seeded here, a poster's mask no longer depends on what its thread segmented before.
+    cv2.setRNGSeed(GRABCUT_SEED)
     cv2.grabCut(
         bgr, labels, None, background_model, foreground_model, GRABCUT_ITERATIONS,
         cv2.GC_INIT_WITH_MASK,

@@ -1,0 +1,155 @@
+"""One benchmarked way of running the graph over a folder, in a process of its own (so that
+its peak memory and model loads are its own): load and compile the models into a cold cache,
+ingest, and read back what each stage's runs recorded.
+
+    python -m poster_assets.benchmark.path_run PATH_NAME HOME FOLDER  (prints JSON)
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from dagster import DagsterEventType
+
+from poster_assets.defs.resources import PosterCompute
+from poster_assets.defs.text_assets import OcrConfig
+from poster_assets.home import PosterHome
+from poster_assets.models.depth import load_depth_estimator
+from poster_assets.models.detectors import load_face_detector, load_object_detector
+from poster_assets.models.embedder import load_image_embedder
+from poster_assets.models.ocr import RuntimeMode, load_ocr_engine, read_text_lines
+from poster_assets.models.registry import registered_depth_model
+from poster_assets.runs import ingest_directory, open_instance
+
+
+@dataclass(frozen=True)
+class PathSpec:
+    """How a path batches posters and runs its stages."""
+
+    description: str
+    one_poster_per_batch: bool
+    compute: PosterCompute
+
+
+PATHS = {
+    "naive": PathSpec(
+        "one poster at a time through each stage (a batch and run per poster, in one process), "
+        "one worker, OpenVINO and rapidocr library defaults, models loaded once",
+        one_poster_per_batch=True,
+        compute=PosterCompute(library_defaults=True),
+    ),
+    "batched_defaults": PathSpec(
+        "one run for all posters, each stage one poster at a time, library defaults "
+        "(the code before the throughput work)",
+        one_poster_per_batch=False,
+        compute=PosterCompute(library_defaults=True),
+    ),
+    "tuned": PathSpec(
+        "one run for all posters, each stage one poster per core at once (threads; "
+        "decoding, pre/post-processing, GrabCut and SLIC overlap), a single-threaded, "
+        "unpinned OCR engine per thread",
+        one_poster_per_batch=False,
+        compute=PosterCompute(),
+    ),
+}
+STAGE_ASSETS = [
+    "ocr_lines", "titles", "depth_maps", "layers", "faces", "objects", "foreground", "embeddings",
+]  # fmt: skip
+
+
+def load_models(home: PosterHome, mode: RuntimeMode) -> dict[str, float]:
+    """Seconds to load and compile each network: the depth network into the home's new cache,
+    packaged ones from the per-user cache (cold only on a machine's first run); rapidocr
+    builds its sessions on first use, so OCR is timed over one call (per thread when tuned)."""
+    seconds: dict[str, float] = {}
+    cache = home.openvino_cache_dir
+    ref = registered_depth_model(home.models_dir)
+    loaders = {
+        "ocr": lambda: read_text_lines(
+            load_ocr_engine(OcrConfig().pipeline(mode).settings, mode),
+            np.full((64, 64, 3), 255, np.uint8),
+        ),
+        "faces": load_face_detector,
+        "objects": load_object_detector,
+        "embeddings": load_image_embedder,
+    }
+    if ref is not None:
+        loaders["depth"] = lambda: load_depth_estimator(ref, cache)
+    for name, load in loaders.items():
+        start = time.perf_counter()
+        load()
+        seconds[name] = round(time.perf_counter() - start, 2)
+    return seconds
+
+
+def stage_timings(home: PosterHome) -> dict[str, dict[str, float]]:
+    """Per stage: the median and p90 of the per-poster milliseconds its runs recorded (for
+    one-poster runs, every poster's own time) and the stage's total seconds in its steps."""
+    instance = open_instance(home)
+    materializations = [
+        event.asset_materialization
+        for run in instance.get_runs()
+        for event in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
+    ]
+    medians: dict[str, list[float]] = {}
+    p90s: dict[str, list[float]] = {}
+    for materialization in materializations:
+        name = materialization.asset_key.to_user_string()
+        metadata = materialization.metadata
+        if name in STAGE_ASSETS and "median_ms_per_poster" in metadata:
+            medians.setdefault(name, []).append(metadata["median_ms_per_poster"].value)
+            p90s.setdefault(name, []).append(metadata["p90_ms_per_poster"].value)
+    step_seconds: dict[str, float] = {}
+    for run in instance.get_runs():
+        for step in instance.get_run_step_stats(run.run_id):
+            if step.end_time and step.start_time:
+                key = step.step_key
+                step_seconds[key] = step_seconds.get(key, 0.0) + step.end_time - step.start_time
+    return {
+        name: {
+            "median_ms": round(statistics.median(medians[name]), 1),
+            "p90_ms": round(statistics.median(p90s[name]), 1)
+            if len(p90s[name]) == 1
+            else round(float(np.percentile(medians[name], 90)), 1),
+            "step_s": round(step_seconds.get(name, 0.0), 2),
+        }
+        for name in STAGE_ASSETS
+        if name in medians
+    }
+
+
+def run_path(name: str, home: PosterHome, folder: Path) -> dict[str, object]:
+    spec = PATHS[name]
+    posters = sum(1 for entry in folder.iterdir() if entry.is_file())
+    load_seconds = load_models(home, spec.compute.ocr_mode())
+    run_started = time.perf_counter()
+    report = ingest_directory(
+        home,
+        folder,
+        batch_size=1 if spec.one_poster_per_batch else max(posters, 1),
+        compute=spec.compute,
+    )
+    finished = time.perf_counter()
+    return {
+        "path": name,
+        "description": spec.description,
+        "posters": report.new_posters,
+        "failed_runs": report.failed_runs,
+        "model_load_s": load_seconds,
+        "run_s": round(finished - run_started, 2),
+        "posters_per_s": round(report.new_posters / (finished - run_started), 3),
+        "stages": stage_timings(home),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+if __name__ == "__main__":
+    path_name, home_dir, folder_dir = sys.argv[1:4]
+    print(json.dumps(run_path(path_name, PosterHome(Path(home_dir)).ensure(), Path(folder_dir))))

@@ -1,0 +1,88 @@
+"""Do two homes hold the same analysis rows? The bench's check that a faster path computes
+what the baseline computes (batch ids and times aside)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from poster_assets.store.database import PosterDatabase
+
+# Each stage table and the columns that order its rows.
+COMPARED_TABLES = {
+    "ocr_lines": ["poster_id", "line_index"],
+    "ocr_blocks": ["poster_id", "block_index"],
+    "titles": ["poster_id"],
+    "depth_maps": ["poster_id"],
+    "depth_histograms": ["poster_id"],
+    "layers": ["poster_id", "layer_index"],
+    "faces": ["poster_id", "face_index"],
+    "objects": ["poster_id", "object_index"],
+    "foreground": ["poster_id"],
+    "embeddings": ["poster_id", "model", "region"],
+}
+IGNORED_COLUMNS = {"batch_id"}
+
+
+@dataclass(frozen=True)
+class TableComparison:
+    table: str
+    rows: tuple[int, int]
+    identical: bool
+    max_abs_difference: float  # over numeric cells and vectors; 0.0 when identical
+    differing_cells: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rows": list(self.rows),
+            "identical": self.identical,
+            "max_abs_difference": self.max_abs_difference,
+            "differing_cells": self.differing_cells,
+        }
+
+
+def _rows(db: PosterDatabase, table: str, order: list[str]) -> pd.DataFrame:
+    with db.read() as connection:
+        frame = connection.execute(f"SELECT * FROM {table} ORDER BY {', '.join(order)}").df()
+    return frame.drop(columns=[c for c in frame.columns if c in IGNORED_COLUMNS])
+
+
+def _cell_difference(left: object, right: object) -> float | None:
+    """None when equal; otherwise how far apart (inf where not numeric)."""
+    if isinstance(left, bytes | bytearray) or isinstance(right, bytes | bytearray):
+        return None if left == right else float("inf")
+    if isinstance(left, list | np.ndarray) or isinstance(right, list | np.ndarray):
+        a, b = np.asarray(left), np.asarray(right)
+        if a.shape != b.shape:
+            return float("inf")
+        if a.dtype.kind in "fiu" and b.dtype.kind in "fiu":
+            gap = float(np.max(np.abs(a.astype(float) - b.astype(float)))) if a.size else 0.0
+            return None if gap == 0.0 else gap
+        return None if np.array_equal(a, b) else float("inf")
+    if pd.isna(left) and pd.isna(right):  # type: ignore[arg-type]
+        return None
+    if isinstance(left, int | float | np.number) and isinstance(right, int | float | np.number):
+        return None if left == right else abs(float(left) - float(right))
+    return None if left == right else float("inf")
+
+
+def compare_table(table: str, left: PosterDatabase, right: PosterDatabase) -> TableComparison:
+    order = COMPARED_TABLES[table]
+    a, b = _rows(left, table, order), _rows(right, table, order)
+    if len(a) != len(b) or list(a[order].itertuples(index=False)) != list(
+        b[order].itertuples(index=False)
+    ):
+        return TableComparison(table, (len(a), len(b)), False, float("inf"), -1)
+    gaps = [
+        gap
+        for column in a.columns
+        for x, y in zip(a[column], b[column], strict=True)
+        if (gap := _cell_difference(x, y)) is not None
+    ]
+    return TableComparison(table, (len(a), len(b)), not gaps, max(gaps, default=0.0), len(gaps))
+
+
+def compare_homes(left: PosterDatabase, right: PosterDatabase) -> dict[str, TableComparison]:
+    return {table: compare_table(table, left, right) for table in COMPARED_TABLES}

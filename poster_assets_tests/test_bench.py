@@ -1,0 +1,46 @@
+"""`poster-assets bench` as a user runs it, on a few generated posters."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from poster_assets.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def test_bench_prints_throughput_stage_times_and_that_both_paths_agree(
+    tmp_path: Path, demo_corpus: Path
+) -> None:
+    folder = tmp_path / "posters"
+    folder.mkdir()
+    for image in sorted((demo_corpus / "images").iterdir())[:3]:
+        shutil.copyfile(image, folder / image.name)
+    outcome = CliRunner().invoke(
+        main, ["bench", str(folder), "--n", "2", "--paths", "batched_defaults,tuned"]
+    )
+    assert outcome.exit_code == 0, outcome.output
+    report = json.loads(outcome.output)
+    assert report["posters"] == 2
+    for path in ("batched_defaults", "tuned"):
+        run = report["paths"][path]["first_run"]
+        assert run["posters"] == 2 and run["failed_runs"] == []
+        assert run["posters_per_s"] > 0 and run["peak_rss_mb"] > 100
+        assert {"ocr", "faces", "objects", "embeddings"} <= set(run["model_load_s"])
+        ocr = run["stages"]["ocr_lines"]
+        assert 0 < ocr["median_ms"] <= ocr["p90_ms"]
+    assert report["speedup"]["tuned_vs_batched_defaults"] > 0
+    agreement = report["same_outputs"]["tuned_vs_batched_defaults"]
+    assert agreement["ocr_lines"]["rows"][0] > 0
+    assert all(table["identical"] for table in agreement.values()), agreement
+
+
+def test_bench_refuses_unknown_paths(tmp_path: Path) -> None:
+    outcome = CliRunner().invoke(main, ["bench", str(tmp_path), "--paths", "fastest"])
+    assert outcome.exit_code != 0
+    assert "unknown bench paths ['fastest']" in outcome.output
