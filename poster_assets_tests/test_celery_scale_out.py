@@ -28,7 +28,7 @@ from poster_assets_tests.ui_process import free_port
 
 pytestmark = pytest.mark.slow
 BATCH_SIZE = 2
-POSTERS = 6
+POSTERS = 4
 CELERY = str(Path(sys.executable).parent / "celery")
 
 

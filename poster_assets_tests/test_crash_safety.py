@@ -1,6 +1,6 @@
 """Crash safety and concurrency of real `poster-assets ingest` processes into one home: four
-runs at once, queries while they write, a run killed with SIGKILL halfway then rerun, and one
-poster failing in one stage."""
+runs at once, SQL queries and the Dagster UI answering while they write, a run killed with
+SIGKILL halfway then rerun, and one poster failing in one stage."""
 
 from __future__ import annotations
 
@@ -20,9 +20,11 @@ from poster_assets.demo.generator import generate_demo_corpus
 from poster_assets.home import PosterHome
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.runs import database_for, ingest_directory, materialize_batches
+from poster_assets_tests.ui_process import free_port, graphql, start_ui
 
 CLI = str(Path(sys.executable).parent / "poster-assets")
 PER_POSTER_STAGES = ("ocr", "titles", "faces", "objects", "foreground", "embeddings")
+RUNS_QUERY = "query { runsOrError { ... on Runs { results { runId status } } } }"
 
 
 def _start_ingest(home: PosterHome, folder: Path) -> subprocess.Popen:
@@ -63,23 +65,32 @@ def test_four_runs_at_once_all_succeed_and_queries_keep_working(tmp_path: Path) 
         folder = tmp_path / f"corpus{index}"
         generate_demo_corpus(folder, count=3, seed=40 + index)
         folders.append(folder / "images")
-    processes = [_start_ingest(home, folder) for folder in folders]
-    queries = 0
-    while any(process.poll() is None for process in processes):
-        query = subprocess.run(
-            [CLI, "sql", "SELECT count(*) FROM stage_runs", "--home", str(home.root)],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert query.returncode == 0, query.stderr
-        queries += 1
-        time.sleep(1)
+    port = free_port()
+    ui = start_ui(home.root, port)
+    try:
+        processes = [_start_ingest(home, folder) for folder in folders]
+        queries, runs_seen = 0, set()
+        while any(process.poll() is None for process in processes):
+            query = subprocess.run(
+                [CLI, "sql", "SELECT count(*) FROM stage_runs", "--home", str(home.root)],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert query.returncode == 0, query.stderr
+            runs = graphql(port, RUNS_QUERY, {})["runsOrError"]["results"]  # raises on errors
+            runs_seen |= {run["runId"] for run in runs}
+            queries += 1
+            time.sleep(1)
+    finally:
+        ui.terminate()
+        ui.wait(timeout=60)
     for process in processes:
         output = process.communicate()[0]
         assert process.returncode == 0, output
         assert "new posters:        3" in output
     assert queries >= 1
+    assert len(runs_seen) >= 1  # the UI listed the runs while they wrote
     _assert_every_poster_once(home, 12)
 
 
