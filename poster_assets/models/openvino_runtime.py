@@ -36,9 +36,13 @@ def compile_for_cpu(
     core = ov.Core()
     config = {"INFERENCE_PRECISION_HINT": "f32"} if exact_f32 else {}
     source = model if isinstance(model, ov.Model) else str(model)
+    try:
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        cache_dir = None  # an unwritable cache (say, a read-only home directory): compile anew
     if cache_dir is None:
         return core.compile_model(source, "CPU", config)
-    cache_dir.mkdir(parents=True, exist_ok=True)
     core.set_property({"CACHE_DIR": str(cache_dir)})
     # Processes compiling into one cache at once collide on its blob files ("cannot set
     # permissions: No such file or directory"): one compiles, the others then read its blob.
