@@ -67,8 +67,8 @@ def test_four_runs_at_once_all_succeed_and_queries_keep_working(tmp_path: Path) 
         folders.append(folder / "images")
     port = free_port()
     ui = start_ui(home.root, port)
+    processes = [_start_ingest(home, folder) for folder in folders]
     try:
-        processes = [_start_ingest(home, folder) for folder in folders]
         queries, runs_seen = 0, set()
         while any(process.poll() is None for process in processes):
             query = subprocess.run(
@@ -85,6 +85,9 @@ def test_four_runs_at_once_all_succeed_and_queries_keep_working(tmp_path: Path) 
     finally:
         ui.terminate()
         ui.wait(timeout=60)
+        for process in processes:
+            if process.poll() is None:  # the test failed while they ran: leave nothing behind
+                os.killpg(process.pid, signal.SIGKILL)
     for process in processes:
         output = process.communicate()[0]
         assert process.returncode == 0, output
