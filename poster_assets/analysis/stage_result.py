@@ -50,13 +50,16 @@ class StageResult:
 
     def timing(self) -> dict[str, float]:
         """Median and p90 milliseconds per poster (each poster's own wall time)."""
-        if not self.seconds:
-            return {}
-        ordered = sorted(self.seconds)
-        return {
-            "median_ms": round(1000 * statistics.median(ordered), 1),
-            "p90_ms": round(1000 * ordered[math.ceil(0.9 * len(ordered)) - 1], 1),  # nearest rank
-        }
+        return median_p90_ms(self.seconds) if self.seconds else {}
+
+
+def median_p90_ms(seconds: Sequence[float]) -> dict[str, float]:
+    """Median and nearest-rank p90 of durations in seconds, in milliseconds."""
+    ordered = sorted(seconds)
+    return {
+        "median_ms": round(1000 * statistics.median(ordered), 1),
+        "p90_ms": round(1000 * ordered[math.ceil(0.9 * len(ordered)) - 1], 1),
+    }
 
 
 class PosterFile(Protocol):
@@ -68,7 +71,7 @@ P = TypeVar("P", bound=PosterFile)
 
 
 @functools.cache
-def _worker_pool(workers: int) -> ThreadPoolExecutor:
+def worker_pool(workers: int) -> ThreadPoolExecutor:
     """One pool per size for the process's life, so that what a thread loads for itself (an
     OCR engine, an infer request) is loaded once, not once per stage."""
     return ThreadPoolExecutor(workers, thread_name_prefix="poster-worker")
@@ -104,7 +107,7 @@ def run_per_poster(
     failures: list[dict] = []
     seconds: list[float] = []
     outcomes = (
-        _worker_pool(workers).map(functools.partial(_timed, process), posters)
+        worker_pool(workers).map(functools.partial(_timed, process), posters)
         if workers > 1
         else (_timed(process, poster) for poster in posters)
     )

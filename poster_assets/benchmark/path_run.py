@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import resource
-import statistics
 import sys
 import time
 from dataclasses import dataclass
@@ -18,13 +17,14 @@ from pathlib import Path
 import numpy as np
 from dagster import DagsterEventType
 
+from poster_assets.analysis.stage_result import median_p90_ms, worker_pool
 from poster_assets.defs.resources import PosterCompute
 from poster_assets.defs.text_assets import OcrConfig
 from poster_assets.home import PosterHome
 from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.detectors import load_face_detector, load_object_detector
 from poster_assets.models.embedder import load_image_embedder
-from poster_assets.models.ocr import RuntimeMode, load_ocr_engine, read_text_lines
+from poster_assets.models.ocr import load_ocr_engine, read_text_lines
 from poster_assets.models.registry import registered_depth_model
 from poster_assets.runs import ingest_directory, open_instance
 
@@ -64,18 +64,22 @@ STAGE_ASSETS = [
 ]  # fmt: skip
 
 
-def load_models(home: PosterHome, mode: RuntimeMode) -> dict[str, float]:
+def load_models(home: PosterHome, compute: PosterCompute) -> dict[str, float]:
     """Seconds to load and compile each network: the depth network into the home's new cache,
     packaged ones from the per-user cache (cold only on a machine's first run); rapidocr
-    builds its sessions on first use, so OCR is timed over one call (per thread when tuned)."""
+    builds its sessions on first use, so OCR is timed over one call. A tuned OCR engine is
+    per thread, so it is built in a stage worker thread, which keeps it for the run."""
     seconds: dict[str, float] = {}
     cache = home.openvino_cache_dir
     ref = registered_depth_model(home.models_dir)
+    mode, workers = compute.ocr_mode(), compute.worker_count()
+
+    def warm_ocr() -> None:
+        engine = load_ocr_engine(OcrConfig().pipeline(mode).settings, mode)
+        read_text_lines(engine, np.full((64, 64, 3), 255, np.uint8))
+
     loaders = {
-        "ocr": lambda: read_text_lines(
-            load_ocr_engine(OcrConfig().pipeline(mode).settings, mode),
-            np.full((64, 64, 3), 255, np.uint8),
-        ),
+        "ocr": warm_ocr if workers == 1 else lambda: worker_pool(workers).submit(warm_ocr).result(),
         "faces": load_face_detector,
         "objects": load_object_detector,
         "embeddings": load_image_embedder,
@@ -93,42 +97,33 @@ def stage_timings(home: PosterHome) -> dict[str, dict[str, float]]:
     """Per stage: the median and p90 of the per-poster milliseconds its runs recorded (for
     one-poster runs, every poster's own time) and the stage's total seconds in its steps."""
     instance = open_instance(home)
-    materializations = [
-        event.asset_materialization
-        for run in instance.get_runs()
-        for event in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION)
-    ]
-    medians: dict[str, list[float]] = {}
-    p90s: dict[str, list[float]] = {}
-    for materialization in materializations:
-        name = materialization.asset_key.to_user_string()
-        metadata = materialization.metadata
-        if name in STAGE_ASSETS and "median_ms_per_poster" in metadata:
-            medians.setdefault(name, []).append(metadata["median_ms_per_poster"].value)
-            p90s.setdefault(name, []).append(metadata["p90_ms_per_poster"].value)
+    recorded: dict[str, list[dict[str, float]]] = {}  # per stage, each run's median and p90
     step_seconds: dict[str, float] = {}
     for run in instance.get_runs():
+        for event in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION):
+            name = event.asset_materialization.asset_key.to_user_string()
+            metadata = event.asset_materialization.metadata
+            if name in STAGE_ASSETS and "median_ms_per_poster" in metadata:
+                recorded.setdefault(name, []).append(
+                    {key: metadata[f"{key}_per_poster"].value for key in ("median_ms", "p90_ms")}
+                )
         for step in instance.get_run_step_stats(run.run_id):
             if step.end_time and step.start_time:
                 key = step.step_key
                 step_seconds[key] = step_seconds.get(key, 0.0) + step.end_time - step.start_time
-    return {
-        name: {
-            "median_ms": round(statistics.median(medians[name]), 1),
-            "p90_ms": round(statistics.median(p90s[name]), 1)
-            if len(p90s[name]) == 1
-            else round(float(np.percentile(medians[name], 90)), 1),
-            "step_s": round(step_seconds.get(name, 0.0), 2),
-        }
-        for name in STAGE_ASSETS
-        if name in medians
-    }
+    timings = {}
+    for name, runs in recorded.items():
+        # One run: its own figures. One-poster runs: each run's median is that poster's time.
+        one_run = len(runs) == 1
+        timing = runs[0] if one_run else median_p90_ms([r["median_ms"] / 1000 for r in runs])
+        timings[name] = {**timing, "step_s": round(step_seconds.get(name, 0.0), 2)}
+    return {name: timings[name] for name in STAGE_ASSETS if name in timings}
 
 
 def run_path(name: str, home: PosterHome, folder: Path) -> dict[str, object]:
     spec = PATHS[name]
     posters = sum(1 for entry in folder.iterdir() if entry.is_file())
-    load_seconds = load_models(home, spec.compute.ocr_mode())
+    load_seconds = load_models(home, spec.compute)
     run_started = time.perf_counter()
     report = ingest_directory(
         home,

@@ -69,11 +69,7 @@ def file_sha256(path: Path) -> str:
 class DepthEstimator:
     """One compiled network; `CACHE_DIR` lets later processes skip most of the compile."""
 
-    def __init__(
-        self,
-        ref: DepthModelRef,
-        cache_dir: Path | None = None,
-    ) -> None:
+    def __init__(self, ref: DepthModelRef, cache_dir: Path | None = None) -> None:
         self.ref = ref
         compiled = compile_for_cpu(ref.path, cache_dir)
         self._infer = ThreadedInfer(compiled)

@@ -35,10 +35,7 @@ class SslEncoder:
 
 
 def load_ssl_encoder(
-    model_name: str,
-    openvino_xml: Path,
-    input_size: int,
-    cache_dir: Path | None,
+    model_name: str, openvino_xml: Path, input_size: int, cache_dir: Path | None
 ) -> SslEncoder:
     if not openvino_xml.exists():
         raise FileNotFoundError(
@@ -52,8 +49,5 @@ def load_ssl_encoder(
 def load_trained_encoder(home: PosterHome, model: TrainedModel) -> SslEncoder:
     """A registered model's IR, found relative to its home, compiled with the home's cache."""
     return load_ssl_encoder(
-        model.model_name,
-        home.root / model.openvino_xml,
-        model.input_size,
-        home.openvino_cache_dir,
+        model.model_name, home.root / model.openvino_xml, model.input_size, home.openvino_cache_dir
     )
