@@ -109,7 +109,7 @@ def ingest(
 @home_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
 def sql(query: str, home: Path | None, as_json: bool) -> None:
-    """Run a read-only SQL QUERY on the DuckDB file and print the rows."""
+    """Run a read-only SQL QUERY on the store (the DuckDB file, or the lake) and print the rows."""
     import duckdb
 
     from poster_assets.runs import database_for
@@ -173,7 +173,7 @@ def demo(home: Path | None, count: int) -> None:
     click.echo(
         f"in total: {totals.posters} posters, {totals.failures} failures, {totals.batches} batches"
     )
-    click.echo(f"DuckDB file: {paths.duckdb_path}")
+    click.echo(f"rows in:     {database_for(paths).location}")
     click.echo(
         f'query it:    poster-assets sql "SELECT * FROM posters LIMIT 5" --home {paths.root}'
     )

@@ -14,13 +14,32 @@ from pathlib import Path
 HOME_ENV_VAR = "POSTER_ASSETS_HOME"
 DEFAULT_HOME = Path(".poster_assets")
 
-_DAGSTER_YAML = """\
-# Written by poster-assets. Local instance: SQLite storage under this folder.
+DAGSTER_POSTGRES_ENV_VAR = "POSTER_ASSETS_DAGSTER_POSTGRES_URL"
+_WRITTEN_BY_US = "# Written by poster-assets."
+_DAGSTER_YAML = f"""\
+{_WRITTEN_BY_US} Local instance: SQLite storage under this folder.
 telemetry:
   enabled: false
 run_queue:
   max_concurrent_runs: 4
 """
+_DAGSTER_POSTGRES_YAML = f"""\
+{_WRITTEN_BY_US} Shared instance: runs, events and schedules in the PostgreSQL
+# database ${DAGSTER_POSTGRES_ENV_VAR} names, so machines see each other's runs.
+telemetry:
+  enabled: false
+run_queue:
+  max_concurrent_runs: 4
+storage:
+  postgres:
+    postgres_url:
+      env: {DAGSTER_POSTGRES_ENV_VAR}
+"""
+
+
+def dagster_yaml(environ: Mapping[str, str]) -> str:
+    """SQLite in the home, or PostgreSQL when the environment names a database for it."""
+    return _DAGSTER_POSTGRES_YAML if environ.get(DAGSTER_POSTGRES_ENV_VAR) else _DAGSTER_YAML
 
 
 @dataclass(frozen=True)
@@ -61,9 +80,14 @@ class PosterHome:
         self.root.mkdir(parents=True, exist_ok=True)
         self.dagster_home.mkdir(exist_ok=True)
         self.cache_dir.mkdir(exist_ok=True)
-        dagster_yaml = self.dagster_home / "dagster.yaml"
-        if not dagster_yaml.exists():
-            dagster_yaml.write_text(_DAGSTER_YAML)
+        path, wanted = self.dagster_home / "dagster.yaml", dagster_yaml(os.environ)
+        # A file someone edited is theirs; ours follows the environment.
+        if not path.exists() or (
+            path.read_text().startswith(_WRITTEN_BY_US) and path.read_text() != wanted
+        ):
+            partial = path.with_name(f".dagster.yaml.{os.getpid()}")
+            partial.write_text(wanted)
+            partial.replace(path)  # atomic: another process never reads half a file
         return self
 
 

@@ -19,6 +19,7 @@ from poster_assets.defs.resources import PosterCompute, PosterStore
 from poster_assets.home import PosterHome
 from poster_assets.store.batches import all_batch_ids, cli_batch_ids, register_batches
 from poster_assets.store.database import PosterDatabase
+from poster_assets.store.opening import open_database
 from poster_assets.store.posters import BatchSummary, summarize_batch
 
 DEFAULT_BATCH_SIZE = 1000
@@ -50,7 +51,7 @@ class IngestReport:
 
 
 def database_for(home: PosterHome) -> PosterDatabase:
-    return PosterDatabase(home.duckdb_path, home.lock_path)
+    return open_database(home)
 
 
 def ingest_directory(

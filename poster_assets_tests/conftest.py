@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from poster_assets.demo.generator import generate_demo_corpus
 from poster_assets.home import PosterHome
 from poster_assets.models.registry import register_depth_model
 from poster_assets.runs import ingest_directory
+from poster_assets.store.lake import LakeLocation
+from poster_assets_tests.postgres_server import PostgresServer, running_postgres, unavailable_reason
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_ENV_VAR = "POSTER_ASSETS_SHARED"
@@ -65,3 +69,23 @@ def plain_home(tmp_path_factory: pytest.TempPathFactory) -> tuple[PosterHome, Pa
     home = PosterHome(tmp_path_factory.mktemp("plain") / "home").ensure()
     assert ingest_directory(home, corpus / "images").failed_runs == []
     return home, corpus
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One real PostgreSQL server for the session; each test makes its own databases."""
+    reason = unavailable_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    with running_postgres() as server:
+        yield server
+
+
+_lake_numbers = itertools.count()
+
+
+@pytest.fixture
+def lake(postgres: PostgresServer, tmp_path: Path) -> LakeLocation:
+    """An empty DuckLake: a new catalogue database and a data folder."""
+    catalog = postgres.libpq(postgres.create_database(f"lake_{next(_lake_numbers)}"))
+    return LakeLocation(catalog, str(tmp_path / "lake-data") + "/")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import multiprocessing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,12 +15,33 @@ from poster_assets.store.batches import (
     register_batches,
     sensor_batches_missing_from,
 )
-from poster_assets.store.database import DatabaseBusyError, PosterDatabase
+from poster_assets.store.database import (
+    DatabaseBusyError,
+    DuckDBFileDatabase,
+    NewerDuckDBFileError,
+    PosterDatabase,
+)
+from poster_assets.store.lake import CATALOG_ENV_VAR, DATA_PATH_ENV_VAR, LakeLocation
+from poster_assets.store.opening import open_database
 from poster_assets.store.posters import replace_batch_ingest, summarize_batch
 
 
-def _db(home: PosterHome) -> PosterDatabase:
-    return PosterDatabase(home.duckdb_path, home.lock_path)
+def _environment(request: pytest.FixtureRequest) -> dict[str, str]:
+    """No variables: the home's DuckDB file; the `lake` parameter: a real DuckLake."""
+    if request.param == "file":
+        return {}
+    lake: LakeLocation = request.getfixturevalue("lake")
+    return {CATALOG_ENV_VAR: lake.catalog, DATA_PATH_ENV_VAR: lake.data_path}
+
+
+@pytest.fixture(params=["file", "lake"])
+def store_environment(request: pytest.FixtureRequest) -> dict[str, str]:
+    return _environment(request)
+
+
+@pytest.fixture
+def db(home: PosterHome, store_environment: dict[str, str]) -> PosterDatabase:
+    return open_database(home, store_environment)
 
 
 def _entry(path: str, size: int = 10) -> FileEntry:
@@ -54,8 +76,7 @@ def _result(batch_id: str, poster_ids: list[str], failed: int = 0) -> IngestResu
     )
 
 
-def test_registration_skips_unchanged_files_and_empty_batches(home: PosterHome) -> None:
-    db = _db(home)
+def test_registration_skips_unchanged_files_and_empty_batches(db: PosterDatabase) -> None:
     first = register_batches(db, [("b1", [_entry("/a"), _entry("/b")])], "cli", "/")
     assert first == {"b1": ["/a", "/b"]}
     again = register_batches(db, [("b2", [_entry("/a"), _entry("/b", size=11)])], "cli", "/")
@@ -66,15 +87,13 @@ def test_registration_skips_unchanged_files_and_empty_batches(home: PosterHome) 
         assert connection.execute("SELECT count(*) FROM batches").fetchone() == (2,)
 
 
-def test_sensor_batches_without_partition_are_found(home: PosterHome) -> None:
-    db = _db(home)
+def test_sensor_batches_without_partition_are_found(db: PosterDatabase) -> None:
     register_batches(db, [("s1", [_entry("/a")]), ("s2", [_entry("/b")])], "sensor", "/")
     register_batches(db, [("c1", [_entry("/c")])], "cli", "/")
     assert sensor_batches_missing_from(db, {"s1"}) == ["s2"]
 
 
-def test_replacing_a_batch_never_duplicates(home: PosterHome) -> None:
-    db = _db(home)
+def test_replacing_a_batch_never_duplicates(db: PosterDatabase) -> None:
     register_batches(db, [("b1", [_entry("/p/x.jpg"), _entry("/p/y.jpg")])], "cli", "/")
     for _ in range(3):
         replace_batch_ingest(db, "b1", _result("b1", ["x", "y"], failed=1))
@@ -86,8 +105,7 @@ def test_replacing_a_batch_never_duplicates(home: PosterHome) -> None:
     assert counts == (2, 2, 1)
 
 
-def test_content_owned_by_another_batch_counts_as_known(home: PosterHome) -> None:
-    db = _db(home)
+def test_content_owned_by_another_batch_counts_as_known(db: PosterDatabase) -> None:
     register_batches(db, [("b1", [_entry("/p/x.jpg")])], "cli", "/")
     replace_batch_ingest(db, "b1", _result("b1", ["x"]))
     now = datetime.now(UTC)
@@ -109,8 +127,7 @@ def test_content_owned_by_another_batch_counts_as_known(home: PosterHome) -> Non
     assert owner == ("b1",) and paths == (2,)
 
 
-def test_a_failed_write_rolls_back(home: PosterHome) -> None:
-    db = _db(home)
+def test_a_failed_write_rolls_back(db: PosterDatabase) -> None:
     with pytest.raises(RuntimeError), db.write() as connection:
         connection.execute("INSERT INTO batches VALUES ('b', 'cli', '/', 1, now())")
         raise RuntimeError("boom")
@@ -119,8 +136,8 @@ def test_a_failed_write_rolls_back(home: PosterHome) -> None:
 
 
 def test_lock_timeout_is_a_clear_error(home: PosterHome) -> None:
-    holder = _db(home)
-    impatient = PosterDatabase(home.duckdb_path, home.lock_path, lock_timeout_s=0.2)
+    holder = DuckDBFileDatabase(home.duckdb_path, home.lock_path)
+    impatient = DuckDBFileDatabase(home.duckdb_path, home.lock_path, lock_timeout_s=0.2)
     with (
         holder.write(),
         pytest.raises(DatabaseBusyError, match="another process still holds"),
@@ -129,9 +146,8 @@ def test_lock_timeout_is_a_clear_error(home: PosterHome) -> None:
         pass
 
 
-def _write_batches(root: str, worker: int, batches: int) -> None:
-    home = PosterHome(Path(root))
-    db = PosterDatabase(home.duckdb_path, home.lock_path)
+def _write_batches(root: str, environ: dict[str, str], worker: int, batches: int) -> None:
+    db = open_database(PosterHome(Path(root)), environ)
     for index in range(batches):
         batch_id = f"w{worker}-b{index}"
         ids = [f"{batch_id}-p{n}" for n in range(20)]
@@ -139,10 +155,13 @@ def _write_batches(root: str, worker: int, batches: int) -> None:
         replace_batch_ingest(db, batch_id, _result(batch_id, ids))
 
 
-def test_many_processes_write_at_once_without_lock_errors_or_lost_rows(home: PosterHome) -> None:
+def test_many_processes_write_at_once_without_lock_errors_or_lost_rows(
+    home: PosterHome, db: PosterDatabase, store_environment: dict[str, str]
+) -> None:
+    """On the lake, the processes stand for machines: nothing but the lake is shared."""
     context = multiprocessing.get_context("spawn")
     workers = [
-        context.Process(target=_write_batches, args=(str(home.root), worker, 5))
+        context.Process(target=_write_batches, args=(str(home.root), store_environment, worker, 5))
         for worker in range(4)
     ]
     for process in workers:
@@ -150,6 +169,16 @@ def test_many_processes_write_at_once_without_lock_errors_or_lost_rows(home: Pos
     for process in workers:
         process.join(timeout=120)
     assert [process.exitcode for process in workers] == [0, 0, 0, 0]
-    with _db(home).read() as connection:
+    with db.read() as connection:
         assert connection.execute("SELECT count(*) FROM posters").fetchone() == (4 * 5 * 20,)
         assert connection.execute("SELECT count(*) FROM batches").fetchone() == (20,)
+
+
+def test_a_file_from_a_newer_duckdb_says_what_to_do(home: PosterHome) -> None:
+    """A home written under DuckDB 2.x (the fixture: an empty database 2.0.1 made)."""
+    fixture = Path(__file__).parent / "data" / "empty-duckdb-2.0.1.duckdb.gz"
+    home.duckdb_path.write_bytes(gzip.decompress(fixture.read_bytes()))
+    db = DuckDBFileDatabase(home.duckdb_path, home.lock_path)
+    expected = "Move the file aside and run `poster-assets"
+    with pytest.raises(NewerDuckDBFileError, match=expected), db.read():
+        pass

@@ -3,15 +3,18 @@ the UI's *Materialize* button sends) and carried out by the daemon that `ui` sta
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
+from poster_assets.corpus.batching import new_batch_id
+from poster_assets.corpus.discovery import list_image_files
+from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME
 from poster_assets.home import PosterHome
-from poster_assets.runs import database_for, ingest_directory
+from poster_assets.runs import database_for, open_instance
+from poster_assets.store.batches import register_batches
 from poster_assets_tests.ui_process import free_port, graphql, start_ui
 
 LAUNCH = """
@@ -32,17 +35,13 @@ FINISHED = {"COMPLETED", "COMPLETED_SUCCESS", "COMPLETED_FAILED", "FAILED", "CAN
 
 
 @pytest.mark.slow
-def test_backfill_over_two_batches_from_the_ui(
-    home: PosterHome, demo_corpus: Path, tmp_path: Path
-) -> None:
-    images = sorted((demo_corpus / "images").iterdir())
-    batch_ids = []
-    for name, part in (("one", images[:4]), ("two", images[4:])):
-        folder = tmp_path / name
-        folder.mkdir()
-        for image in part:
-            shutil.copy(image, folder / image.name)
-        batch_ids += [summary.batch_id for summary in ingest_directory(home, folder).batches]
+def test_backfill_over_two_batches_from_the_ui(home: PosterHome, demo_corpus: Path) -> None:
+    """Two batches registered (as the sensor does), nothing run yet: the backfill's runs
+    ingest them."""
+    files = list_image_files(demo_corpus / "images").files
+    planned = [(new_batch_id(), part) for part in (files[:4], files[4:])]
+    batch_ids = list(register_batches(database_for(home), planned, "sensor", str(demo_corpus)))
+    open_instance(home).add_dynamic_partitions(BATCH_PARTITIONS_NAME, batch_ids)
 
     port = free_port()
     ui = start_ui(home.root, port)

@@ -79,7 +79,7 @@ def posters(
         "new_posters": MetadataValue.int(summary.new_posters),
         "already_known": MetadataValue.int(summary.already_known),
         "failed": MetadataValue.int(summary.failed),
-        "duckdb": MetadataValue.path(str(db.path)),
+        "store": MetadataValue.text(db.location),
     }
     preview = _preview(batch_poster_paths(db, batch_id, PREVIEW_POSTERS), limits)
     if preview:

@@ -10,10 +10,12 @@ from dagster import ConfigurableResource
 from poster_assets.home import PosterHome
 from poster_assets.models.ocr import RuntimeMode
 from poster_assets.store.database import DEFAULT_LOCK_TIMEOUT_S, PosterDatabase
+from poster_assets.store.opening import open_database
 
 
 class PosterStore(ConfigurableResource):
-    """The home folder: the DuckDB file (behind its cross-process lock) and caches."""
+    """The home folder: the DuckDB file (behind its cross-process lock) and caches; the
+    analysis rows go to a DuckLake instead where the environment names one (store/lake.py)."""
 
     home: str
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
@@ -22,8 +24,7 @@ class PosterStore(ConfigurableResource):
         return PosterHome(Path(self.home).expanduser().resolve()).ensure()
 
     def database(self) -> PosterDatabase:
-        paths = self.paths()
-        return PosterDatabase(paths.duckdb_path, paths.lock_path, self.lock_timeout_s)
+        return open_database(self.paths(), lock_timeout_s=self.lock_timeout_s)
 
 
 class WatchedFolder(ConfigurableResource):

@@ -21,7 +21,7 @@ from poster_assets.evaluation.corpus import read_labels
 from poster_assets.evaluation.titles import evaluation_rows
 from poster_assets.home import PosterHome
 from poster_assets.models.title_scorer import PACKAGED_SCORER_PATH
-from poster_assets.store.database import PosterDatabase
+from poster_assets.store.opening import open_database
 from poster_assets.vision.text_lines import titles_match
 from poster_assets.vision.title_features import (
     FEATURE_NAMES,
@@ -87,9 +87,7 @@ def main() -> None:
     parser.add_argument("--version", default="gbt-1")
     args = parser.parse_args()
     home = PosterHome(args.home.resolve())
-    rows = evaluation_rows(
-        PosterDatabase(home.duckdb_path, home.lock_path), read_labels(args.corpus)
-    )
+    rows = evaluation_rows(open_database(home), read_labels(args.corpus))
     scorer = fit_title_scorer(rows, args.version)
     args.out.write_text(scorer.to_json() + "\n")
     print(f"wrote {args.out}: {len(rows[~rows['is_test']])} training posters")

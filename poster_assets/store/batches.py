@@ -33,22 +33,24 @@ def register_batches(
                 }
             ).drop_duplicates(subset=["path", "size", "mtime_ns"])
             connection.register("incoming_files", incoming)
-            paths = connection.execute(
+            fresh = connection.execute(
                 """
-                INSERT INTO batch_files
                 SELECT i.batch_id, i.path, i.size, i.mtime_ns
                 FROM incoming_files i ANTI JOIN batch_files b USING (path, size, mtime_ns)
-                RETURNING path
                 """
-            ).fetchall()
+            ).df()
             connection.unregister("incoming_files")
+            connection.register("fresh_files", fresh)
+            connection.execute("INSERT INTO batch_files SELECT * FROM fresh_files")
+            connection.unregister("fresh_files")
+            paths = fresh["path"].tolist()
             if not paths:
                 continue
             connection.execute(
                 "INSERT INTO batches VALUES (?, ?, ?, ?, ?)",
                 [batch_id, source, source_dir, len(paths), now],
             )
-            registered[batch_id] = sorted(path for (path,) in paths)
+            registered[batch_id] = sorted(paths)
     return registered
 
 

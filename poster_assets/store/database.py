@@ -1,15 +1,13 @@
-"""One DuckDB file shared by many processes, made safe with a cross-process file lock.
-
-DuckDB admits one writing process at a time, and Dagster runs steps in several processes and
-runs side by side. Every access therefore takes the lock, opens a connection, does one short
-transaction and closes it: writers queue for milliseconds instead of failing on DuckDB's lock.
-"""
+"""Where the analysis rows live. One machine: a DuckDB file shared by many processes, made safe
+with a cross-process file lock. Several machines: a DuckLake (`store/lake.py`). Both hand out
+DuckDB connections, so every query and write is the same SQL on either."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 from filelock import FileLock, Timeout
@@ -23,13 +21,59 @@ class DatabaseBusyError(RuntimeError):
     """The lock was held by someone else for longer than the timeout."""
 
 
-class PosterDatabase:
+class NewerDuckDBFileError(RuntimeError):
+    """The file was written by a newer DuckDB than the pinned one (see `_connect`)."""
+
+
+def _connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """DuckDB reads only files of its own storage version or older; until 2026-11 this project
+    pinned no DuckDB and a home may have been written by 2.x."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        if "newer version of DuckDB" not in str(error):
+            raise
+        raise NewerDuckDBFileError(
+            f"{path} was written by a newer DuckDB than the {duckdb.__version__} this project "
+            f"pins (for the DuckLake extension). Move the file aside and run `poster-assets "
+            f"ingest` again (posters are re-read from their folders), or EXPORT DATABASE with "
+            f"the newer DuckDB and IMPORT DATABASE with this one."
+        ) from error
+
+
+class PosterDatabase(Protocol):
+    """What stages, the CLI and evaluations need of a store."""
+
+    @property
+    def location(self) -> str:
+        """Where the rows are, for people (a file path or a lake's catalogue and data path)."""
+        ...
+
+    def write(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A connection inside one transaction: committed on success, rolled back on error."""
+        ...
+
+    def read(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A connection for queries; the store and its schema are created if missing."""
+        ...
+
+
+class DuckDBFileDatabase:
+    """DuckDB admits one writing process at a time, and Dagster runs steps in several processes
+    and runs side by side. Every access therefore takes the lock, opens a connection, does one
+    short transaction and closes it: writers queue for milliseconds instead of failing on
+    DuckDB's lock."""
+
     def __init__(
         self, path: Path, lock_path: Path, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
     ) -> None:
         self.path = Path(path)
         self._lock = FileLock(str(lock_path), timeout=lock_timeout_s)
         self._lock_timeout_s = lock_timeout_s
+
+    @property
+    def location(self) -> str:
+        return str(self.path)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -44,9 +88,8 @@ class PosterDatabase:
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection inside one transaction: committed on success, rolled back on error."""
         with self._locked():
-            connection = duckdb.connect(str(self.path))
+            connection = _connect(self.path)
             try:
                 ensure_schema(connection)
                 connection.begin()
@@ -61,12 +104,11 @@ class PosterDatabase:
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection; creates the file with its schema if it does not exist yet."""
         with self._locked():
             if not self.path.exists():
-                with duckdb.connect(str(self.path)) as creating:
+                with _connect(self.path) as creating:
                     ensure_schema(creating)
-            connection = duckdb.connect(str(self.path), read_only=True)
+            connection = _connect(self.path, read_only=True)
             try:
                 yield connection
             finally:

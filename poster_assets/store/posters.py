@@ -41,12 +41,12 @@ def replace_batch_ingest(db: PosterDatabase, batch_id: str, result: IngestResult
         columns = ", ".join(_POSTER_COLUMNS)
         connection.execute(
             f"INSERT INTO posters ({columns}) SELECT {columns} FROM new_posters "
-            "ON CONFLICT DO NOTHING"
+            "ANTI JOIN posters USING (poster_id)"
         )
         columns = ", ".join(_PATH_COLUMNS)
         connection.execute(
             f"INSERT INTO poster_paths ({columns}) SELECT {columns} FROM new_paths "
-            "ON CONFLICT DO NOTHING"
+            "ANTI JOIN poster_paths USING (poster_id, path)"
         )
         columns = ", ".join(_FAILURE_COLUMNS)
         connection.execute(f"INSERT INTO failures ({columns}) SELECT {columns} FROM new_failures")

@@ -96,7 +96,12 @@ def replace_stage_rows(
                 f"INSERT INTO failures ({columns}) SELECT {columns} FROM new_failures"
             )
         connection.register("new_status", status)
-        connection.execute("INSERT OR REPLACE INTO stage_runs SELECT * FROM new_status")
+        connection.execute(
+            "DELETE FROM stage_runs WHERE stage = ? "
+            "AND poster_id IN (SELECT poster_id FROM processed)",
+            [stage],
+        )
+        connection.execute("INSERT INTO stage_runs SELECT * FROM new_status")
 
 
 def poster_sizes(db: PosterDatabase, poster_ids: list[str]) -> list[tuple[str, int, int]]:
