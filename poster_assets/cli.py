@@ -112,10 +112,10 @@ def sql(query: str, home: Path | None, as_json: bool) -> None:
     """Run a read-only SQL QUERY on the store (the DuckDB file, or the lake) and print the rows."""
     import duckdb
 
-    from poster_assets.runs import database_for
+    from poster_assets.store.opening import open_database  # not runs: it imports every model
 
     try:
-        with database_for(_home(home).ensure()).read() as connection:
+        with open_database(_home(home).ensure()).read() as connection:
             frame = connection.execute(query).df()
     except duckdb.Error as error:
         raise click.ClickException(str(error)) from error
@@ -200,10 +200,10 @@ def similar(
     """The posters most like POSTER_ID (a unique prefix will do), by cosine similarity."""
     from poster_assets.analysis.anatomy import AnatomyUnavailableError, resolve_poster_id
     from poster_assets.models.embedder import ImageEmbedder
-    from poster_assets.runs import database_for
+    from poster_assets.store.opening import open_database
     from poster_assets.store.similarity import NoEmbeddingError, nearest_posters
 
-    db = database_for(_home(home).ensure())
+    db = open_database(_home(home).ensure())
     try:
         full_id = resolve_poster_id(db, poster_id)
         found = nearest_posters(

@@ -32,8 +32,8 @@ from poster_assets_tests.postgres_server import PostgresServer
 from poster_assets_tests.ui_process import free_port
 
 pytestmark = pytest.mark.slow
-BATCH_SIZE = 2
-POSTERS = 4
+BATCH_SIZE = 1
+POSTERS = 2
 CELERY = str(Path(sys.executable).parent / "celery")
 
 
