@@ -9,6 +9,7 @@ import openvino as ov
 import pooch
 
 from poster_assets.models.catalogue import PullableModel
+from poster_assets.models.conversion import convert_model
 from poster_assets.models.depth import DepthModelRef
 from poster_assets.models.registry import register_depth_model
 
@@ -33,5 +34,5 @@ def pull_depth_model(entry: PullableModel, models_dir: Path) -> DepthModelRef:
         raise ModelPullError(f"could not fetch {entry.name} from {entry.url}: {error}") from error
     ir_path = models_dir / f"{entry.name}.xml"
     if not ir_path.exists():
-        ov.save_model(ov.convert_model(source), str(ir_path))
+        ov.save_model(convert_model(source), str(ir_path))
     return register_depth_model(models_dir, entry.name, ir_path)
