@@ -5,6 +5,7 @@ import multiprocessing
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from poster_assets.corpus.discovery import FileEntry
@@ -131,6 +132,13 @@ def test_a_failed_write_rolls_back(db: PosterDatabase) -> None:
     with pytest.raises(RuntimeError), db.write() as connection:
         connection.execute("INSERT INTO batches VALUES ('b', 'cli', '/', 1, now())")
         raise RuntimeError("boom")
+    with db.read() as connection:
+        assert connection.execute("SELECT count(*) FROM batches").fetchone() == (0,)
+
+
+def test_reads_cannot_write(db: PosterDatabase) -> None:
+    with pytest.raises(duckdb.Error, match="read-only"), db.read() as connection:
+        connection.execute("INSERT INTO batches VALUES ('b', 'cli', '/', 1, now())")
     with db.read() as connection:
         assert connection.execute("SELECT count(*) FROM batches").fetchone() == (0,)
 

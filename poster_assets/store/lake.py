@@ -203,10 +203,11 @@ class LakeDatabase:
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Inside one transaction: every query of the block sees the same snapshot."""
+        """Inside one read-only transaction: every query of the block sees the same snapshot,
+        and a write is refused (as on the DuckDB file, opened read-only for reads)."""
         cursor = self._cursor()
         try:
-            cursor.begin()
+            cursor.execute("BEGIN TRANSACTION READ ONLY")
             yield cursor
             cursor.rollback()
         finally:
