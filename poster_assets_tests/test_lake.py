@@ -32,6 +32,14 @@ def test_the_environment_picks_the_store(home: PosterHome) -> None:
         open_database(home, {CATALOG_ENV_VAR: "dbname=lake"})
 
 
+def test_the_catalogue_password_is_never_shown() -> None:
+    location = LakeLocation("dbname=lake host=db password=s3cret user=me", "/data/")
+    assert LakeDatabase(location).location == (
+        "DuckLake catalogue 'dbname=lake host=db password=*** user=me', data /data/"
+    )
+    assert "s3cret" not in LakeLocation("password = 's3cret x' host=db", "/d/").shown_catalog
+
+
 def test_lake_tables_keep_every_column_without_keys_or_fixed_arrays() -> None:
     with duckdb.connect() as connection:
         ensure_schema(connection)

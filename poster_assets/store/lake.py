@@ -41,6 +41,11 @@ class LakeLocation:
     catalog: str
     data_path: str
 
+    @property
+    def shown_catalog(self) -> str:
+        """The catalogue string without its password, for messages and run metadata."""
+        return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", self.catalog)
+
     @classmethod
     def from_environment(cls, environ: Mapping[str, str]) -> LakeLocation | None:
         """Both variables set: the lake; neither: None (the home's DuckDB file); one: error."""
@@ -136,10 +141,9 @@ def _attached(location: LakeLocation) -> duckdb.DuckDBPyConnection:
     try:
         for name in EXTENSIONS:
             connection.execute(f"LOAD '{extension_file(name)}'")
-        connection.execute(
-            f"ATTACH 'ducklake:postgres:{location.catalog}' AS {LAKE_ALIAS} (DATA_PATH ?)",
-            [location.data_path],
-        )
+        literal = f"ducklake:postgres:{location.catalog}".replace("'", "''")
+        attach = f"ATTACH '{literal}' AS {LAKE_ALIAS} (DATA_PATH ?)"
+        connection.execute(attach, [location.data_path])
         connection.execute(f"USE {LAKE_ALIAS}")
     except BaseException:
         connection.close()
@@ -159,7 +163,7 @@ def _with_schema(connection: duckdb.DuckDBPyConnection) -> None:
 
 def _attach(location: LakeLocation) -> duckdb.DuckDBPyConnection:
     os.makedirs(location.data_path, exist_ok=True)
-    connection = _retrying(lambda: _attached(location), f"attaching {location.catalog!r}")
+    connection = _retrying(lambda: _attached(location), f"attaching {location.shown_catalog!r}")
     _retrying(lambda: _with_schema(connection), "creating the lake's tables")
     return connection
 
@@ -176,7 +180,8 @@ class LakeDatabase:
 
     @property
     def location(self) -> str:
-        return f"DuckLake catalogue {self._location.catalog!r}, data {self._location.data_path}"
+        shown = self._location.shown_catalog
+        return f"DuckLake catalogue {shown!r}, data {self._location.data_path}"
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         key = (os.getpid(), self._location)  # a forked worker attaches anew
