@@ -81,10 +81,9 @@ class PosterHome:
         self.dagster_home.mkdir(exist_ok=True)
         self.cache_dir.mkdir(exist_ok=True)
         path, wanted = self.dagster_home / "dagster.yaml", dagster_yaml(os.environ)
+        current = path.read_text() if path.exists() else None
         # A file someone edited is theirs; ours follows the environment.
-        if not path.exists() or (
-            path.read_text().startswith(_WRITTEN_BY_US) and path.read_text() != wanted
-        ):
+        if current is None or (current.startswith(_WRITTEN_BY_US) and current != wanted):
             partial = path.with_name(f".dagster.yaml.{os.getpid()}")
             partial.write_text(wanted)
             partial.replace(path)  # atomic: another process never reads half a file

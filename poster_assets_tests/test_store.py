@@ -27,17 +27,13 @@ from poster_assets.store.opening import open_database
 from poster_assets.store.posters import replace_batch_ingest, summarize_batch
 
 
-def _environment(request: pytest.FixtureRequest) -> dict[str, str]:
+@pytest.fixture(params=["file", "lake"])
+def store_environment(request: pytest.FixtureRequest) -> dict[str, str]:
     """No variables: the home's DuckDB file; the `lake` parameter: a real DuckLake."""
     if request.param == "file":
         return {}
     lake: LakeLocation = request.getfixturevalue("lake")
     return {CATALOG_ENV_VAR: lake.catalog, DATA_PATH_ENV_VAR: lake.data_path}
-
-
-@pytest.fixture(params=["file", "lake"])
-def store_environment(request: pytest.FixtureRequest) -> dict[str, str]:
-    return _environment(request)
 
 
 @pytest.fixture

@@ -41,6 +41,19 @@ def _connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
         ) from error
 
 
+@contextmanager
+def transaction(connection: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit if the block succeeds, roll back if it raises (a failed commit ends the
+    transaction itself)."""
+    connection.begin()
+    try:
+        yield
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
+
+
 class PosterDatabase(Protocol):
     """What stages, the CLI and evaluations need of a store."""
 
@@ -92,13 +105,8 @@ class DuckDBFileDatabase:
             connection = _connect(self.path)
             try:
                 ensure_schema(connection)
-                connection.begin()
-                try:
+                with transaction(connection):
                     yield connection
-                except BaseException:
-                    connection.rollback()
-                    raise
-                connection.commit()
             finally:
                 connection.close()
 

@@ -22,6 +22,7 @@ from typing import TypeVar
 
 import duckdb
 
+from poster_assets.store.database import transaction
 from poster_assets.store.schema import ensure_schema
 
 CATALOG_ENV_VAR = "POSTER_ASSETS_LAKE_CATALOG"  # libpq string: "dbname=lake host=... user=..."
@@ -152,13 +153,8 @@ def _attached(location: LakeLocation) -> duckdb.DuckDBPyConnection:
 
 
 def _with_schema(connection: duckdb.DuckDBPyConnection) -> None:
-    connection.begin()
-    try:
+    with transaction(connection):
         _ensure_lake_schema(connection)
-    except BaseException:
-        connection.rollback()
-        raise
-    connection.commit()  # a failed commit ends the transaction itself
 
 
 def _attach(location: LakeLocation) -> duckdb.DuckDBPyConnection:
@@ -196,13 +192,8 @@ class LakeDatabase:
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
         cursor = self._cursor()
         try:
-            cursor.begin()
-            try:
+            with transaction(cursor):
                 yield cursor
-            except BaseException:
-                cursor.rollback()
-                raise
-            cursor.commit()
         finally:
             cursor.close()
 
