@@ -16,12 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from timing import median_p90_ms
-
-from poster_assets.analysis.layers_stage import poster_layers
 from poster_assets.evaluation.corpus import read_labels
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.models.depth import KNOWN_DEPTH_SPECS, DepthEstimator, DepthModelRef
+from poster_assets.stages.layers import poster_layers
+from poster_assets.timing import median_p90_ms
 from poster_assets.vision.depth import decode_depth_png, encode_depth_png, normalise_depth
 
 COMPILE_SNIPPET = """

@@ -23,15 +23,15 @@ from pathlib import Path
 
 import cv2
 import pandas as pd
-from timing import median_p90_ms
 
-from poster_assets.analysis.embedding_stage import poster_embeddings
-from poster_assets.analysis.foreground_stage import poster_foreground
 from poster_assets.evaluation.corpus import read_labels
 from poster_assets.evaluation.foreground import grabcut_from_rectangle
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.models.detectors import FaceDetector, ObjectDetector
 from poster_assets.models.embedder import ImageEmbedder
+from poster_assets.stages.embeddings import poster_embeddings
+from poster_assets.stages.foreground import poster_foreground
+from poster_assets.timing import median_p90_ms
 from poster_assets.vision.depth import stored_size
 
 LOAD_SNIPPET = """

@@ -16,12 +16,11 @@ import time
 from pathlib import Path
 
 import numpy as np
-from timing import median_p90_ms
 
-from poster_assets.analysis.ocr_stage import OcrPipeline
-from poster_assets.defs.text_assets import OcrConfig
 from poster_assets.evaluation.corpus import read_labels
 from poster_assets.imaging.decode import decode_image, read_image_bytes
+from poster_assets.stages.ocr import OcrPipeline, OcrStageSettings
+from poster_assets.timing import median_p90_ms
 
 
 def main() -> None:
@@ -31,7 +30,10 @@ def main() -> None:
     args = parser.parse_args()
     labels = read_labels(args.corpus, limit=args.n + 1)
     images = [decode_image(read_image_bytes(args.corpus / path)).rgb for path in labels["image"]]
-    pipelines = {"rapidocr_defaults_native": OcrPipeline(), "pipeline": OcrConfig().pipeline()}
+    pipelines = {
+        "rapidocr_defaults_native": OcrPipeline(),
+        "pipeline": OcrPipeline(OcrStageSettings().ocr_settings()),
+    }
     timings: dict[str, list[float]] = {name: [] for name in pipelines}
     for index, rgb in enumerate(images):
         for name, pipeline in pipelines.items():

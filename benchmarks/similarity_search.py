@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from timing import median_p90_ms
 
 from poster_assets.models.embedder import EMBEDDING_DIMENSIONS, ImageEmbedder
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.similarity import nearest_posters
+from poster_assets.timing import median_p90_ms
 
 
 def _fill(db: PosterDatabase, vectors: np.ndarray) -> list[str]:

@@ -28,7 +28,21 @@ def _home(home: Path | None) -> PosterHome:
     return resolve_home(home, os.environ)
 
 
-@click.group()
+class PosterAssetsGroup(click.Group):
+    """Turns the project's errors into one line and exit status 1, in one place."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        import duckdb
+
+        from poster_assets.errors import PosterAssetsError
+
+        try:
+            return super().invoke(ctx)
+        except (PosterAssetsError, duckdb.Error) as error:
+            raise click.ClickException(str(error)) from error
+
+
+@click.group(cls=PosterAssetsGroup)
 def main() -> None:
     """Poster images in, structured and queryable signals out (Dagster + DuckDB)."""
 
@@ -62,15 +76,13 @@ def ingest(
     workers: int,
 ) -> None:
     """Find new images under DIRECTORY (recursively) and materialize the graph for them."""
-    from poster_assets.corpus.metadata import MetadataFormatError, read_metadata_csv
+    from poster_assets.corpus.metadata import read_metadata_csv
     from poster_assets.defs.resources import PosterCompute
-    from poster_assets.runs import database_for, ingest_directory
+    from poster_assets.runs import ingest_directory
     from poster_assets.store.metadata import store_metadata
+    from poster_assets.store.opening import open_database
 
-    try:
-        metadata = read_metadata_csv(metadata_csv) if metadata_csv else None
-    except MetadataFormatError as error:
-        raise click.ClickException(str(error)) from error
+    metadata = read_metadata_csv(metadata_csv) if metadata_csv else None
     paths = _home(home)
     report = ingest_directory(
         paths,
@@ -93,7 +105,7 @@ def ingest(
     if report.failed_files:
         click.echo('see: poster-assets sql "SELECT path, kind, message FROM failures"')
     if metadata is not None:
-        loaded = store_metadata(database_for(paths), metadata, str(metadata_csv))
+        loaded = store_metadata(open_database(paths), metadata, str(metadata_csv))
         click.echo(
             f"metadata: {loaded.posters_matched} posters from {loaded.rows} rows "
             f"({loaded.rows_unmatched} rows matched no poster, "
@@ -110,15 +122,10 @@ def ingest(
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
 def sql(query: str, home: Path | None, as_json: bool) -> None:
     """Run a read-only SQL QUERY on the store (the DuckDB file, or the lake) and print the rows."""
-    import duckdb
+    from poster_assets.store.opening import open_database
 
-    from poster_assets.store.opening import open_database  # not runs: it imports every model
-
-    try:
-        with open_database(_home(home).ensure()).read() as connection:
-            frame = connection.execute(query).df()
-    except duckdb.Error as error:
-        raise click.ClickException(str(error)) from error
+    with open_database(_home(home).ensure()).read() as connection:
+        frame = connection.execute(query).df()
     if as_json:
         click.echo(frame.to_json(orient="records", date_format="iso"))
     else:
@@ -152,8 +159,9 @@ def demo(home: Path | None, count: int) -> None:
     """Generate the built-in demo corpus (once) and run the whole graph on it."""
     from poster_assets.corpus.metadata import read_metadata_csv
     from poster_assets.demo.generator import generate_demo_corpus
-    from poster_assets.runs import database_for, ingest_directory
+    from poster_assets.runs import ingest_directory
     from poster_assets.store.metadata import store_metadata
+    from poster_assets.store.opening import open_database
     from poster_assets.store.posters import corpus_totals
 
     paths = _home(home).ensure()
@@ -163,9 +171,9 @@ def demo(home: Path | None, count: int) -> None:
         generate_demo_corpus(corpus, count=count)
     report = ingest_directory(paths, corpus / "images")
     store_metadata(
-        database_for(paths), read_metadata_csv(corpus / "labels.csv"), str(corpus / "labels.csv")
+        open_database(paths), read_metadata_csv(corpus / "labels.csv"), str(corpus / "labels.csv")
     )
-    totals = corpus_totals(database_for(paths))
+    totals = corpus_totals(open_database(paths))
     click.echo(
         f"this run: {report.new_posters} new posters, {report.already_known} already known, "
         f"{report.unchanged_skipped} unchanged files skipped, {report.failed_files} failed"
@@ -173,7 +181,7 @@ def demo(home: Path | None, count: int) -> None:
     click.echo(
         f"in total: {totals.posters} posters, {totals.failures} failures, {totals.batches} batches"
     )
-    click.echo(f"rows in:     {database_for(paths).location}")
+    click.echo(f"rows in:     {open_database(paths).location}")
     click.echo(
         f'query it:    poster-assets sql "SELECT * FROM posters LIMIT 5" --home {paths.root}'
     )
@@ -198,19 +206,16 @@ def similar(
     poster_id: str, k: int, region: str, model: str | None, home: Path | None, as_json: bool
 ) -> None:
     """The posters most like POSTER_ID (a unique prefix will do), by cosine similarity."""
-    from poster_assets.analysis.anatomy import AnatomyUnavailableError, resolve_poster_id
     from poster_assets.models.embedder import ImageEmbedder
     from poster_assets.store.opening import open_database
-    from poster_assets.store.similarity import NoEmbeddingError, nearest_posters
+    from poster_assets.store.posters import resolve_poster_id
+    from poster_assets.store.similarity import nearest_posters
 
     db = open_database(_home(home).ensure())
-    try:
-        full_id = resolve_poster_id(db, poster_id)
-        found = nearest_posters(
-            db, full_id, k=k, region=region, model=model or ImageEmbedder.model_name
-        )
-    except (AnatomyUnavailableError, NoEmbeddingError) as error:
-        raise click.ClickException(str(error)) from error
+    full_id = resolve_poster_id(db, poster_id)
+    found = nearest_posters(
+        db, full_id, k=k, region=region, model=model or ImageEmbedder.model_name
+    )
     if as_json:
         click.echo(found.to_json(orient="records", indent=2))
     else:
@@ -276,7 +281,8 @@ def eval_titles(corpus: Path, home: Path | None, limit: int | None, ocr_config: 
 
     from poster_assets.evaluation.corpus import read_labels
     from poster_assets.evaluation.titles import title_report
-    from poster_assets.runs import database_for, process_corpus
+    from poster_assets.runs import process_corpus
+    from poster_assets.store.opening import open_database
 
     labels = read_labels(corpus, limit)
     config = json.loads(ocr_config)
@@ -284,7 +290,7 @@ def eval_titles(corpus: Path, home: Path | None, limit: int | None, ocr_config: 
         paths = _evaluation_home(home, Path(scratch))
         images = _evaluation_images(corpus, limit, Path(scratch))
         failed = process_corpus(paths, images, {"ocr_lines": config, "titles": config})
-        report = title_report(database_for(paths), labels)
+        report = title_report(open_database(paths), labels)
     _fail_on(failed)
     click.echo(json.dumps({"corpus": str(corpus), **report}, indent=2))
 
@@ -310,14 +316,15 @@ def eval_layers(
     from poster_assets.evaluation.foreground import demo_foreground_report
     from poster_assets.evaluation.layers import demo_layer_report, structure_report
     from poster_assets.models.registry import registered_depth_model
-    from poster_assets.runs import database_for, process_corpus
+    from poster_assets.runs import process_corpus
+    from poster_assets.store.opening import open_database
 
     with tempfile.TemporaryDirectory() as scratch:
         paths = _evaluation_home(home, Path(scratch), depth_model, depth_path)
         if registered_depth_model(paths.models_dir) is None:
             raise click.ClickException("no depth model: pass --depth-model NAME --depth-path FILE")
         failed = process_corpus(paths, _evaluation_images(corpus, limit, Path(scratch)))
-        db = database_for(paths)
+        db = open_database(paths)
         report: dict[str, object] = {"corpus": str(corpus), **structure_report(db)}
         if (corpus / "ground_truth.jsonl").exists():
             report["against_ground_truth"] = demo_layer_report(db, corpus)
@@ -346,12 +353,13 @@ def eval_genres(
 
     from poster_assets.evaluation.genres import genre_report
     from poster_assets.models.embedder import ImageEmbedder
-    from poster_assets.runs import database_for, process_corpus
+    from poster_assets.runs import process_corpus
+    from poster_assets.store.opening import open_database
 
     with tempfile.TemporaryDirectory() as scratch:
         paths = _evaluation_home(home, Path(scratch), depth_model, depth_path)
         failed = process_corpus(paths, _evaluation_images(corpus, limit, Path(scratch)))
-        report = genre_report(database_for(paths), corpus, ImageEmbedder.model_name)
+        report = genre_report(open_database(paths), corpus, ImageEmbedder.model_name)
     _fail_on(failed)
     click.echo(json.dumps({"corpus": str(corpus), **report}, indent=2))
 
@@ -412,7 +420,8 @@ def pretrain(
 ) -> None:
     """Build the training sets from the home's store, pretrain an encoder, embed every poster
     with it and probe genres (job `pretrain`); print the model's row as JSON."""
-    from poster_assets.runs import database_for, run_pretraining
+    from poster_assets.runs import run_pretraining
+    from poster_assets.store.opening import open_database
     from poster_assets.store.trained_models import find_model
 
     paths = _home(home)
@@ -431,7 +440,7 @@ def pretrain(
     )
     if failed:
         raise click.ClickException(f"pretraining run {failed} failed; see `poster-assets ui`")
-    model = find_model(database_for(paths), model_name)
+    model = find_model(open_database(paths), model_name)
     click.echo(json.dumps(dataclasses.asdict(model), indent=2, default=str))
 
 
@@ -536,19 +545,14 @@ def models_list(home: Path | None) -> None:
 @home_option
 def show(poster_id: str, out: Path, home: Path | None) -> None:
     """Write the anatomy picture of POSTER_ID (or a unique prefix of it) to a PNG file."""
-    from poster_assets.analysis.anatomy import (
-        AnatomyUnavailableError,
-        load_anatomy,
-        resolve_poster_id,
-    )
     from poster_assets.imaging.anatomy import anatomy_png
-    from poster_assets.runs import database_for
+    from poster_assets.stages.anatomy import load_anatomy
+    from poster_assets.store.opening import open_database
+    from poster_assets.store.posters import resolve_poster_id
+    from poster_assets.store.stages import StoredRows
 
-    db = database_for(_home(home).ensure())
-    try:
-        anatomy = load_anatomy(db, resolve_poster_id(db, poster_id))
-    except AnatomyUnavailableError as error:
-        raise click.ClickException(str(error)) from error
+    db = open_database(_home(home).ensure())
+    anatomy = load_anatomy(StoredRows(db), resolve_poster_id(db, poster_id))
     out.write_bytes(anatomy_png(anatomy))
     click.echo(f"wrote {out}")
 
@@ -583,7 +587,7 @@ def bench(
     """Run the whole graph on the first N images under DIRECTORY along the naive baseline and
     the tuned path (each in a fresh home and process), and print JSON: posters per second,
     per-stage median/p90 ms, model load times, peak RSS, speed-up, and whether rows agree."""
-    from poster_assets.benchmark.throughput import run_bench
+    from poster_assets.bench.throughput import run_bench
 
     if bool(depth_model) != bool(depth_path):
         raise click.ClickException("give both --depth-model NAME and --depth-path FILE, or neither")

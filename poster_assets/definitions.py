@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dagster import Definitions, EnvVar
 
-from poster_assets.defs.depth_assets import depth_maps, layers
-from poster_assets.defs.foreground_assets import embeddings, faces, foreground, objects
 from poster_assets.defs.ingest_assets import posters
 from poster_assets.defs.jobs import pretrain_job, process_batch_celery_job, process_batch_job
 from poster_assets.defs.resources import PosterCompute, PosterStore, WatchedFolder
@@ -20,7 +18,7 @@ from poster_assets.defs.ssl_assets import (
     ssl_text_pairs,
     ssl_view_pairs,
 )
-from poster_assets.defs.text_assets import ocr_lines, titles
+from poster_assets.defs.stage_assets import STAGE_ASSETS
 from poster_assets.home import HOME_ENV_VAR
 
 WATCH_DIR_ENV_VAR = "POSTER_ASSETS_WATCH_DIR"
@@ -38,14 +36,7 @@ def build_definitions(
     return Definitions(
         assets=[
             posters,
-            ocr_lines,
-            titles,
-            depth_maps,
-            layers,
-            faces,
-            objects,
-            foreground,
-            embeddings,
+            *STAGE_ASSETS,
             ssl_embeddings,
             ssl_view_pairs,
             ssl_layer_patches,

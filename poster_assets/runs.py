@@ -18,7 +18,6 @@ from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME
 from poster_assets.defs.resources import PosterCompute, PosterStore
 from poster_assets.home import PosterHome
 from poster_assets.store.batches import all_batch_ids, cli_batch_ids, register_batches
-from poster_assets.store.database import PosterDatabase
 from poster_assets.store.opening import open_database
 from poster_assets.store.posters import BatchSummary, summarize_batch
 
@@ -50,10 +49,6 @@ class IngestReport:
         return sum(summary.failed for summary in self.batches)
 
 
-def database_for(home: PosterHome) -> PosterDatabase:
-    return open_database(home)
-
-
 def ingest_directory(
     home: PosterHome,
     directory: Path,
@@ -68,7 +63,7 @@ def ingest_directory(
     stages run (default: one poster per CPU core at once)."""
     home.ensure()
     listing = list_image_files(directory)
-    db = database_for(home)
+    db = open_database(home)
     planned = [(new_batch_id(), files) for files in chunk(listing.files, batch_size)]
     registered = register_batches(db, planned, source="cli", source_dir=str(directory))
     report = IngestReport(
@@ -95,7 +90,7 @@ def unfinished_batches(home: PosterHome) -> list[str]:
     ran. The sensor's batches are left to the daemon."""
     instance = open_instance(home)
     unfinished = []
-    for batch_id in cli_batch_ids(database_for(home)):
+    for batch_id in cli_batch_ids(open_database(home)):
         runs = instance.get_runs(
             filters=RunsFilter(job_name=PROCESS_BATCH_JOB, tags={"dagster/partition": batch_id}),
             limit=1,
@@ -202,5 +197,5 @@ def process_corpus(
     the failed runs."""
     ingested = ingest_directory(home, directory, asset_config=asset_config)
     new = {summary.batch_id for summary in ingested.batches} | set(ingested.resumed_batches)
-    earlier = [batch for batch in all_batch_ids(database_for(home)) if batch not in new]
+    earlier = [batch for batch in all_batch_ids(open_database(home)) if batch not in new]
     return ingested.failed_runs + materialize_batches(home, earlier, asset_config=asset_config)

@@ -18,16 +18,17 @@ import pytest
 from celery import Celery
 from dagster import DagsterEventType, DagsterInstance
 
-from poster_assets.benchmark.same_outputs import compare_homes
+from poster_assets.bench.same_outputs import compare_homes
 from poster_assets.corpus.batching import chunk, new_batch_id
 from poster_assets.corpus.discovery import list_image_files
 from poster_assets.home import DAGSTER_POSTGRES_ENV_VAR, HOME_ENV_VAR, PosterHome
-from poster_assets.runs import database_for, ingest_directory, open_instance
+from poster_assets.runs import ingest_directory, open_instance
 from poster_assets.scale.celery_job import materialize_batches_on_celery
 from poster_assets.scale.celery_settings import BACKEND_ENV_VAR, BROKER_ENV_VAR, CelerySettings
 from poster_assets.store.batches import register_batches
 from poster_assets.store.database import DuckDBFileDatabase
 from poster_assets.store.lake import CATALOG_ENV_VAR, DATA_PATH_ENV_VAR, LakeDatabase, LakeLocation
+from poster_assets.store.opening import open_database
 from poster_assets_tests.postgres_server import PostgresServer
 from poster_assets_tests.ui_process import free_port
 
@@ -140,7 +141,7 @@ def test_batches_run_on_two_celery_workers_give_the_in_process_rows(
     monkeypatch.setenv(HOME_ENV_VAR, str(coordinator.root))  # the job is rebuilt from the env
     files = list_image_files(folder).files
     planned = [(new_batch_id(), batch) for batch in chunk(files, BATCH_SIZE)]
-    batch_ids = list(register_batches(database_for(coordinator), planned, "cli", str(folder)))
+    batch_ids = list(register_batches(open_database(coordinator), planned, "cli", str(folder)))
     assert len(batch_ids) == POSTERS // BATCH_SIZE
     settings = CelerySettings(broker=f"{redis_url}/0", backend=f"{redis_url}/1")
     machines = [PosterHome(tmp_path / f"machine-{n}-home").ensure() for n in (1, 2)]

@@ -15,11 +15,12 @@ import duckdb
 import numpy as np
 import pytest
 
-from poster_assets.analysis.ocr_stage import OcrPipeline
 from poster_assets.demo.generator import generate_demo_corpus
 from poster_assets.home import PosterHome
 from poster_assets.imaging.decode import decode_image, read_image_bytes
-from poster_assets.runs import database_for, ingest_directory, materialize_batches
+from poster_assets.runs import ingest_directory, materialize_batches
+from poster_assets.stages.ocr import OcrPipeline
+from poster_assets.store.opening import open_database
 from poster_assets_tests.ui_process import free_port, graphql, start_ui
 
 CLI = str(Path(sys.executable).parent / "poster-assets")
@@ -38,7 +39,7 @@ def _start_ingest(home: PosterHome, folder: Path) -> subprocess.Popen:
 
 
 def _count(home: PosterHome, sql: str) -> int:
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         return connection.execute(sql).fetchall()[0][0]
 
 
@@ -154,7 +155,7 @@ def test_one_posters_stage_failure_is_recorded_and_a_rerun_retries_only_it(
     monkeypatch.setattr(OcrPipeline, "read", failing_read)  # fault injection for one poster
     report = ingest_directory(home, folder)
     assert report.failed_runs == [] and report.new_posters == 5
-    failed = _rows(home, "SELECT sha256, kind, message FROM failures WHERE stage = 'ocr'")
+    failed = _rows(home, "SELECT poster_id, kind, message FROM failures WHERE stage = 'ocr'")
     assert len(failed) == 1 and failed[0][1] == "unexpected_error"
     assert "injected OCR fault" in failed[0][2]
     target_id = failed[0][0]
@@ -176,5 +177,5 @@ def test_one_posters_stage_failure_is_recorded_and_a_rerun_retries_only_it(
 
 
 def _rows(home: PosterHome, sql: str) -> list[tuple]:
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         return connection.execute(sql).fetchall()

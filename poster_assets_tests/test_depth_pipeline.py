@@ -16,7 +16,8 @@ from poster_assets.cli import main
 from poster_assets.home import PosterHome
 from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.registry import register_depth_model
-from poster_assets.runs import database_for, ingest_directory
+from poster_assets.runs import ingest_directory
+from poster_assets.store.opening import open_database
 from poster_assets.vision.depth import decode_depth_png, normalise_depth
 from poster_assets.vision.masks import decode_mask_png
 from poster_assets_tests.conftest import shared_dir
@@ -35,14 +36,14 @@ def test_without_a_model_depth_is_skipped_and_says_how_to_fix(
 ) -> None:  # noqa: ANN001
     report = ingest_directory(home, demo_corpus / "images")
     assert report.failed_runs == []
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         assert connection.execute("SELECT count(*) FROM depth_maps").fetchone() == (0,)
         assert connection.execute("SELECT count(*) FROM failures").fetchone() == (0,)
     event = DagsterInstance.from_config(str(home.dagster_home)).get_latest_materialization_event(
         AssetKey("depth_maps")
     )
     metadata = event.asset_materialization.metadata
-    assert metadata["depth_model"].value == "missing"
+    assert metadata["model"].value == "missing"
     assert "poster-assets models use" in metadata["how_to_fix"].value
 
 
@@ -62,7 +63,7 @@ def test_pydnet_depth_ranks_the_motorcycle_scene_like_ground_truth(
 def test_depth_maps_for_every_poster(pydnet_path, home: PosterHome, demo_corpus) -> None:  # noqa: ANN001
     register_depth_model(home.models_dir, "pydnet", pydnet_path)
     ingest_directory(home, demo_corpus / "images")
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         rows = connection.execute(
             "SELECT d.width, d.height, d.depth_png, d.p10, d.p90, p.width, p.height "
             "FROM depth_maps d JOIN posters p USING (poster_id)"
@@ -83,7 +84,7 @@ def test_layers_partition_each_poster_and_mark_one_title_layer(
 ) -> None:
     register_depth_model(home.models_dir, "pydnet", pydnet_path)
     assert ingest_directory(home, demo_corpus / "images").failed_runs == []
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         per_poster = connection.execute(
             """
             SELECT l.poster_id, count(*), sum(l.pixel_share),
@@ -107,7 +108,7 @@ def test_layers_partition_each_poster_and_mark_one_title_layer(
 
 def test_show_explains_when_a_poster_has_no_layers(home: PosterHome, demo_corpus) -> None:  # noqa: ANN001
     ingest_directory(home, demo_corpus / "images")
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         (poster_id,) = connection.execute("SELECT poster_id FROM posters LIMIT 1").fetchone()
     result = CliRunner().invoke(
         main, ["show", poster_id[:12], "--out", str(home.root / "x.png"), "--home", str(home.root)]
@@ -121,7 +122,7 @@ def test_show_explains_when_a_poster_has_no_layers(home: PosterHome, demo_corpus
 def test_show_writes_the_anatomy_picture(pydnet_path, home: PosterHome, demo_corpus) -> None:  # noqa: ANN001
     register_depth_model(home.models_dir, "pydnet", pydnet_path)
     ingest_directory(home, demo_corpus / "images")
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         (poster_id,) = connection.execute("SELECT poster_id FROM posters LIMIT 1").fetchone()
     out = home.root / "anatomy.png"
     result = CliRunner().invoke(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from skimage import data as skdata
 
-from poster_assets.analysis.embedding_stage import poster_embeddings
 from poster_assets.models.embedder import EMBEDDING_DIMENSIONS, load_image_embedder
+from poster_assets.stages.embeddings import poster_embeddings
 from poster_assets.vision.embeddings import crop_to_mask, masked_mean
 
 

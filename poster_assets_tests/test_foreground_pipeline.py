@@ -19,9 +19,10 @@ from poster_assets.demo.generator import LAYER_SUBJECT
 from poster_assets.evaluation.genres import genre_report
 from poster_assets.home import PosterHome
 from poster_assets.models.embedder import EMBEDDING_DIMENSIONS, ImageEmbedder
-from poster_assets.runs import database_for, ingest_directory, materialize_batches
+from poster_assets.runs import ingest_directory, materialize_batches
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES, curriculum_labels
 from poster_assets.store.batches import all_batch_ids
+from poster_assets.store.opening import open_database
 from poster_assets.vision.masks import decode_mask_png
 
 
@@ -31,7 +32,7 @@ def _truths(demo_corpus: Path) -> dict[str, dict]:
 
 
 def _query(home: PosterHome, sql: str) -> list[tuple]:
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         return connection.execute(sql).fetchall()
 
 
@@ -114,7 +115,7 @@ def test_redone_layers_redo_what_was_derived_from_them(layered_home) -> None:  #
         )
 
     before = {stage: finished(stage) for stage in ("faces", "foreground", "embeddings", "ocr")}
-    batches = all_batch_ids(database_for(layered_home))
+    batches = all_batch_ids(open_database(layered_home))
     assert materialize_batches(layered_home, batches, asset_config={"layers": {"k": 2}}) == []
     after = {stage: finished(stage) for stage in before}
     for stage in ("faces", "foreground", "embeddings"):
@@ -158,7 +159,7 @@ def test_similar_lists_the_nearest_posters_from_the_command_line(plain_home) -> 
 def test_the_genre_report_covers_baselines_and_every_region(plain_home) -> None:  # noqa: ANN001
     home, corpus = plain_home
     report = genre_report(
-        database_for(home), corpus, ImageEmbedder.model_name, min_train_positives=3
+        open_database(home), corpus, ImageEmbedder.model_name, min_train_positives=3
     )
     assert report["posters"] == 30 and report["train"] + report["test"] == 30
     results = report["results"]
@@ -177,7 +178,7 @@ def test_the_genre_report_covers_baselines_and_every_region(plain_home) -> None:
 
 @pytest.mark.shared_data
 def test_curriculum_labels_agree_with_the_stored_structure(layered_home) -> None:  # noqa: ANN001
-    labels = curriculum_labels(database_for(layered_home)).set_index("poster_id")
+    labels = curriculum_labels(open_database(layered_home)).set_index("poster_id")
     assert len(labels) == 8
     faces = dict(_query(layered_home, "SELECT poster_id, count(*) FROM faces GROUP BY 1"))
     titles = dict(_query(layered_home, "SELECT poster_id, placement_v FROM titles"))

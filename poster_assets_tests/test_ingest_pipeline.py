@@ -13,7 +13,8 @@ from poster_assets.defs.jobs import PROCESS_BATCH_JOB
 from poster_assets.defs.resources import PosterStore
 from poster_assets.errors import FailureKind
 from poster_assets.home import PosterHome
-from poster_assets.runs import database_for, ingest_directory
+from poster_assets.runs import ingest_directory
+from poster_assets.store.opening import open_database
 from poster_assets_tests.image_files import (
     animated_gif,
     decompression_bomb_png,
@@ -31,7 +32,7 @@ def _job(home: PosterHome) -> JobDefinition:
 
 
 def _rows(home: PosterHome, sql: str) -> list[tuple]:
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         return connection.execute(sql).fetchall()
 
 
@@ -75,7 +76,7 @@ def test_messy_folder_ingests_good_files_and_records_each_failure(
     assert report.ignored_other_extensions == 1
     assert (report.new_posters, report.failed_files) == (6, 5)
 
-    failures = _rows(home, "SELECT path, kind, message, sha256, stage, batch_id FROM failures")
+    failures = _rows(home, "SELECT path, kind, message, poster_id, stage, batch_id FROM failures")
     by_name = {Path(path).name: (kind, message, sha) for path, kind, message, sha, *_ in failures}
     assert {name: kind for name, (kind, _, _) in by_name.items()} == {
         name: kind.value for name, kind in EXPECTED_FAILURES.items()

@@ -49,7 +49,7 @@ def test_lake_tables_keep_every_column_without_keys_or_fixed_arrays() -> None:
         ).fetchone()[0]
     assert len(tables) == table_count
     assert "polygon DOUBLE[] NOT NULL" in tables["ocr_lines"]
-    assert "sha256 VARCHAR" in tables["failures"]  # nullable stays nullable
+    assert "poster_id VARCHAR" in tables["failures"]  # nullable stays nullable
     assert not any("[4]" in column or "[8]" in column for c in tables.values() for column in c)
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from poster_assets.analysis.layers_stage import poster_layers
+from poster_assets.stages.layers import poster_layers
 from poster_assets.vision.masks import decode_mask_png
 
 

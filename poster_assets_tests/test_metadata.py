@@ -16,7 +16,7 @@ from poster_assets.corpus.metadata import (
     read_metadata_csv,
 )
 from poster_assets.home import PosterHome
-from poster_assets.runs import database_for
+from poster_assets.store.opening import open_database
 
 
 def test_years_and_genres_are_parsed_from_common_spellings() -> None:
@@ -69,7 +69,7 @@ def test_ingest_with_metadata_joins_labels_onto_posters(
                str(demo_corpus / "labels.csv")],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         rows = connection.execute(
             "SELECT m.source_id, m.title, m.year, m.genres, parse_filename(p.path) "
             "FROM metadata m JOIN posters p USING (poster_id) ORDER BY m.source_id"

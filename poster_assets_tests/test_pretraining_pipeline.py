@@ -14,7 +14,6 @@ import torch
 from click.testing import CliRunner
 from dagster import AssetKey, DagsterInstance
 
-from poster_assets.analysis.stored_masks import load_foreground_masks, load_layer_maps
 from poster_assets.cli import main
 from poster_assets.corpus.metadata import read_metadata_csv
 from poster_assets.demo.generator import generate_demo_corpus
@@ -22,7 +21,7 @@ from poster_assets.evaluation.ssl_comparison import compare_configs
 from poster_assets.home import PosterHome
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.models.ssl_encoder import encoder_input, load_ssl_encoder
-from poster_assets.runs import database_for, ingest_directory
+from poster_assets.runs import ingest_directory
 from poster_assets.ssl.checkpoint import load_encoder
 from poster_assets.ssl.curriculum_labels import curriculum_labels
 from poster_assets.ssl.pretraining import pretrain
@@ -32,18 +31,20 @@ from poster_assets.ssl.task_names import TASKS
 from poster_assets.ssl.train import TrainSettings
 from poster_assets.ssl.training_sets import SetSettings, box_mask
 from poster_assets.store.metadata import store_metadata
+from poster_assets.store.opening import open_database
+from poster_assets.store.stages import load_foreground_masks, load_layer_maps
 from poster_assets.store.trained_models import find_model
 from poster_assets.store.whole_tables import read_table
 
 
 def _query(home: PosterHome, sql: str) -> list[tuple]:
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         return connection.execute(sql).fetchall()
 
 
 def test_training_sets_agree_with_the_structure_they_came_from(plain_home) -> None:  # noqa: ANN001
     home, _ = plain_home
-    db = database_for(home)
+    db = open_database(home)
     written = store_training_sets(db, SetSettings(seed=1))
     assert written["ssl_view_pairs"] == 30 * 8 and written["ssl_labels"] == 30
     masks = load_foreground_masks(
@@ -105,7 +106,7 @@ def test_training_sets_agree_with_the_structure_they_came_from(plain_home) -> No
 
 @pytest.mark.shared_data
 def test_layer_patches_lie_in_the_depth_layer_they_name(layered_home) -> None:  # noqa: ANN001
-    db = database_for(layered_home)
+    db = open_database(layered_home)
     store_training_sets(db, SetSettings())
     patches = read_table(db, "ssl_layer_patches")
     assert set(patches["source"]) == {"depth-layers"}
@@ -130,7 +131,7 @@ def pretrained_home(
     source, corpus = plain_home
     home = PosterHome(tmp_path_factory.mktemp("pretrained") / "home")
     shutil.copytree(source.root, home.root)
-    store_metadata(database_for(home), read_metadata_csv(corpus / "labels.csv"), "labels.csv")
+    store_metadata(open_database(home), read_metadata_csv(corpus / "labels.csv"), "labels.csv")
     args = [
         "pretrain", "--home", str(home.root), "--name", "tiny", "--epochs", "2", "--size", "32",
         "--batch-size", "8", "--probe-min-positives", "3", "--tasks", ",".join(TASKS),
@@ -142,7 +143,7 @@ def pretrained_home(
 
 def test_pretraining_registers_saves_embeds_and_probes(pretrained_home) -> None:  # noqa: ANN001
     home, _ = pretrained_home
-    model = find_model(database_for(home), "tiny")
+    model = find_model(open_database(home), "tiny")
     assert model is not None and model.kind == "ssl-encoder"
     assert model.config["tasks"] == list(TASKS)
     assert model.config["schedule"] == "structure_first" and model.input_size == 32
@@ -172,7 +173,7 @@ def test_pretraining_registers_saves_embeds_and_probes(pretrained_home) -> None:
 
 def test_the_exported_encoder_matches_pytorch(pretrained_home) -> None:  # noqa: ANN001
     home, _ = pretrained_home
-    model = find_model(database_for(home), "tiny")
+    model = find_model(open_database(home), "tiny")
     encoder = load_ssl_encoder("tiny", home.root / model.openvino_xml, 32, None)
     paths = [row[0] for row in _query(home, "SELECT path FROM posters ORDER BY path LIMIT 3")]
     rgbs = [decode_image(read_image_bytes(path)).rgb for path in paths]
@@ -234,7 +235,7 @@ def test_pretraining_refuses_bad_names_and_empty_training_sets(plain_home, tmp_p
     source, _ = plain_home
     home = PosterHome(tmp_path / "home")
     shutil.copytree(source.root, home.root)
-    db = database_for(home)
+    db = open_database(home)
     store_training_sets(db, SetSettings())
     with db.write() as connection:
         connection.execute("DELETE FROM ssl_salient_crops")

@@ -13,8 +13,8 @@ from poster_assets.corpus.discovery import list_image_files
 from poster_assets.defs.resources import PosterStore, WatchedFolder
 from poster_assets.defs.sensors import new_poster_files
 from poster_assets.home import PosterHome
-from poster_assets.runs import database_for
 from poster_assets.store.batches import register_batches
+from poster_assets.store.opening import open_database
 from poster_assets_tests.image_files import encoded, gradient_rgb, write
 
 
@@ -58,7 +58,7 @@ def test_new_files_become_bounded_batches_and_runs(
     assert len(keys) == 2  # batch_size=2 over three files
     assert [request.run_key for request in first.run_requests] == keys
     assert set(instance.get_dynamic_partitions("batches")) == set(keys)
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         sizes = connection.execute(
             "SELECT count(*) FROM batch_files GROUP BY batch_id ORDER BY 1"
         ).fetchall()
@@ -83,7 +83,7 @@ def test_files_already_ingested_by_the_cli_are_not_batched_again(
     folder = tmp_path / "watched"
     _add_posters(folder, ["a.png"])
     register_batches(
-        database_for(home), [("cli-batch", list_image_files(folder).files)], "cli", "/"
+        open_database(home), [("cli-batch", list_image_files(folder).files)], "cli", "/"
     )
     result = _tick(instance, home, folder, cursor=None)
     assert result.run_requests == []
@@ -96,7 +96,7 @@ def test_a_tick_that_died_after_registering_is_recovered(
     _add_posters(folder, ["a.png"])
     # As if an earlier tick registered the batch and then crashed before returning.
     register_batches(
-        database_for(home), [("orphan", list_image_files(folder).files)], "sensor", "/"
+        open_database(home), [("orphan", list_image_files(folder).files)], "sensor", "/"
     )
     result = _tick(instance, home, folder, cursor=None)
     assert [request.partition_key for request in result.run_requests] == ["orphan"]

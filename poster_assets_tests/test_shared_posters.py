@@ -9,7 +9,8 @@ import pytest
 from PIL import Image
 
 from poster_assets.home import PosterHome
-from poster_assets.runs import database_for, ingest_directory
+from poster_assets.runs import ingest_directory
+from poster_assets.store.opening import open_database
 
 pytestmark = pytest.mark.shared_data
 
@@ -27,7 +28,7 @@ def test_real_posters_ingest_without_failures(
 
     assert report.failed_runs == [] and report.failed_files == 0
     assert report.new_posters == len({image.read_bytes() for image in sample})
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         recorded = dict(
             connection.execute(
                 "SELECT regexp_extract(path, '[^/]+$'), [width, height] FROM posters"

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from poster_assets.home import PosterHome
-from poster_assets.runs import database_for, ingest_directory
+from poster_assets.runs import ingest_directory
+from poster_assets.store.opening import open_database
 from poster_assets.vision.text_lines import titles_match
 
 pytestmark = pytest.mark.shared_data
@@ -28,7 +29,7 @@ def test_titles_of_real_posters(home: PosterHome, shared_posters: Path, tmp_path
     for name in EXPECTED_TITLES:
         (folder / name).symlink_to(shared_posters / "images" / name)
     assert ingest_directory(home, folder).failed_runs == []
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         found = dict(
             connection.execute(
                 "SELECT regexp_extract(pp.path, '[^/]+$'), t.title_text "

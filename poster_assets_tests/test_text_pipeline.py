@@ -15,7 +15,8 @@ from poster_assets.definitions import build_definitions
 from poster_assets.defs.jobs import PROCESS_BATCH_JOB
 from poster_assets.defs.resources import PosterStore
 from poster_assets.home import PosterHome
-from poster_assets.runs import database_for, ingest_directory
+from poster_assets.runs import ingest_directory
+from poster_assets.store.opening import open_database
 from poster_assets.vision.text_lines import normalise_text
 from poster_assets_tests.image_files import encoded, gradient_rgb, write
 
@@ -43,7 +44,7 @@ def _materialize_text_only(home: PosterHome, batch_id: str) -> bool:
 
 
 def _rows(home: PosterHome, sql: str) -> list[tuple]:
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         return connection.execute(sql).fetchall()
 
 
@@ -103,7 +104,7 @@ def test_rerun_skips_finished_posters_records_failures_and_retries_them(
 
     # One poster needs OCR again, but its file has gone missing.
     victim_id, victim_path = _rows(home, "SELECT poster_id, path FROM posters ORDER BY path")[0]
-    with database_for(home).write() as connection:
+    with open_database(home).write() as connection:
         connection.execute("DELETE FROM stage_runs WHERE poster_id = ?", [victim_id])
     moved = tmp_path / "moved.jpg"
     shutil.move(victim_path, moved)

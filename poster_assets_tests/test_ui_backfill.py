@@ -16,8 +16,9 @@ from poster_assets.corpus.batching import new_batch_id
 from poster_assets.corpus.discovery import list_image_files
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME
 from poster_assets.home import PosterHome
-from poster_assets.runs import database_for, open_instance
+from poster_assets.runs import open_instance
 from poster_assets.store.batches import register_batches
+from poster_assets.store.opening import open_database
 from poster_assets_tests.ui_process import free_port, graphql, processes_mentioning, start_ui
 
 LAUNCH = """
@@ -43,7 +44,7 @@ def test_backfill_over_two_batches_from_the_ui(home: PosterHome, demo_corpus: Pa
     ingest them."""
     files = list_image_files(demo_corpus / "images").files
     planned = [(new_batch_id(), part) for part in (files[:4], files[4:])]
-    batch_ids = list(register_batches(database_for(home), planned, "sensor", str(demo_corpus)))
+    batch_ids = list(register_batches(open_database(home), planned, "sensor", str(demo_corpus)))
     open_instance(home).add_dynamic_partitions(BATCH_PARTITIONS_NAME, batch_ids)
 
     port = free_port()
@@ -80,7 +81,7 @@ def test_backfill_over_two_batches_from_the_ui(home: PosterHome, demo_corpus: Pa
 
     assert sorted(run.tags["dagster/partition"] for run in runs) == sorted(batch_ids)
     assert {run.status for run in runs} == {DagsterRunStatus.SUCCESS}
-    with database_for(home).read() as connection:
+    with open_database(home).read() as connection:
         assert connection.execute(
             "SELECT count(*), count(DISTINCT poster_id) FROM posters"
         ).fetchone() == (8, 8)

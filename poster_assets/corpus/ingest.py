@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from tqdm import tqdm
 
-from poster_assets.errors import FailureKind, PosterInputError
+from poster_assets.errors import FailureRow
 from poster_assets.imaging.decode import (
     DEFAULT_LIMITS,
     DecodeLimits,
@@ -46,17 +46,6 @@ class PathRow:
     path: str
     batch_id: str
     seen_at: datetime
-
-
-@dataclass(frozen=True)
-class FailureRow:
-    batch_id: str
-    stage: str
-    path: str
-    sha256: str | None
-    kind: str
-    message: str
-    failed_at: datetime
 
 
 @dataclass
@@ -100,22 +89,8 @@ def ingest_files(
                 )
                 decoded_ids.add(sha256)
             result.paths.append(PathRow(sha256, path, batch_id, now))
-        except PosterInputError as error:
-            result.failures.append(
-                FailureRow(
-                    batch_id, INGEST_STAGE, path, sha256, error.kind.value, error.message, now
-                )
-            )
         except Exception as error:  # noqa: BLE001 - recorded per file, never hides the batch
             result.failures.append(
-                FailureRow(
-                    batch_id,
-                    INGEST_STAGE,
-                    path,
-                    sha256,
-                    FailureKind.UNEXPECTED.value,
-                    f"{type(error).__name__}: {error}",
-                    now,
-                )
+                FailureRow.from_error(batch_id, INGEST_STAGE, path, sha256, error)
             )
     return result

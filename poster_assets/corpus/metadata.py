@@ -8,13 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from poster_assets.errors import PosterAssetsError
+
 ID_COLUMNS = ("imdb_id", "id", "poster_key")
 FILE_COLUMNS = ("image", "file_name", "filename", "file", "path")
 GENRE_COLUMNS = ("genres", "genre")
 METADATA_COLUMNS = ["match_key", "source_id", "title", "year", "genres"]
 
 
-class MetadataFormatError(ValueError):
+class MetadataFormatError(PosterAssetsError, ValueError):
     """The CSV cannot be used; the message says what it lacks."""
 
 

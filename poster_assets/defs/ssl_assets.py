@@ -12,10 +12,9 @@ from dagster import (
 )
 from pydantic import Field
 
-from poster_assets.analysis.ssl_embedding_stage import SSL_EMBEDDINGS_STAGE, run_ssl_embeddings
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterCompute, PosterStore
-from poster_assets.defs.stage_io import store_stage_result, timing_metadata
+from poster_assets.defs.stage_io import missing_model_result, stage_metadata, store_stage_result
 from poster_assets.evaluation.stored_probe import NoProbeDataError, probe_stored_vectors
 from poster_assets.imaging.preview import markdown_image
 from poster_assets.models.ssl_encoder import load_trained_encoder
@@ -26,6 +25,9 @@ from poster_assets.ssl.stored_sets import store_training_set
 from poster_assets.ssl.task_names import TASKS
 from poster_assets.ssl.train import TrainSettings
 from poster_assets.ssl.training_sets import SetSettings
+from poster_assets.stages.embeddings import EMBEDDINGS
+from poster_assets.stages.runner import run_stage
+from poster_assets.stages.ssl_embeddings import SSL_EMBEDDINGS_STAGE, prepare_ssl_embeddings
 from poster_assets.store.stages import pending_posters
 from poster_assets.store.trained_models import add_metrics, find_model, newest_model
 
@@ -177,34 +179,19 @@ def ssl_embeddings(
     if model is None:
         message = "no pretrained encoder yet: materialize ssl_encoder (job `pretrain`)"
         context.log.info(message)
-        return MaterializeResult(
-            metadata={
-                "model": MetadataValue.text("none"),
-                "how_to_fix": MetadataValue.md(message),
-                "posters_processed": MetadataValue.int(0),
-            }
-        )
+        return missing_model_result(message)
+    prepared = prepare_ssl_embeddings(load_trained_encoder(store.paths(), model), model.version)
     todo = pending_posters(db, SSL_EMBEDDINGS_STAGE, model.version, context.partition_key)
-    encoder = load_trained_encoder(store.paths(), model)
-    result = run_ssl_embeddings(
-        todo,
-        batch_id=context.partition_key,
-        encoder=encoder,
-        show_progress=config.show_progress,
+    result = run_stage(
+        todo, batch_id=context.partition_key, stage=SSL_EMBEDDINGS_STAGE, tables=[EMBEDDINGS],
+        process=prepared.process, show_progress=config.show_progress,
         workers=compute.worker_count(),
-    )
+    )  # fmt: skip
     store_stage_result(
         context, db, stage=SSL_EMBEDDINGS_STAGE, version=model.version, result=result,
-        only_where=("model", model.model_name),
+        only_where=prepared.scope,
     )  # fmt: skip
-    return MaterializeResult(
-        metadata={
-            "model": MetadataValue.text(model.model_name),
-            "posters_processed": MetadataValue.int(len(todo)),
-            "posters_failed": MetadataValue.int(len(result.failures)),
-            **timing_metadata(result),
-        }
-    )
+    return MaterializeResult(metadata=stage_metadata(prepared, result, {}, [], ""))
 
 
 class ProbeConfig(Config):

@@ -10,10 +10,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from poster_assets.analysis.stored_masks import load_foreground_masks, load_layer_maps
 from poster_assets.demo.generator import LAYER_SUBJECT
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.store.database import PosterDatabase
+from poster_assets.store.stages import load_foreground_masks, load_layer_maps
 from poster_assets.vision.foreground import GRABCUT_ITERATIONS, GRABCUT_SEED, SALIENT_QUANTILE
 from poster_assets.vision.saliency import spectral_residual_saliency
 

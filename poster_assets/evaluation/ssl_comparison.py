@@ -26,7 +26,6 @@ import torch
 from poster_assets.evaluation.corpus import read_labels
 from poster_assets.evaluation.genre_probe import MIN_TRAIN_POSITIVES, probe_report
 from poster_assets.home import PosterHome
-from poster_assets.runs import database_for
 from poster_assets.ssl.augment import ViewSettings, crop_and_resize
 from poster_assets.ssl.curriculum_labels import curriculum_labels
 from poster_assets.ssl.data import load_posters
@@ -35,6 +34,7 @@ from poster_assets.ssl.targets import load_targets
 from poster_assets.ssl.task_names import TASKS
 from poster_assets.ssl.train import WHOLE_POSTER, TrainSettings, train_encoder
 from poster_assets.ssl.training_sets import SetSettings
+from poster_assets.store.opening import open_database
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def compare_configs(
     learning_rate: float = 0.1,
     min_train_positives: int = MIN_TRAIN_POSITIVES,
 ) -> dict[str, object]:
-    db = database_for(home)
+    db = open_database(home)
     store_training_sets(db, SetSettings())
     stored = curriculum_labels(db)
     stored["file_name"] = stored["path"].map(os.path.basename)

@@ -13,7 +13,7 @@ from poster_assets.evaluation.genre_probe import MIN_TRAIN_POSITIVES, probe_repo
 from poster_assets.home import PosterHome
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.models.ssl_encoder import load_trained_encoder
-from poster_assets.runs import database_for
+from poster_assets.store.opening import open_database
 from poster_assets.store.trained_models import find_model
 
 
@@ -24,7 +24,7 @@ def ssl_corpus_report(
     limit: int | None = None,
     min_train_positives: int = MIN_TRAIN_POSITIVES,
 ) -> dict[str, object]:
-    model = find_model(database_for(home), model_name)
+    model = find_model(open_database(home), model_name)
     if model is None:
         raise LookupError(f"no model {model_name!r} in {home.root}: materialize ssl_encoder")
     encoder = load_trained_encoder(home, model)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from poster_assets.errors import PosterAssetsError
 from poster_assets.evaluation.corpus import is_test_poster
 from poster_assets.evaluation.genre_probe import MIN_TRAIN_POSITIVES, probe_report
 from poster_assets.store.database import PosterDatabase
 
 
-class NoProbeDataError(LookupError):
+class NoProbeDataError(PosterAssetsError, LookupError):
     """No poster has both this model's vector and genres."""
 
 

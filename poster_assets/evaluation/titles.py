@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from poster_assets.analysis.title_stage import lines_from_rows
+from poster_assets.stages.titles import lines_from_rows
 from poster_assets.store.database import PosterDatabase
 from poster_assets.vision.text_blocks import group_stacked_lines
 from poster_assets.vision.text_lines import TextLine, contains_title, titles_match

@@ -8,8 +8,10 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
+from poster_assets.errors import ModelMissingError
 
-class MissingPackagedModelError(LookupError):
+
+class MissingPackagedModelError(ModelMissingError, LookupError):
     """A packaged model's package is not installed; the message says how to install it."""
 
 
@@ -32,6 +34,13 @@ class PackagedModel:
                 f"{self.name}: {path} is not in the installed package; run `{self.install}`"
             )
         return path
+
+    def available(self) -> bool:
+        try:
+            self.path()
+        except MissingPackagedModelError:
+            return False
+        return True
 
 
 BLAZEFACE_FULL_RANGE = PackagedModel(

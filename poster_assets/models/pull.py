@@ -8,13 +8,14 @@ from pathlib import Path
 import openvino as ov
 import pooch
 
+from poster_assets.errors import PosterAssetsError
 from poster_assets.models.catalogue import PullableModel
 from poster_assets.models.conversion import convert_model
 from poster_assets.models.depth import DepthModelRef
 from poster_assets.models.registry import register_depth_model
 
 
-class ModelPullError(RuntimeError):
+class ModelPullError(PosterAssetsError, RuntimeError):
     pass
 
 

@@ -10,6 +10,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from poster_assets.errors import PosterAssetsError
 from poster_assets.models.depth import KNOWN_DEPTH_SPECS, DepthInputSpec, DepthModelRef
 
 DEPTH_REGISTRY_FILE = "depth_model.json"
@@ -21,7 +22,7 @@ MISSING_DEPTH_MODEL = (
 )
 
 
-class UnknownDepthModelError(ValueError):
+class UnknownDepthModelError(PosterAssetsError, ValueError):
     pass
 
 

@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from poster_assets.analysis.ssl_embedding_stage import SSL_EMBEDDINGS_STAGE, run_ssl_embeddings
 from poster_assets.home import PosterHome
 from poster_assets.models.ssl_encoder import load_trained_encoder
 from poster_assets.ssl.checkpoint import save_checkpoint, settings_dict
@@ -18,8 +17,11 @@ from poster_assets.ssl.loss_plot import loss_curves_png
 from poster_assets.ssl.stored_sets import SET_BUILDERS
 from poster_assets.ssl.targets import load_targets
 from poster_assets.ssl.train import TrainResult, TrainSettings, train_encoder
+from poster_assets.stages.embeddings import EMBEDDINGS
+from poster_assets.stages.runner import PosterRef, run_stage
+from poster_assets.stages.ssl_embeddings import SSL_EMBEDDINGS_STAGE, prepare_ssl_embeddings
 from poster_assets.store.database import PosterDatabase
-from poster_assets.store.stages import PosterRef, replace_stage_rows
+from poster_assets.store.stages import replace_stage_rows
 from poster_assets.store.trained_models import TrainedModel, now, register_model
 
 SSL_MODEL_KIND = "ssl-encoder"
@@ -47,10 +49,10 @@ def model_dir(home: PosterHome, model_name: str) -> Path:
     return home.models_dir / "ssl" / model_name
 
 
-def _all_posters(db: PosterDatabase) -> list[tuple[str, str, str]]:
+def _all_posters(db: PosterDatabase) -> list[tuple[str, str, str, int, int]]:
     with db.read() as connection:
         return connection.execute(
-            "SELECT poster_id, path, batch_id FROM posters ORDER BY poster_id"
+            "SELECT poster_id, path, batch_id, width, height FROM posters ORDER BY poster_id"
         ).fetchall()
 
 
@@ -66,20 +68,21 @@ def embed_posters(
     home: PosterHome,
     db: PosterDatabase,
     model: TrainedModel,
-    posters: list[tuple[str, str, str]],
+    posters: list[tuple[str, str, str, int, int]],
     show_progress: bool = False,
 ) -> tuple[int, int]:
-    """Embed (poster_id, path, batch_id) with the model's IR, batch by batch, replacing only
-    this model's vectors: (embedded, failed)."""
-    encoder = load_trained_encoder(home, model)
+    """Embed (poster_id, path, batch_id, width, height) with the model's IR, batch by batch,
+    replacing only this model's vectors: (embedded, failed)."""
+    prepared = prepare_ssl_embeddings(load_trained_encoder(home, model), model.version)
     embedded = failed = 0
     by_batch: dict[str, list[PosterRef]] = {}
-    for poster_id, path, batch_id in posters:
-        by_batch.setdefault(batch_id, []).append(PosterRef(poster_id, path))
+    for poster_id, path, batch_id, width, height in posters:
+        by_batch.setdefault(batch_id, []).append(PosterRef(poster_id, path, width, height))
     for batch_id, refs in sorted(by_batch.items()):
-        result = run_ssl_embeddings(
-            refs, batch_id=batch_id, encoder=encoder, show_progress=show_progress
-        )
+        result = run_stage(
+            refs, batch_id=batch_id, stage=SSL_EMBEDDINGS_STAGE, tables=[EMBEDDINGS],
+            process=prepared.process, show_progress=show_progress,
+        )  # fmt: skip
         replace_stage_rows(
             db, stage=SSL_EMBEDDINGS_STAGE, version=model.version, batch_id=batch_id,
             tables=result.tables, done=result.done, failures=result.failures,
@@ -105,7 +108,7 @@ def pretrain(
     posters = _all_posters(db)
     if not posters:
         raise ValueError("the store has no posters: ingest some before pretraining")
-    images, kept, skipped = load_readable_posters([path for _, path, _ in posters])
+    images, kept, skipped = load_readable_posters([poster[1] for poster in posters])
     if len(kept) < settings.batch_size:
         raise ValueError(
             f"only {len(kept)} readable posters, fewer than one batch of {settings.batch_size}"

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from poster_assets.analysis.stored_masks import load_foreground_masks, load_layer_maps
 from poster_assets.ssl.augment import ViewSettings
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES, curriculum_labels
 from poster_assets.ssl.sampling import (
@@ -21,6 +20,7 @@ from poster_assets.ssl.sampling import (
 )
 from poster_assets.ssl.text_features import TEXT_DIMENSIONS, text_vectors
 from poster_assets.store.database import PosterDatabase
+from poster_assets.store.stages import load_foreground_masks, load_layer_maps
 
 PATCH_ROLES = ("background", "foreground", "title")
 MIN_TITLE_PATCH_SIDE = 0.06

@@ -12,16 +12,17 @@ from typing import Protocol
 import duckdb
 from filelock import FileLock, Timeout
 
+from poster_assets.errors import PosterAssetsError
 from poster_assets.store.schema import ensure_schema
 
 DEFAULT_LOCK_TIMEOUT_S = 600.0
 
 
-class DatabaseBusyError(RuntimeError):
+class DatabaseBusyError(PosterAssetsError, RuntimeError):
     """The lock was held by someone else for longer than the timeout."""
 
 
-class NewerDuckDBFileError(RuntimeError):
+class NewerDuckDBFileError(PosterAssetsError, RuntimeError):
     """The file was written by a newer DuckDB than the pinned one (see `_connect`)."""
 
 

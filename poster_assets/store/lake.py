@@ -22,6 +22,7 @@ from typing import TypeVar
 
 import duckdb
 
+from poster_assets.errors import PosterAssetsError
 from poster_assets.store.database import transaction
 from poster_assets.store.schema import ensure_schema
 
@@ -33,7 +34,7 @@ SETUP_ATTEMPTS = 8
 T = TypeVar("T")
 
 
-class LakeSetupError(RuntimeError):
+class LakeSetupError(PosterAssetsError, RuntimeError):
     """The lake could not be opened (extension, catalogue or data path)."""
 
 

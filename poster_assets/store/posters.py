@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from poster_assets.corpus.ingest import INGEST_STAGE, IngestResult
+from poster_assets.errors import FAILURE_COLUMNS, PosterAssetsError
 from poster_assets.store.database import PosterDatabase
 
 
@@ -28,7 +29,7 @@ def replace_batch_ingest(db: PosterDatabase, batch_id: str, result: IngestResult
     batch already owns keeps that owner; this batch only records the extra path."""
     posters = pd.DataFrame([asdict(row) for row in result.posters], columns=_POSTER_COLUMNS)
     paths = pd.DataFrame([asdict(row) for row in result.paths], columns=_PATH_COLUMNS)
-    failures = pd.DataFrame([asdict(row) for row in result.failures], columns=_FAILURE_COLUMNS)
+    failures = pd.DataFrame([asdict(row) for row in result.failures], columns=FAILURE_COLUMNS)
     with db.write() as connection:
         connection.execute("DELETE FROM posters WHERE batch_id = ?", [batch_id])
         connection.execute("DELETE FROM poster_paths WHERE batch_id = ?", [batch_id])
@@ -48,7 +49,7 @@ def replace_batch_ingest(db: PosterDatabase, batch_id: str, result: IngestResult
             f"INSERT INTO poster_paths ({columns}) SELECT {columns} FROM new_paths "
             "ANTI JOIN poster_paths USING (poster_id, path)"
         )
-        columns = ", ".join(_FAILURE_COLUMNS)
+        columns = ", ".join(FAILURE_COLUMNS)
         connection.execute(f"INSERT INTO failures ({columns}) SELECT {columns} FROM new_failures")
         for name in ("new_posters", "new_paths", "new_failures"):
             connection.unregister(name)
@@ -69,6 +70,22 @@ def summarize_batch(db: PosterDatabase, batch_id: str) -> BatchSummary:
             {"b": batch_id, "stage": INGEST_STAGE},
         ).fetchone()
     return BatchSummary(batch_id, files, new, known, failed)
+
+
+class UnknownPosterError(PosterAssetsError, LookupError):
+    pass
+
+
+def resolve_poster_id(db: PosterDatabase, prefix: str) -> str:
+    """A full poster id from a unique prefix of it (ids are 64 hex digits)."""
+    with db.read() as connection:
+        matches = connection.execute(
+            "SELECT poster_id FROM posters WHERE starts_with(poster_id, ?) LIMIT 2", [prefix]
+        ).fetchall()
+    if len(matches) != 1:
+        found = "no poster" if not matches else "more than one poster"
+        raise UnknownPosterError(f"{found} has an id starting with {prefix!r}")
+    return matches[0][0]
 
 
 @dataclass(frozen=True)
@@ -109,4 +126,3 @@ _POSTER_COLUMNS = [
     "ingested_at",
 ]
 _PATH_COLUMNS = ["poster_id", "path", "batch_id", "seen_at"]
-_FAILURE_COLUMNS = ["batch_id", "stage", "path", "sha256", "kind", "message", "failed_at"]

@@ -1,11 +1,15 @@
-"""Tables every stage shares. Each stage's rows carry the batch that produced them, so that
-re-materializing a batch can replace exactly its own rows."""
+"""The store's tables. The core ones (batches, posters, failures, stage state, metadata,
+training sets, models) are written here; each analysis stage's tables come from its
+declaration in `stages/registry.py`. Each stage's rows carry the batch that produced them, so
+that re-materializing a batch can replace exactly its own rows."""
 
 from __future__ import annotations
 
 import duckdb
 
-SCHEMA_SQL = """
+from poster_assets.stages.registry import stage_tables
+
+CORE_SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS batches (
     batch_id    VARCHAR PRIMARY KEY,
     source      VARCHAR NOT NULL,          -- 'cli' or 'sensor'
@@ -44,7 +48,7 @@ CREATE TABLE IF NOT EXISTS failures (
     batch_id    VARCHAR NOT NULL,
     stage       VARCHAR NOT NULL,          -- 'ingest', later 'ocr', 'depth', ...
     path        VARCHAR NOT NULL,
-    sha256      VARCHAR,                   -- NULL when the bytes could not be read
+    poster_id   VARCHAR,                   -- NULL when the bytes could not be read
     kind        VARCHAR NOT NULL,          -- a FailureKind value
     message     VARCHAR NOT NULL,
     failed_at   TIMESTAMPTZ NOT NULL
@@ -57,109 +61,6 @@ CREATE TABLE IF NOT EXISTS stage_runs (
     status       VARCHAR NOT NULL,         -- 'done' or 'failed'
     finished_at  TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (stage, poster_id)
-);
-CREATE TABLE IF NOT EXISTS ocr_lines (
-    poster_id     VARCHAR NOT NULL,
-    batch_id      VARCHAR NOT NULL,
-    line_index    INTEGER NOT NULL,        -- reading order from the recogniser
-    text          VARCHAR NOT NULL,
-    confidence    DOUBLE NOT NULL,
-    polygon       DOUBLE[8] NOT NULL,      -- x0 y0 x1 y1 x2 y2 x3 y3, original pixels
-    x0 DOUBLE NOT NULL, y0 DOUBLE NOT NULL, x1 DOUBLE NOT NULL, y1 DOUBLE NOT NULL,
-    glyph_height  DOUBLE NOT NULL,
-    PRIMARY KEY (poster_id, line_index)
-);
-CREATE TABLE IF NOT EXISTS ocr_blocks (
-    poster_id     VARCHAR NOT NULL,
-    batch_id      VARCHAR NOT NULL,
-    block_index   INTEGER NOT NULL,        -- top to bottom
-    text          VARCHAR NOT NULL,        -- member lines joined in reading order
-    line_indices  INTEGER[] NOT NULL,      -- into ocr_lines.line_index
-    x0 DOUBLE NOT NULL, y0 DOUBLE NOT NULL, x1 DOUBLE NOT NULL, y1 DOUBLE NOT NULL,
-    PRIMARY KEY (poster_id, block_index)
-);
-CREATE TABLE IF NOT EXISTS depth_maps (
-    poster_id     VARCHAR PRIMARY KEY,
-    batch_id      VARCHAR NOT NULL,
-    model         VARCHAR NOT NULL,
-    model_version VARCHAR NOT NULL,        -- name + sha256 prefix of the network file
-    width         INTEGER NOT NULL,        -- of the stored map (at most 192 px a side)
-    height        INTEGER NOT NULL,
-    depth_png     BLOB NOT NULL,           -- 16-bit PNG, 0 = nearest .. 1023 = farthest
-    p10 DOUBLE NOT NULL, p50 DOUBLE NOT NULL, p90 DOUBLE NOT NULL, mean DOUBLE NOT NULL
-);
-CREATE TABLE IF NOT EXISTS depth_histograms (
-    poster_id     VARCHAR PRIMARY KEY,
-    batch_id      VARCHAR NOT NULL,
-    counts        INTEGER[] NOT NULL,      -- pixels per bin of depth 0..1
-    edges         DOUBLE[] NOT NULL,
-    modes         DOUBLE[] NOT NULL,       -- depth of each peak of the smoothed histogram
-    mode_count    INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS layers (
-    poster_id       VARCHAR NOT NULL,
-    batch_id        VARCHAR NOT NULL,
-    layer_index     INTEGER NOT NULL,      -- 0 = nearest
-    layer_count     INTEGER NOT NULL,
-    method          VARCHAR NOT NULL,      -- 'kmeans-depth'
-    role            VARCHAR NOT NULL,      -- foreground / midground / background
-    saliency        DOUBLE NOT NULL,       -- mean spectral-residual saliency / poster mean
-    pixel_share     DOUBLE NOT NULL,
-    mean_depth      DOUBLE NOT NULL,
-    depth_from      DOUBLE NOT NULL,       -- K-means cut on the near side
-    depth_to        DOUBLE NOT NULL,
-    mask_png        BLOB NOT NULL,         -- 1-bit PNG at the stored depth map's size
-    is_title_layer  BOOLEAN NOT NULL,
-    title_share     DOUBLE,                -- share of the title box in this layer (NULL: no title)
-    PRIMARY KEY (poster_id, layer_index)
-);
-CREATE TABLE IF NOT EXISTS titles (
-    poster_id     VARCHAR PRIMARY KEY,
-    batch_id      VARCHAR NOT NULL,
-    title_text    VARCHAR NOT NULL,        -- '' when no readable title
-    confidence    DOUBLE NOT NULL,
-    x0 DOUBLE, y0 DOUBLE, x1 DOUBLE, y1 DOUBLE,
-    placement_v   VARCHAR,                 -- top / middle / bottom
-    placement_h   VARCHAR,                 -- left / centre / right
-    line_indices  INTEGER[] NOT NULL,
-    reason        VARCHAR NOT NULL         -- 'chosen', or why there is no title
-);
-CREATE TABLE IF NOT EXISTS faces (
-    poster_id     VARCHAR NOT NULL,
-    batch_id      VARCHAR NOT NULL,
-    face_index    INTEGER NOT NULL,        -- best score first
-    score         DOUBLE NOT NULL,
-    x0 DOUBLE NOT NULL, y0 DOUBLE NOT NULL, x1 DOUBLE NOT NULL, y1 DOUBLE NOT NULL,
-    layer_index   INTEGER,                 -- depth layer holding most of the box (NULL: no layers)
-    PRIMARY KEY (poster_id, face_index)
-);
-CREATE TABLE IF NOT EXISTS objects (
-    poster_id     VARCHAR NOT NULL,
-    batch_id      VARCHAR NOT NULL,
-    object_index  INTEGER NOT NULL,        -- best score first
-    label         VARCHAR NOT NULL,        -- COCO class name
-    score         DOUBLE NOT NULL,
-    x0 DOUBLE NOT NULL, y0 DOUBLE NOT NULL, x1 DOUBLE NOT NULL, y1 DOUBLE NOT NULL,
-    layer_index   INTEGER,
-    PRIMARY KEY (poster_id, object_index)
-);
-CREATE TABLE IF NOT EXISTS foreground (
-    poster_id     VARCHAR PRIMARY KEY,
-    batch_id      VARCHAR NOT NULL,
-    method        VARCHAR NOT NULL,        -- e.g. 'grabcut:depth+saliency+faces'
-    width         INTEGER NOT NULL,        -- of the mask (the depth map's size, <= 192 px a side)
-    height        INTEGER NOT NULL,
-    mask_png      BLOB NOT NULL,           -- 1-bit PNG, 1 = foreground
-    share         DOUBLE NOT NULL          -- foreground share of the poster
-);
-CREATE TABLE IF NOT EXISTS embeddings (
-    poster_id     VARCHAR NOT NULL,
-    batch_id      VARCHAR NOT NULL,
-    model         VARCHAR NOT NULL,
-    region        VARCHAR NOT NULL,        -- poster / foreground / foreground_pooled / ...
-    dimensions    INTEGER NOT NULL,
-    vector        FLOAT[] NOT NULL,        -- a list: models differ in length
-    PRIMARY KEY (poster_id, model, region)
 );
 CREATE TABLE IF NOT EXISTS metadata (
     poster_id     VARCHAR PRIMARY KEY,     -- joined on file name (or path) at ingest
@@ -228,12 +129,29 @@ CREATE TABLE IF NOT EXISTS models (
 """
 
 
-# Columns added after a table first shipped: homes made by earlier versions gain them here.
+SCHEMA_SQL = "\n".join([CORE_SCHEMA_SQL, *(table.ddl() for table in stage_tables())])
+
+# Homes made by earlier versions: columns added after a table first shipped; titles' version
+# no longer carries the OCR version (OCR redone now redoes titles through staleness).
 MIGRATIONS_SQL = """
 ALTER TABLE layers ADD COLUMN IF NOT EXISTS saliency DOUBLE;
+UPDATE stage_runs SET version = split_part(version, '+', 1)
+WHERE stage = 'titles' AND contains(version, '+');
 """
 
 
+def _renamed_failure_column(connection: duckdb.DuckDBPyConnection) -> bool:
+    """failures.sha256 was renamed poster_id, as every other table calls it."""
+    return bool(
+        connection.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND table_name = 'failures' AND column_name = 'sha256'"
+        ).fetchone()[0]
+    )
+
+
 def ensure_schema(connection: duckdb.DuckDBPyConnection) -> None:
+    if _renamed_failure_column(connection):
+        connection.execute("ALTER TABLE failures RENAME COLUMN sha256 TO poster_id")
     connection.execute(SCHEMA_SQL)
     connection.execute(MIGRATIONS_SQL)

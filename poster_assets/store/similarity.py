@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from poster_assets.errors import PosterAssetsError
 from poster_assets.store.database import PosterDatabase
 
 
-class NoEmbeddingError(LookupError):
+class NoEmbeddingError(PosterAssetsError, LookupError):
     pass
 
 

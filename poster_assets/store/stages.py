@@ -3,38 +3,46 @@ failed ones, and a new model version reprocesses everything it touched."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 
+from poster_assets.stages.runner import PosterRef
+from poster_assets.stages.stored import LayerMap, foreground_masks, layer_maps
 from poster_assets.store.database import PosterDatabase
 
 
-class PosterRef(NamedTuple):
-    poster_id: str
-    path: str
-
-
 def pending_posters(
-    db: PosterDatabase, stage: str, version: str, batch_id: str, upstream: tuple[str, ...] = ()
+    db: PosterDatabase,
+    stage: str,
+    version: str,
+    batch_id: str,
+    upstream: Sequence[str] = (),
+    requires: Sequence[str] = (),
 ) -> list[PosterRef]:
     """The batch's posters not yet done by `stage` at `version`, or done before one of the
-    `upstream` stages last finished them (so redone layers redo what was derived from them)."""
+    `upstream` stages last finished them (so redone titles redo the layers derived from
+    them). Posters without rows in every `requires` table are left for later."""
     stale = "".join(
         f" OR EXISTS (SELECT 1 FROM stage_runs u WHERE u.poster_id = p.poster_id "
         f"AND u.stage = ${index + 4} AND u.finished_at > s.finished_at)"
         for index in range(len(upstream))
     )
+    present = "".join(
+        f" AND EXISTS (SELECT 1 FROM {table} r WHERE r.poster_id = p.poster_id)"
+        for table in requires
+    )
     with db.read() as connection:
         rows = connection.execute(
             f"""
-            SELECT p.poster_id, p.path FROM posters p
+            SELECT p.poster_id, p.path, p.width, p.height FROM posters p
             LEFT JOIN stage_runs s
               ON s.poster_id = p.poster_id AND s.stage = $1 AND s.version = $2
                  AND s.status = 'done'
-            WHERE p.batch_id = $3 AND (s.poster_id IS NULL{stale})
+            WHERE p.batch_id = $3 AND (s.poster_id IS NULL{stale}){present}
             ORDER BY p.path
             """,
             [stage, version, batch_id, *upstream],
@@ -56,7 +64,7 @@ def replace_stage_rows(
     """In one transaction: replace each table's rows of the processed posters, record which
     are done and which failed (with their failure rows). `only_where` (column, value) limits
     the replaced rows, for tables several stages share (embeddings, by model)."""
-    processed = done + failures["sha256"].tolist()
+    processed = done + failures["poster_id"].tolist()
     now = datetime.now(UTC)
     status = pd.DataFrame(
         {
@@ -71,7 +79,8 @@ def replace_stage_rows(
     with db.write() as connection:
         connection.register("processed", pd.DataFrame({"poster_id": processed}, dtype="string"))
         connection.execute(
-            "DELETE FROM failures WHERE stage = ? AND sha256 IN (SELECT poster_id FROM processed)",
+            "DELETE FROM failures WHERE stage = ? "
+            "AND poster_id IN (SELECT poster_id FROM processed)",
             [stage],
         )
         for table, rows in tables.items():
@@ -104,36 +113,26 @@ def replace_stage_rows(
         connection.execute("INSERT INTO stage_runs SELECT * FROM new_status")
 
 
-def poster_sizes(db: PosterDatabase, poster_ids: list[str]) -> list[tuple[str, int, int]]:
-    with db.read() as connection:
-        connection.register("wanted", pd.DataFrame({"poster_id": poster_ids}, dtype="string"))
-        return connection.execute(
-            "SELECT poster_id, width, height FROM posters JOIN wanted USING (poster_id) "
-            "ORDER BY poster_id"
-        ).fetchall()
-
-
 def rows_for_posters(db: PosterDatabase, table: str, poster_ids: list[str]) -> pd.DataFrame:
     with db.read() as connection:
         connection.register("wanted", pd.DataFrame({"poster_id": poster_ids}, dtype="string"))
         return connection.execute(f"SELECT * FROM {table} JOIN wanted USING (poster_id)").df()
 
 
-def layer_inputs(db: PosterDatabase, stage: str, version: str, batch_id: str) -> pd.DataFrame:
-    """The batch's posters with a depth map, not yet done by `stage` at `version`, with their
-    title box (NULLs when no title)."""
-    with db.read() as connection:
-        return connection.execute(
-            """
-            SELECT p.poster_id, p.path, p.width, p.height, d.depth_png,
-                   t.title_text, t.x0, t.y0, t.x1, t.y1
-            FROM posters p
-            JOIN depth_maps d USING (poster_id)
-            LEFT JOIN titles t USING (poster_id)
-            LEFT JOIN stage_runs s
-              ON s.poster_id = p.poster_id AND s.stage = ? AND s.version = ? AND s.status = 'done'
-            WHERE p.batch_id = ? AND s.poster_id IS NULL
-            ORDER BY p.path
-            """,
-            [stage, version, batch_id],
-        ).df()
+@dataclass(frozen=True)
+class StoredRows:
+    """The store as the stages' `RowReader`: rows of given posters from any table."""
+
+    db: PosterDatabase
+
+    def rows(self, table: str, poster_ids: Sequence[str]) -> pd.DataFrame:
+        return rows_for_posters(self.db, table, list(poster_ids))
+
+
+def load_layer_maps(db: PosterDatabase, poster_ids: list[str]) -> dict[str, LayerMap]:
+    """Posters without layers (no depth model, or a failed depth stage) are left out."""
+    return layer_maps(rows_for_posters(db, "layers", poster_ids))
+
+
+def load_foreground_masks(db: PosterDatabase, poster_ids: list[str]) -> dict[str, np.ndarray]:
+    return foreground_masks(rows_for_posters(db, "foreground", poster_ids))

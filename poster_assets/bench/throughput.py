@@ -15,12 +15,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from poster_assets.benchmark.path_run import PATHS
-from poster_assets.benchmark.same_outputs import compare_homes
+from poster_assets.bench.path_run import PATHS
+from poster_assets.bench.same_outputs import compare_homes
 from poster_assets.corpus.discovery import list_image_files
 from poster_assets.home import PosterHome
 from poster_assets.models.registry import register_depth_model
-from poster_assets.runs import database_for
+from poster_assets.store.opening import open_database
 
 BASELINES = ("naive", "batched_defaults")
 MEASURED = "tuned"
@@ -41,7 +41,7 @@ def _run_path(name: str, home: PosterHome, folder: Path) -> dict[str, object]:
         [
             sys.executable,
             "-m",
-            "poster_assets.benchmark.path_run",
+            "poster_assets.bench.path_run",
             name,
             str(home.root),
             str(folder),
@@ -108,7 +108,7 @@ def run_bench(
             f"{MEASURED}_vs_{name}": {
                 table: comparison.as_dict()
                 for table, comparison in compare_homes(
-                    database_for(homes[MEASURED]), database_for(homes[name])
+                    open_database(homes[MEASURED]), open_database(homes[name])
                 ).items()
             }
             for name in paths

@@ -8,21 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from poster_assets.stages.registry import stage_tables
 from poster_assets.store.database import PosterDatabase
 
 # Each stage table and the columns that order its rows.
-COMPARED_TABLES = {
-    "ocr_lines": ["poster_id", "line_index"],
-    "ocr_blocks": ["poster_id", "block_index"],
-    "titles": ["poster_id"],
-    "depth_maps": ["poster_id"],
-    "depth_histograms": ["poster_id"],
-    "layers": ["poster_id", "layer_index"],
-    "faces": ["poster_id", "face_index"],
-    "objects": ["poster_id", "object_index"],
-    "foreground": ["poster_id"],
-    "embeddings": ["poster_id", "model", "region"],
-}
+COMPARED_TABLES = {table.name: list(table.key) for table in stage_tables()}
 IGNORED_COLUMNS = {"batch_id"}
 
 

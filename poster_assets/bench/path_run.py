@@ -2,7 +2,7 @@
 its peak memory and model loads are its own): load and compile the models into a cold cache,
 ingest, and read back what each stage's runs recorded.
 
-    python -m poster_assets.benchmark.path_run PATH_NAME HOME FOLDER  (prints JSON)
+    python -m poster_assets.bench.path_run PATH_NAME HOME FOLDER  (prints JSON)
 """
 
 from __future__ import annotations
@@ -17,9 +17,7 @@ from pathlib import Path
 import numpy as np
 from dagster import DagsterEventType
 
-from poster_assets.analysis.stage_result import median_p90_ms, worker_pool
 from poster_assets.defs.resources import PosterCompute
-from poster_assets.defs.text_assets import OcrConfig
 from poster_assets.home import PosterHome
 from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.detectors import load_face_detector, load_object_detector
@@ -27,6 +25,10 @@ from poster_assets.models.embedder import load_image_embedder
 from poster_assets.models.ocr import load_ocr_engine, read_text_lines
 from poster_assets.models.registry import registered_depth_model
 from poster_assets.runs import ingest_directory, open_instance
+from poster_assets.stages.ocr import OcrStageSettings
+from poster_assets.stages.registry import STAGES
+from poster_assets.stages.runner import worker_pool
+from poster_assets.timing import median_p90_ms
 
 
 @dataclass(frozen=True)
@@ -59,9 +61,7 @@ PATHS = {
         compute=PosterCompute(),
     ),
 }
-STAGE_ASSETS = [
-    "ocr_lines", "titles", "depth_maps", "layers", "faces", "objects", "foreground", "embeddings",
-]  # fmt: skip
+STAGE_ASSETS = [stage.asset for stage in STAGES]
 
 
 def load_models(home: PosterHome, compute: PosterCompute) -> dict[str, float]:
@@ -75,7 +75,7 @@ def load_models(home: PosterHome, compute: PosterCompute) -> dict[str, float]:
     mode, workers = compute.ocr_mode(), compute.worker_count()
 
     def warm_ocr() -> None:
-        engine = load_ocr_engine(OcrConfig().pipeline(mode).settings, mode)
+        engine = load_ocr_engine(OcrStageSettings().ocr_settings(), mode)
         read_text_lines(engine, np.full((64, 64, 3), 255, np.uint8))
 
     loaders = {

@@ -1,0 +1,106 @@
+"""One partitioned asset per registered stage, built from its declaration: its deps are its
+upstream stages, its config its settings, and every run processes only the batch's posters
+the stage has not finished at its current version (delta and retry) and replaces their rows.
+"""
+
+import dataclasses
+import typing
+
+from dagster import (
+    AssetExecutionContext,
+    AssetsDefinition,
+    Field,
+    MaterializeResult,
+    asset,
+)
+
+from poster_assets.defs.partitions import batch_partitions
+from poster_assets.defs.resources import PosterCompute, PosterStore
+from poster_assets.defs.stage_io import (
+    missing_model_result,
+    stage_metadata,
+    store_stage_result,
+)
+from poster_assets.errors import ModelMissingError
+from poster_assets.stages.registry import STAGES, stage_named
+from poster_assets.stages.runner import run_stage
+from poster_assets.stages.spec import StageContext, StageSpec
+from poster_assets.store.stages import StoredRows, pending_posters, rows_for_posters
+
+PREVIEW_POSTERS = 6
+
+
+def settings_schema(settings: type) -> dict[str, Field]:
+    """The stage's settings dataclass as Dagster config (shown in the UI's launchpad)."""
+    hints = typing.get_type_hints(settings)
+    schema = {
+        field.name: Field(hints[field.name], default_value=field.default, is_required=False)
+        for field in dataclasses.fields(settings)
+    }
+    schema["show_progress"] = Field(bool, default_value=True, is_required=False)
+    return schema
+
+
+def materialize_stage(
+    spec: StageSpec,
+    context: AssetExecutionContext,
+    store: PosterStore,
+    compute: PosterCompute,
+) -> MaterializeResult:
+    config = dict(context.op_execution_context.op_config or {})
+    show_progress = config.pop("show_progress", True)
+    try:
+        prepared = spec.prepare(
+            StageContext(store.paths(), spec.settings(**config), compute.library_defaults)
+        )
+    except ModelMissingError as error:
+        context.log.warning(str(error))
+        return missing_model_result(str(error))
+    db = store.database()
+    batch_id = context.partition_key
+    todo = pending_posters(db, spec.name, prepared.version, batch_id, spec.upstream, spec.requires)
+    ids = [poster.poster_id for poster in todo]
+    result = run_stage(
+        todo,
+        batch_id=batch_id,
+        stage=spec.name,
+        tables=spec.tables,
+        process=prepared.process,
+        upstream={table: rows_for_posters(db, table, ids) for table in spec.reads},
+        show_progress=show_progress,
+        workers=compute.worker_count(),
+    )
+    store_stage_result(
+        context, db, stage=spec.name, version=prepared.version, result=result,
+        only_where=prepared.scope,
+    )  # fmt: skip
+    previews = spec.preview(StoredRows(db), result.done[:PREVIEW_POSTERS])
+    return MaterializeResult(
+        metadata=stage_metadata(
+            prepared, result, spec.summarize(result.tables), previews, spec.preview_caption
+        )
+    )
+
+
+def stage_asset(spec: StageSpec) -> AssetsDefinition:
+    deps = [stage_named(name).asset for name in spec.upstream] or ["posters"]
+
+    @asset(
+        name=spec.asset,
+        deps=deps,
+        partitions_def=batch_partitions,
+        group_name=spec.group,
+        kinds=set(spec.kinds),
+        code_version="1",
+        description=spec.description,
+        config_schema=settings_schema(spec.settings),
+    )
+    def _stage(
+        context: AssetExecutionContext, store: PosterStore, compute: PosterCompute
+    ) -> MaterializeResult:
+        return materialize_stage(spec, context, store, compute)
+
+    return _stage
+
+
+STAGE_ASSETS = [stage_asset(spec) for spec in STAGES]

@@ -1,0 +1,50 @@
+"""One poster's anatomy gathered from its stored rows (OCR, title, depth, histogram, layers),
+for the layers preview and `poster-assets show`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from poster_assets.errors import PosterAssetsError
+from poster_assets.imaging.anatomy import Anatomy
+from poster_assets.imaging.decode import decode_image, read_image_bytes
+from poster_assets.stages.spec import RowReader
+from poster_assets.vision.depth import decode_depth_png
+from poster_assets.vision.masks import decode_mask_png
+
+
+class AnatomyUnavailableError(PosterAssetsError, LookupError):
+    pass
+
+
+def load_anatomy(rows: RowReader, poster_id: str) -> Anatomy:
+    ids = [poster_id]
+    poster = rows.rows("posters", ids)
+    if poster.empty:
+        raise AnatomyUnavailableError(f"no poster {poster_id}")
+    depth, histogram = rows.rows("depth_maps", ids), rows.rows("depth_histograms", ids)
+    layers = rows.rows("layers", ids).sort_values("layer_index")
+    if depth.empty or histogram.empty or layers.empty:
+        raise AnatomyUnavailableError(
+            f"poster {poster_id} has no depth layers yet (is a depth model registered? "
+            "see `poster-assets models list`)"
+        )
+    lines = rows.rows("ocr_lines", ids).sort_values("line_index")
+    title = rows.rows("titles", ids)
+    title_text = title["title_text"].iloc[0] if len(title) else ""
+    masks = np.stack([decode_mask_png(mask) for mask in layers["mask_png"]])
+    title_layers = np.flatnonzero(layers["is_title_layer"].to_numpy(bool))
+    counts, edges, modes = histogram.iloc[0][["counts", "edges", "modes"]]
+    return Anatomy(
+        rgb=decode_image(read_image_bytes(poster["path"].iloc[0])).rgb,
+        polygons=[np.asarray(polygon, float).reshape(4, 2) for polygon in lines["polygon"]],
+        title_box=tuple(title.iloc[0][["x0", "y0", "x1", "y1"]]) if title_text else None,
+        title_text=title_text,
+        depth=decode_depth_png(depth["depth_png"].iloc[0]),
+        histogram_counts=np.asarray(counts),
+        histogram_edges=np.asarray(edges),
+        modes=list(modes),
+        cuts=list(layers["depth_from"].iloc[1:]),
+        labels=masks.argmax(axis=0).astype(np.uint8),
+        title_layer=int(title_layers[0]) if len(title_layers) else None,
+    )

@@ -1,0 +1,73 @@
+"""The depth stage: a relative depth map per poster from the home's registered network,
+normalised (0 = nearest) and stored as a 16-bit PNG at most 192 px a side."""
+
+from __future__ import annotations
+
+from poster_assets.errors import ModelMissingError
+from poster_assets.models.depth import load_depth_estimator
+from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
+from poster_assets.stages.spec import (
+    Column,
+    PosterInput,
+    PreparedStage,
+    StageContext,
+    StageSpec,
+    TableSpec,
+)
+from poster_assets.vision.depth import (
+    encode_depth_png,
+    normalise_depth,
+    stored_size,
+    summarise_depth,
+)
+
+DEPTH_MAPS = TableSpec(
+    "depth_maps",
+    (
+        Column("model", "VARCHAR NOT NULL"),
+        Column("model_version", "VARCHAR NOT NULL", "name + sha256 prefix of the network file"),
+        Column("width", "INTEGER NOT NULL", "of the stored map (at most 192 px a side)"),
+        Column("height", "INTEGER NOT NULL"),
+        Column("depth_png", "BLOB NOT NULL", "16-bit PNG, 0 = nearest .. 1023 = farthest"),
+        Column("p10", "DOUBLE NOT NULL"), Column("p50", "DOUBLE NOT NULL"),
+        Column("p90", "DOUBLE NOT NULL"), Column("mean", "DOUBLE NOT NULL"),
+    ),
+)  # fmt: skip
+
+
+def prepare(context: StageContext) -> PreparedStage:
+    ref = registered_depth_model(context.home.models_dir)
+    if ref is None:
+        raise ModelMissingError(MISSING_DEPTH_MODEL)
+    estimator = load_depth_estimator(ref, context.home.openvino_cache_dir)
+
+    def estimate(poster: PosterInput) -> dict[str, list[dict]]:
+        depth = normalise_depth(estimator.predict(poster.rgb), ref.spec.larger_is_farther)
+        summary = summarise_depth(depth)
+        stored_width, stored_height = stored_size(depth.shape[1], depth.shape[0])
+        row = {
+            "model": ref.name,
+            "model_version": ref.version,
+            "width": stored_width,
+            "height": stored_height,
+            "depth_png": encode_depth_png(depth),
+            "p10": summary.p10,
+            "p50": summary.p50,
+            "p90": summary.p90,
+            "mean": summary.mean,
+        }
+        return {"depth_maps": [row]}
+
+    return PreparedStage(version=ref.version, process=estimate, model=ref.version)
+
+
+DEPTH = StageSpec(
+    name="depth",
+    asset="depth_maps",
+    description="A relative depth map per poster (table `depth_maps`, 16-bit PNG, 0 = nearest). "
+    "Without a registered depth model nothing is computed and the metadata says how to get one.",
+    group="layers",
+    kinds=frozenset({"openvino", "duckdb"}),
+    tables=(DEPTH_MAPS,),
+    prepare=prepare,
+)

@@ -1,0 +1,105 @@
+"""The embeddings stage: ImageNet features (EfficientNet-Lite3, packaged) of the whole poster
+and of its foreground. The table is shared: pretrained encoders add their vectors under their
+own `model`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from poster_assets.models.embedder import ImageEmbedder, load_image_embedder
+from poster_assets.models.packaged import EFFICIENTNET_LITE3
+from poster_assets.stages.foreground import FOREGROUND
+from poster_assets.stages.spec import (
+    Column,
+    PosterInput,
+    PreparedStage,
+    StageContext,
+    StageSpec,
+    TableSpec,
+)
+from poster_assets.stages.stored import foreground_mask
+from poster_assets.vision.embeddings import crop_to_mask, masked_mean
+
+EMBEDDINGS_REVISION = "r1"
+EMBEDDINGS = TableSpec(
+    "embeddings",
+    (
+        Column("model", "VARCHAR NOT NULL"),
+        Column("region", "VARCHAR NOT NULL", "poster / foreground / foreground_pooled / ..."),
+        Column("dimensions", "INTEGER NOT NULL"),
+        Column("vector", "FLOAT[] NOT NULL", "a list: models differ in length"),
+    ),
+    key=("poster_id", "model", "region"),
+)
+
+
+def poster_embeddings(
+    rgb: np.ndarray, foreground: np.ndarray | None, embedder: ImageEmbedder
+) -> dict[str, np.ndarray]:
+    """Region name -> vector. `poster`: the whole poster. With a foreground mask (any size):
+    `foreground`, a second pass on the crop around it; `foreground_pooled` and
+    `background_pooled`, the poster's feature map pooled inside and outside the mask."""
+    feature_map = embedder.feature_map(rgb)
+    regions = {"poster": feature_map.mean(axis=(0, 1))}
+    if foreground is None:
+        return regions
+    pooled = {
+        "foreground_pooled": masked_mean(feature_map, foreground),
+        "background_pooled": masked_mean(feature_map, ~foreground),
+    }
+    regions |= {name: vector for name, vector in pooled.items() if vector is not None}
+    crop = crop_to_mask(rgb, foreground)
+    if crop is not None and min(crop.shape[:2]) >= 8:
+        regions["foreground"] = embedder.feature_map(crop).mean(axis=(0, 1))
+    return regions
+
+
+def embedding_rows(model: str, regions: Mapping[str, np.ndarray]) -> list[dict]:
+    return [
+        {
+            "model": model,
+            "region": region,
+            "dimensions": len(vector),
+            "vector": vector.astype(np.float32).tolist(),
+        }
+        for region, vector in regions.items()
+    ]
+
+
+def prepare(context: StageContext) -> PreparedStage:
+    EFFICIENTNET_LITE3.path()  # says how to install it when missing
+    embedder = load_image_embedder()
+
+    def embed(poster: PosterInput) -> dict[str, list[dict]]:
+        mask = foreground_mask(poster.upstream["foreground"])
+        regions = poster_embeddings(poster.rgb, mask, embedder)
+        return {"embeddings": embedding_rows(embedder.model_name, regions)}
+
+    return PreparedStage(
+        version=f"{EMBEDDINGS_REVISION}+{embedder.model_name}",
+        process=embed,
+        model=embedder.model_name,
+        scope=("model", embedder.model_name),
+    )
+
+
+def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
+    return {"vectors_by_region": tables["embeddings"]["region"].value_counts().to_dict()}
+
+
+EMBEDDING = StageSpec(
+    name="embeddings",
+    asset="embeddings",
+    description="ImageNet (EfficientNet-Lite3) embeddings of the whole poster, the foreground "
+    "crop, and the feature map pooled inside and outside the foreground: table `embeddings`.",
+    group="foreground",
+    kinds=frozenset({"openvino", "duckdb"}),
+    tables=(EMBEDDINGS,),
+    upstream=("foreground",),
+    reads=(FOREGROUND.name,),
+    prepare=prepare,
+    summarize=summarize,
+)

@@ -1,0 +1,143 @@
+"""The foreground stage: one mask per poster, GrabCut seeded by the near depth layers,
+saliency, faces and people/animals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import cv2
+import numpy as np
+import pandas as pd
+
+from poster_assets.imaging.annotate import draw_foreground
+from poster_assets.imaging.preview import contact_sheet
+from poster_assets.models.packaged import BLAZEFACE_FULL_RANGE, SSD_MOBILENET_V2_COCO
+from poster_assets.stages.detection import FACES, OBJECTS
+from poster_assets.stages.layers import LAYERS
+from poster_assets.stages.spec import (
+    Column,
+    PosterInput,
+    PreparedStage,
+    RowReader,
+    StageContext,
+    StageSpec,
+    TableSpec,
+)
+from poster_assets.stages.stored import LayerMap, foreground_masks, layer_map, poster_pictures
+from poster_assets.vision.depth import stored_size
+from poster_assets.vision.foreground import ForegroundCues, ForegroundMask, segment_foreground
+from poster_assets.vision.masks import encode_mask_png
+from poster_assets.vision.saliency import spectral_residual_saliency
+
+FOREGROUND_REVISION = "r5"  # r5: GrabCut seeded per poster (was thread-order dependent)
+FOREGROUND = TableSpec(
+    "foreground",
+    (
+        Column("method", "VARCHAR NOT NULL", "e.g. 'grabcut:depth+saliency+faces'"),
+        Column("width", "INTEGER NOT NULL", "of the mask (the depth map's size, <= 192 px)"),
+        Column("height", "INTEGER NOT NULL"),
+        Column("mask_png", "BLOB NOT NULL", "1-bit PNG, 1 = foreground"),
+        Column("share", "DOUBLE NOT NULL", "foreground share of the poster"),
+    ),
+)
+# COCO classes that are a poster's subject when present.
+SUBJECT_LABELS = frozenset(
+    {"person", "cat", "dog", "horse", "bird", "elephant", "bear", "zebra", "giraffe", "cow"}
+)
+
+
+def _boxes(rows: pd.DataFrame, scale: float) -> list[tuple[float, float, float, float]]:
+    return [
+        (row.x0 * scale, row.y0 * scale, row.x1 * scale, row.y1 * scale)
+        for row in rows.itertuples()
+    ]
+
+
+def poster_foreground(
+    rgb: np.ndarray, layers: LayerMap | None, faces: pd.DataFrame, objects: pd.DataFrame
+) -> ForegroundMask:
+    """The mask at the depth map's stored size; `faces`/`objects` are the poster's rows."""
+    height, width = rgb.shape[:2]
+    small_w, small_h = stored_size(width, height)
+    small = cv2.resize(rgb, (small_w, small_h), interpolation=cv2.INTER_AREA)
+
+    def at_working_size(mask: np.ndarray) -> np.ndarray:
+        resized = cv2.resize(mask.astype(np.uint8), (small_w, small_h), cv2.INTER_NEAREST)
+        return resized.astype(bool)
+
+    scale = small_w / width
+    subjects = objects[objects["label"].isin(SUBJECT_LABELS)]
+    cues = ForegroundCues(
+        saliency=spectral_residual_saliency(small),
+        near_layers=None if layers is None else at_working_size(layers.role_mask("foreground")),
+        faces=_boxes(faces, scale),
+        subjects=_boxes(subjects, scale),
+    )
+    return segment_foreground(small, cues)
+
+
+def prepare(context: StageContext) -> PreparedStage:
+    cues = [
+        model.name if model.available() else f"no-{model.name}"
+        for model in (BLAZEFACE_FULL_RANGE, SSD_MOBILENET_V2_COCO)
+    ]
+
+    def segment(poster: PosterInput) -> dict[str, list[dict]]:
+        found = poster.upstream
+        result = poster_foreground(
+            poster.rgb, layer_map(found["layers"]), found["faces"], found["objects"]
+        )
+        row = {
+            "method": result.method,
+            "width": result.mask.shape[1],
+            "height": result.mask.shape[0],
+            "mask_png": encode_mask_png(result.mask),
+            "share": result.share,
+        }
+        return {"foreground": [row]}
+
+    return PreparedStage(version="+".join([FOREGROUND_REVISION, *cues]), process=segment)
+
+
+def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
+    rows = tables["foreground"]
+    return {
+        "median_foreground_share": float(rows["share"].median()) if len(rows) else 0.0,
+        "methods": rows["method"].value_counts().to_dict(),
+    }
+
+
+def preview(rows: RowReader, poster_ids: Sequence[str]) -> list[bytes]:
+    """Posters with their foreground outlined, faces and objects boxed."""
+    masks = foreground_masks(rows.rows("foreground", poster_ids))
+    faces = rows.rows("faces", poster_ids)
+    objects = rows.rows("objects", poster_ids)
+    pictures = []
+    for poster_id, rgb in poster_pictures(rows, poster_ids).items():
+        face_boxes = [
+            (row.x0, row.y0, row.x1, row.y1)
+            for row in faces[faces["poster_id"] == poster_id].itertuples()
+        ]
+        object_boxes = [
+            (row.label, (row.x0, row.y0, row.x1, row.y1))
+            for row in objects[objects["poster_id"] == poster_id].itertuples()
+        ]
+        pictures.append(draw_foreground(rgb, masks.get(poster_id), face_boxes, object_boxes))
+    return [contact_sheet(pictures)] if pictures else []
+
+
+FOREGROUND_STAGE = StageSpec(
+    name="foreground",
+    asset="foreground",
+    description="A foreground mask per poster (table `foreground`): GrabCut seeded by the near "
+    "depth layers, saliency, faces and people/animals; the row's `method` names the cues used.",
+    group="foreground",
+    kinds=frozenset({"opencv", "duckdb"}),
+    tables=(FOREGROUND,),
+    upstream=("layers", "faces", "objects"),
+    reads=(LAYERS.name, FACES.name, OBJECTS.name),
+    prepare=prepare,
+    summarize=summarize,
+    preview=preview,
+    preview_caption="foreground (outlined), faces (green), objects (yellow)",
+)

@@ -1,0 +1,205 @@
+"""The layers stage: the depth histogram and its modes, K-means (K=3) layers on depth near to
+far, snapped to SLIC superpixels, and the layer holding most of the title."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import pandas as pd
+
+from poster_assets.errors import ModelMissingError
+from poster_assets.imaging.anatomy import anatomy_png
+from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
+from poster_assets.models.title_scorer import load_title_scorer
+from poster_assets.stages.anatomy import load_anatomy
+from poster_assets.stages.depth import DEPTH_MAPS
+from poster_assets.stages.spec import (
+    Column,
+    PosterInput,
+    PreparedStage,
+    RowReader,
+    StageContext,
+    StageSpec,
+    TableSpec,
+)
+from poster_assets.stages.titles import TITLES
+from poster_assets.vision.depth import decode_depth_png
+from poster_assets.vision.depth_layers import (
+    box_layer_shares,
+    depth_histogram,
+    kmeans_layers,
+    layer_role,
+    remove_small_regions,
+    snap_to_superpixels,
+)
+from poster_assets.vision.masks import encode_mask_png
+from poster_assets.vision.saliency import spectral_residual_saliency
+
+LAYERS_REVISION = "r4"
+LAYER_METHOD = "kmeans-depth"
+PREVIEW_POSTERS = 2
+DEPTH_HISTOGRAMS = TableSpec(
+    "depth_histograms",
+    (
+        Column("counts", "INTEGER[] NOT NULL", "pixels per bin of depth 0..1"),
+        Column("edges", "DOUBLE[] NOT NULL"),
+        Column("modes", "DOUBLE[] NOT NULL", "depth of each peak of the smoothed histogram"),
+        Column("mode_count", "INTEGER NOT NULL"),
+    ),
+)
+LAYERS = TableSpec(
+    "layers",
+    (
+        Column("layer_index", "INTEGER NOT NULL", "0 = nearest"),
+        Column("layer_count", "INTEGER NOT NULL"),
+        Column("method", "VARCHAR NOT NULL", "'kmeans-depth'"),
+        Column("role", "VARCHAR NOT NULL", "foreground / midground / background"),
+        Column("saliency", "DOUBLE NOT NULL", "mean spectral-residual saliency / poster mean"),
+        Column("pixel_share", "DOUBLE NOT NULL"),
+        Column("mean_depth", "DOUBLE NOT NULL"),
+        Column("depth_from", "DOUBLE NOT NULL", "K-means cut on the near side"),
+        Column("depth_to", "DOUBLE NOT NULL"),
+        Column("mask_png", "BLOB NOT NULL", "1-bit PNG at the stored depth map's size"),
+        Column("is_title_layer", "BOOLEAN NOT NULL"),
+        Column("title_share", "DOUBLE", "share of the title box in this layer (NULL: no title)"),
+    ),
+    key=("poster_id", "layer_index"),
+)
+
+
+@dataclass(frozen=True)
+class LayersSettings:
+    """`k` layers per poster, or with `k_from_modes` as many as its depth histogram has modes
+    (at most `k`)."""
+
+    k: int = 3
+    k_from_modes: bool = False
+
+
+def poster_layers(
+    depth: np.ndarray,
+    rgb: np.ndarray,
+    title_box: tuple[float, float, float, float] | None,
+    k: int,
+    k_from_modes: bool = False,
+) -> tuple[dict, list[dict]]:
+    """Histogram row and layer rows (without ids) for one poster. `depth` is the stored map;
+    `rgb` and `title_box` are in the poster's own pixels. With `k_from_modes`, K is the
+    number of histogram modes, at most `k`."""
+    histogram = depth_histogram(depth)
+    if k_from_modes:
+        k = max(1, min(k, len(histogram.modes)))
+    segmentation = kmeans_layers(depth, k)
+    small_rgb = cv2.resize(rgb, (depth.shape[1], depth.shape[0]), interpolation=cv2.INTER_AREA)
+    cleaned = remove_small_regions(snap_to_superpixels(segmentation.labels, small_rgb))
+    # Snapping and cleaning can swallow a thin layer whole; the survivors keep their order.
+    survivors = np.unique(cleaned)
+    labels = np.searchsorted(survivors, cleaned).astype(np.uint8)
+    count = len(survivors)
+    saliency = spectral_residual_saliency(small_rgb)
+    mean_saliency = max(float(saliency.mean()), 1e-9)
+    shares = None
+    if title_box is not None:
+        scale_x, scale_y = depth.shape[1] / rgb.shape[1], depth.shape[0] / rgb.shape[0]
+        x0, y0, x1, y1 = title_box
+        small_box = (x0 * scale_x, y0 * scale_y, x1 * scale_x, y1 * scale_y)
+        shares = box_layer_shares(labels, small_box, count)
+    bounds = (0.0, *segmentation.cuts, 1.0)
+    layers = []
+    for index, kmeans_index in enumerate(survivors):
+        mask = labels == index
+        saliency_ratio = float(saliency[mask].mean()) / mean_saliency
+        layers.append(
+            {
+                "layer_index": index,
+                "layer_count": count,
+                "method": LAYER_METHOD,
+                "role": layer_role(index, count, saliency_ratio),
+                "saliency": saliency_ratio,
+                "pixel_share": float(mask.mean()),
+                "mean_depth": float(depth[mask].mean()),
+                "depth_from": bounds[kmeans_index],
+                "depth_to": bounds[kmeans_index + 1],
+                "mask_png": encode_mask_png(mask),
+                "is_title_layer": shares is not None and index == int(shares.argmax()),
+                "title_share": None if shares is None else float(shares[index]),
+            }
+        )
+    histogram_row = {
+        "counts": histogram.counts.tolist(),
+        "edges": histogram.edges.tolist(),
+        "modes": list(histogram.modes),
+        "mode_count": len(histogram.modes),
+    }
+    return histogram_row, layers
+
+
+def title_box(titles: pd.DataFrame) -> tuple[float, float, float, float] | None:
+    """One poster's `titles` rows as a box, or None without a readable title."""
+    if titles.empty or titles["title_text"].iloc[0] == "":
+        return None
+    title = titles.iloc[0]
+    return (title.x0, title.y0, title.x1, title.y1)
+
+
+def prepare(context: StageContext) -> PreparedStage:
+    settings: LayersSettings = context.settings  # type: ignore[assignment]
+    ref = registered_depth_model(context.home.models_dir)
+    if ref is None:
+        raise ModelMissingError(MISSING_DEPTH_MODEL)
+    k_rule = f"modes{settings.k}" if settings.k_from_modes else f"k{settings.k}"
+
+    def segment(poster: PosterInput) -> dict[str, list[dict]]:
+        depth = decode_depth_png(poster.upstream["depth_maps"]["depth_png"].iloc[0])
+        histogram, layers = poster_layers(
+            depth, poster.rgb, title_box(poster.upstream["titles"]), settings.k,
+            settings.k_from_modes,
+        )  # fmt: skip
+        return {"depth_histograms": [histogram], "layers": layers}
+
+    version = f"{LAYERS_REVISION}-{k_rule}+{ref.version}+{load_title_scorer().version}"
+    return PreparedStage(version=version, process=segment, model=ref.version)
+
+
+def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
+    histograms, rows = tables["depth_histograms"], tables["layers"]
+    titled = rows[rows["is_title_layer"].astype(bool)]  # object dtype when empty
+    return {
+        "mode_counts": {str(k): int(v) for k, v in histograms["mode_count"].value_counts().items()},
+        "title_layer_by_depth_rank": {
+            str(k): int(v) for k, v in titled["layer_index"].value_counts().items()
+        },
+        "title_box_mostly_in_one_layer": (
+            float((titled["title_share"] >= 0.6).mean()) if len(titled) else 0.0
+        ),
+    }
+
+
+def preview(rows: RowReader, poster_ids: Sequence[str]) -> list[bytes]:
+    """The anatomy picture (poster, depth, histogram, layers) of the first posters."""
+    return [
+        anatomy_png(load_anatomy(rows, poster_id)) for poster_id in poster_ids[:PREVIEW_POSTERS]
+    ]
+
+
+LAYER = StageSpec(
+    name="layers",
+    asset="layers",
+    description="The depth histogram and its modes (table `depth_histograms`), and K-means "
+    "layers on depth, near to far, snapped to SLIC superpixels, with the title layer marked "
+    "(table `layers`, one row per layer with a 1-bit PNG mask).",
+    group="layers",
+    kinds=frozenset({"python", "duckdb"}),
+    tables=(DEPTH_HISTOGRAMS, LAYERS),
+    upstream=("depth", "titles"),
+    reads=(DEPTH_MAPS.name, TITLES.name),
+    requires=(DEPTH_MAPS.name,),
+    settings=LayersSettings,
+    prepare=prepare,
+    summarize=summarize,
+    preview=preview,
+    preview_caption="poster anatomy",
+)

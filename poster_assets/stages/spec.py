@@ -1,0 +1,148 @@
+"""What a per-poster analysis stage is. One declaration per stage; the asset graph, the
+store's tables, staleness, the bench's stage list and its table comparison are all derived
+from these declarations (`stages/registry.py`)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from poster_assets.home import PosterHome
+from poster_assets.imaging.decode import decode_image, read_image_bytes
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str  # DuckDB type and constraint, e.g. "DOUBLE NOT NULL"
+    note: str = ""  # what the value means, for the schema's reader
+
+
+POSTER_ID = Column("poster_id", "VARCHAR NOT NULL")
+BATCH_ID = Column("batch_id", "VARCHAR NOT NULL")
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A table a stage writes: one or more rows per poster, keyed by `key` (which also
+    orders rows when two stores are compared). `poster_id` and `batch_id` come first."""
+
+    name: str
+    columns: tuple[Column, ...]  # after poster_id and batch_id
+    key: tuple[str, ...] = ("poster_id",)
+
+    def __post_init__(self) -> None:
+        names = self.column_names
+        unknown = [column for column in self.key if column not in names]
+        if unknown or len(set(names)) != len(names):
+            raise ValueError(f"table {self.name}: key {unknown} unknown or columns repeated")
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        return (POSTER_ID, BATCH_ID, *self.columns)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.all_columns]
+
+    @property
+    def row_columns(self) -> frozenset[str]:
+        """What a stage's per-poster function returns for each row (ids are added for it)."""
+        return frozenset(self.column_names[2:])
+
+    def ddl(self) -> str:
+        lines = [
+            f"    {column.name} {column.sql_type}," + (f"  -- {column.note}" if column.note else "")
+            for column in self.all_columns
+        ]
+        lines.append(f"    PRIMARY KEY ({', '.join(self.key)})")
+        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n" + "\n".join(lines) + "\n);"
+
+
+class RowReader(Protocol):
+    """Stored rows of given posters; the store implements it (`store/stages.StoredRows`)."""
+
+    def rows(self, table: str, poster_ids: Sequence[str]) -> pd.DataFrame: ...
+
+
+@dataclass
+class PosterInput:
+    """One poster as a stage's per-poster function sees it: the file is decoded on first use
+    of `rgb` and at most once per stage; `upstream` holds this poster's rows of each table the
+    stage reads."""
+
+    poster_id: str
+    path: str
+    width: int
+    height: int
+    upstream: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+
+    @functools.cached_property
+    def rgb(self) -> np.ndarray:
+        return decode_image(read_image_bytes(self.path)).rgb
+
+
+Rows = Mapping[str, list[dict]]  # table name -> rows without poster_id and batch_id
+ProcessPoster = Callable[[PosterInput], Rows]
+
+
+@dataclass(frozen=True)
+class PreparedStage:
+    """A stage ready to run: its version (settings and model files), its per-poster
+    function, and, for a table several stages share, the rows this one owns."""
+
+    version: str
+    process: ProcessPoster
+    model: str | None = None  # shown in the asset's metadata
+    scope: tuple[str, str] | None = None  # (column, value) of the rows this stage replaces
+
+
+@dataclass(frozen=True)
+class StageContext:
+    home: PosterHome
+    settings: object  # an instance of the stage's `settings` dataclass
+    library_defaults: bool = False  # run models as their libraries default (the bench's baseline)
+
+
+@dataclass(frozen=True)
+class NoSettings:
+    """For stages with nothing to configure."""
+
+
+def no_summary(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
+    return {}
+
+
+def no_preview(rows: RowReader, poster_ids: Sequence[str]) -> list[bytes]:
+    return []
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """Everything about one per-poster stage. `upstream` names the stages whose rows it reads
+    or that must run first: a poster is redone when an upstream stage finished it after this
+    one did. `reads` are tables whose rows of each poster `process` receives; a poster with no
+    rows in one of `requires` is left for later (not failed)."""
+
+    name: str  # in stage_runs and failures
+    asset: str  # the Dagster asset key
+    description: str
+    group: str
+    kinds: frozenset[str]
+    tables: tuple[TableSpec, ...]
+    prepare: Callable[[StageContext], PreparedStage]
+    upstream: tuple[str, ...] = ()
+    reads: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    settings: type = NoSettings
+    summarize: Callable[[Mapping[str, pd.DataFrame]], dict[str, object]] = no_summary
+    preview: Callable[[RowReader, Sequence[str]], list[bytes]] = no_preview  # PNG pictures
+    preview_caption: str = ""
+
+    def table(self, name: str) -> TableSpec:
+        return next(table for table in self.tables if table.name == name)

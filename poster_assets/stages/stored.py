@@ -1,0 +1,67 @@
+"""Stored rows back to what stages and previews use: depth layers as a label map, the
+foreground mask, and the poster's pixels (best effort, for pictures)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from poster_assets.errors import PosterInputError
+from poster_assets.imaging.decode import decode_image, read_image_bytes
+from poster_assets.stages.spec import RowReader
+from poster_assets.vision.masks import decode_mask_png
+
+
+@dataclass(frozen=True)
+class LayerMap:
+    labels: np.ndarray  # (h, w) uint8 layer index, 0 = nearest
+    roles: tuple[str, ...]  # per layer index
+
+    def role_mask(self, role: str) -> np.ndarray:
+        """Pixels of the layers with this role (foreground / midground / background)."""
+        chosen = [index for index, layer_role in enumerate(self.roles) if layer_role == role]
+        return np.isin(self.labels, chosen)
+
+
+def layer_map(layer_rows: pd.DataFrame) -> LayerMap | None:
+    """One poster's rows of `layers`; None when it has none (no depth model, failed depth)."""
+    if layer_rows.empty:
+        return None
+    ordered = layer_rows.sort_values("layer_index")
+    masks = np.stack([decode_mask_png(mask) for mask in ordered["mask_png"]])
+    return LayerMap(masks.argmax(axis=0).astype(np.uint8), tuple(ordered["role"]))
+
+
+def layer_maps(layer_rows: pd.DataFrame) -> dict[str, LayerMap]:
+    """Rows of `layers` of many posters, per poster."""
+    return {
+        poster_id: found
+        for poster_id, group in layer_rows.groupby("poster_id")
+        if (found := layer_map(group)) is not None
+    }
+
+
+def foreground_mask(foreground_rows: pd.DataFrame) -> np.ndarray | None:
+    """One poster's row of `foreground` as a boolean mask, or None."""
+    if foreground_rows.empty:
+        return None
+    return decode_mask_png(foreground_rows["mask_png"].iloc[0])
+
+
+def foreground_masks(foreground_rows: pd.DataFrame) -> dict[str, np.ndarray]:
+    return {row.poster_id: decode_mask_png(row.mask_png) for row in foreground_rows.itertuples()}
+
+
+def poster_pictures(rows: RowReader, poster_ids: Sequence[str]) -> dict[str, np.ndarray]:
+    """The posters' pixels by id; a file that changed or went since is left out."""
+    paths = rows.rows("posters", poster_ids).set_index("poster_id")["path"]
+    pictures = {}
+    for poster_id in poster_ids:
+        try:
+            pictures[poster_id] = decode_image(read_image_bytes(paths[poster_id])).rgb
+        except (PosterInputError, KeyError):
+            continue
+    return pictures

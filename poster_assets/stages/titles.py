@@ -1,0 +1,117 @@
+"""The title stage: which of a poster's stored OCR lines form its title, its box and
+placement. Reads rows only, no pixels."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from poster_assets.imaging.annotate import draw_ocr
+from poster_assets.imaging.preview import contact_sheet
+from poster_assets.models.title_scorer import load_title_scorer
+from poster_assets.stages.ocr import OCR_LINES
+from poster_assets.stages.spec import (
+    Column,
+    PosterInput,
+    PreparedStage,
+    RowReader,
+    StageContext,
+    StageSpec,
+    TableSpec,
+)
+from poster_assets.stages.stored import poster_pictures
+from poster_assets.vision.text_lines import TextLine
+from poster_assets.vision.title_scorer import TitleScorer
+from poster_assets.vision.title_selection import choose_title
+
+TITLES = TableSpec(
+    "titles",
+    (
+        Column("title_text", "VARCHAR NOT NULL", "'' when no readable title"),
+        Column("confidence", "DOUBLE NOT NULL"),
+        Column("x0", "DOUBLE"), Column("y0", "DOUBLE"),
+        Column("x1", "DOUBLE"), Column("y1", "DOUBLE"),
+        Column("placement_v", "VARCHAR", "top / middle / bottom"),
+        Column("placement_h", "VARCHAR", "left / centre / right"),
+        Column("line_indices", "INTEGER[] NOT NULL"),
+        Column("reason", "VARCHAR NOT NULL", "'chosen', or why there is no title"),
+    ),
+)  # fmt: skip
+
+
+def lines_from_rows(rows: pd.DataFrame) -> list[TextLine]:
+    """Rows of `ocr_lines` for one poster, in line_index order, back to TextLines."""
+    return [
+        TextLine(row.text, float(row.confidence), np.asarray(row.polygon, float).reshape(4, 2))
+        for row in rows.sort_values("line_index").itertuples()
+    ]
+
+
+def title_row(lines: pd.DataFrame, width: int, height: int, scorer: TitleScorer) -> dict:
+    """The chosen title of one poster (its `ocr_lines` rows), or an empty one with a reason."""
+    choice = choose_title(lines_from_rows(lines), width, height, scorer)
+    box = choice.box or (None, None, None, None)
+    return {
+        "title_text": choice.text,
+        "confidence": choice.confidence,
+        "x0": box[0], "y0": box[1], "x1": box[2], "y1": box[3],
+        "placement_v": choice.placement.vertical if choice.placement else None,
+        "placement_h": choice.placement.horizontal if choice.placement else None,
+        "line_indices": list(choice.line_indices),
+        "reason": choice.reason,
+    }  # fmt: skip
+
+
+def prepare(context: StageContext) -> PreparedStage:
+    scorer = load_title_scorer()
+
+    def choose(poster: PosterInput) -> dict[str, list[dict]]:
+        row = title_row(poster.upstream["ocr_lines"], poster.width, poster.height, scorer)
+        return {"titles": [row]}
+
+    return PreparedStage(version=scorer.version, process=choose, model=scorer.version)
+
+
+def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
+    rows = tables["titles"]
+    found = rows[rows["title_text"] != ""]
+    return {
+        "titles_found": len(found),
+        "mean_confidence": float(found["confidence"].mean()) if len(found) else 0.0,
+        "no_title_reasons": rows.loc[rows["title_text"] == "", "reason"].value_counts().to_dict(),
+    }
+
+
+def preview(rows: RowReader, poster_ids: Sequence[str]) -> list[bytes]:
+    """Posters with every OCR line outlined and the chosen title boxed."""
+    lines = rows.rows("ocr_lines", poster_ids)
+    titles = rows.rows("titles", poster_ids).set_index("poster_id")
+    pictures = []
+    for poster_id, rgb in poster_pictures(rows, poster_ids).items():
+        polygons = [
+            np.asarray(polygon, float).reshape(4, 2)
+            for polygon in lines.loc[lines["poster_id"] == poster_id, "polygon"]
+        ]
+        title = titles.loc[poster_id]
+        box = None if title["title_text"] == "" else (title.x0, title.y0, title.x1, title.y1)
+        pictures.append(draw_ocr(rgb, polygons, box))
+    return [contact_sheet(pictures)] if pictures else []
+
+
+TITLE = StageSpec(
+    name="titles",
+    asset="titles",
+    description="Which OCR lines form each poster's title, its box and placement: table "
+    "`titles`. A poster with no readable title gets an empty `title_text` and the reason.",
+    group="text",
+    kinds=frozenset({"python", "duckdb"}),
+    tables=(TITLES,),
+    upstream=("ocr",),
+    reads=(OCR_LINES.name,),
+    prepare=prepare,
+    summarize=summarize,
+    preview=preview,
+    preview_caption="OCR lines (thin) and title (thick)",
+)

@@ -1,0 +1,83 @@
+"""run_stage: rows in the posters' order, failures recorded, each poster's own upstream rows,
+and rows that break the stage's declared tables refused, however many workers."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pandas as pd
+import pytest
+
+from poster_assets.stages.runner import PosterRef, run_stage
+from poster_assets.stages.spec import Column, PosterInput, TableSpec
+
+POSTERS = [PosterRef(f"id{index}", f"/p/{index}.jpg", 10, 15) for index in range(12)]
+ROWS = TableSpec("rows", (Column("value", "INTEGER"), Column("thread", "VARCHAR")))
+
+
+def _process(poster: PosterInput) -> dict[str, list[dict]]:
+    index = int(poster.poster_id[2:])
+    time.sleep(0.002 * (12 - index))  # later posters finish first
+    if index == 5:
+        raise ValueError("unreadable")
+    return {"rows": [{"value": index, "thread": threading.current_thread().name}]}
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_rows_keep_the_posters_order_and_one_failure_is_recorded(workers: int) -> None:
+    result = run_stage(
+        POSTERS, batch_id="b", stage="s", tables=[ROWS], process=_process,
+        show_progress=False, workers=workers,
+    )  # fmt: skip
+    expected = [index for index in range(12) if index != 5]
+    assert result.tables["rows"]["value"].tolist() == expected
+    assert result.tables["rows"].columns.tolist() == ["poster_id", "batch_id", "value", "thread"]
+    assert result.done == [f"id{index}" for index in expected]
+    failures = result.failures[["poster_id", "stage", "kind", "message"]].values.tolist()
+    assert failures == [["id5", "s", "unexpected_error", "ValueError: unreadable"]]
+    assert len(result.seconds) == 12
+    assert 0 < result.timing()["median_ms"] <= result.timing()["p90_ms"]
+    threads = set(result.tables["rows"]["thread"])
+    assert len(threads) == (1 if workers == 1 else 3)
+
+
+def test_each_poster_gets_its_own_upstream_rows_and_an_empty_frame_without_any() -> None:
+    upstream = pd.DataFrame({"poster_id": ["id1", "id1", "id2"], "n": [1, 2, 3]})
+
+    def count(poster: PosterInput) -> dict[str, list[dict]]:
+        found = poster.upstream["lines"]
+        return {"rows": [{"value": int(found["n"].sum()), "thread": str(len(found))}]}
+
+    result = run_stage(
+        POSTERS[:4], batch_id="b", stage="s", tables=[ROWS], process=count,
+        upstream={"lines": upstream}, show_progress=False,
+    )  # fmt: skip
+    assert result.tables["rows"]["value"].tolist() == [0, 3, 3, 0]
+
+
+def test_rows_that_break_the_declared_columns_fail_that_poster() -> None:
+    def misnamed(poster: PosterInput) -> dict[str, list[dict]]:
+        if poster.poster_id == "id1":
+            return {"rows": [{"valeu": 1, "thread": "t"}]}
+        return {"rows": [{"value": 1, "thread": "t"}]}
+
+    result = run_stage(
+        POSTERS[:3], batch_id="b", stage="s", tables=[ROWS], process=misnamed,
+        show_progress=False,
+    )  # fmt: skip
+    assert result.done == ["id0", "id2"]
+    [message] = result.failures["message"].tolist()
+    assert "StageOutputError" in message and "valeu" in message
+
+
+def test_the_poster_file_is_decoded_once_per_stage_and_only_when_used(tmp_path) -> None:
+    from poster_assets_tests.image_files import encoded, gradient_rgb
+
+    path = tmp_path / "p.png"
+    path.write_bytes(encoded(gradient_rgb(40, 60), "PNG"))
+    poster = PosterInput("id", str(path), 40, 60)
+    assert "rgb" not in poster.__dict__  # nothing read yet
+    first = poster.rgb
+    path.unlink()  # a second read would fail
+    assert poster.rgb is first and first.shape == (60, 40, 3)
