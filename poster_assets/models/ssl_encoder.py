@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import cv2
 import numpy as np
 
 from poster_assets.home import PosterHome
 from poster_assets.models.openvino_runtime import ThreadedInfer, compile_for_cpu
-from poster_assets.ssl.data import POSTER_HEIGHT, POSTER_WIDTH
-from poster_assets.store.trained_models import TrainedModel
+
+# Training squashes every poster to this 2:3 size first (ssl/data.py); embedding must too.
+POSTER_HEIGHT, POSTER_WIDTH = 192, 128
+
+
+class ExportedEncoder(Protocol):
+    """What is needed of a registered model (store.trained_models.TrainedModel)."""
+
+    model_name: str
+    openvino_xml: str  # relative to the home
+    input_size: int
 
 
 def encoder_input(rgb: np.ndarray, size: int) -> np.ndarray:
@@ -46,7 +56,7 @@ def load_ssl_encoder(
     return SslEncoder(model_name, input_size, ThreadedInfer(compiled))
 
 
-def load_trained_encoder(home: PosterHome, model: TrainedModel) -> SslEncoder:
+def load_trained_encoder(home: PosterHome, model: ExportedEncoder) -> SslEncoder:
     """A registered model's IR, found relative to its home, compiled with the home's cache."""
     return load_ssl_encoder(
         model.model_name, home.root / model.openvino_xml, model.input_size, home.openvino_cache_dir

@@ -10,8 +10,7 @@ import torch
 
 from poster_assets.errors import PosterInputError
 from poster_assets.imaging.decode import decode_image, read_image_bytes
-
-POSTER_HEIGHT, POSTER_WIDTH = 192, 128
+from poster_assets.models.ssl_encoder import POSTER_HEIGHT, POSTER_WIDTH
 
 
 def load_posters(

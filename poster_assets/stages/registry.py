@@ -10,6 +10,7 @@ from poster_assets.stages.embeddings import EMBEDDING
 from poster_assets.stages.foreground import FOREGROUND_STAGE
 from poster_assets.stages.layers import LAYER
 from poster_assets.stages.ocr import OCR
+from poster_assets.stages.palette import PALETTE_STAGE
 from poster_assets.stages.spec import StageSpec, TableSpec
 from poster_assets.stages.titles import TITLE
 
@@ -22,6 +23,7 @@ STAGES: tuple[StageSpec, ...] = (
     OBJECT,
     FOREGROUND_STAGE,
     EMBEDDING,
+    PALETTE_STAGE,
 )
 
 

@@ -1,0 +1,74 @@
+"""The palette stage: each poster's dominant colours (K-means in Lab), a cheap structure
+signal (genres differ in palette) that needs no model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from poster_assets.stages.spec import (
+    Column,
+    PosterInput,
+    PreparedStage,
+    StageContext,
+    StageSpec,
+    TableSpec,
+)
+from poster_assets.vision.palette import dominant_colours
+
+PALETTE_REVISION = "r1"
+PALETTE = TableSpec(
+    "palette",
+    (
+        Column("colour_index", "INTEGER NOT NULL", "largest share first"),
+        Column("share", "DOUBLE NOT NULL", "of the poster's pixels"),
+        Column("l", "DOUBLE NOT NULL", "CIE Lab lightness, 0..100"),
+        Column("a", "DOUBLE NOT NULL"),
+        Column("b", "DOUBLE NOT NULL"),
+        Column("hex", "VARCHAR NOT NULL", "sRGB, e.g. '#1a2b3c'"),
+    ),
+    key=("poster_id", "colour_index"),
+)
+
+
+@dataclass(frozen=True)
+class PaletteSettings:
+    colours: int = 5
+
+
+def prepare(context: StageContext) -> PreparedStage:
+    settings: PaletteSettings = context.settings  # type: ignore[assignment]
+
+    def palette(poster: PosterInput) -> dict[str, list[dict]]:
+        rows = [
+            {
+                "colour_index": index, "share": colour.share,
+                "l": colour.lab[0], "a": colour.lab[1], "b": colour.lab[2], "hex": colour.hex,
+            }
+            for index, colour in enumerate(dominant_colours(poster.rgb, settings.colours))
+        ]  # fmt: skip
+        return {"palette": rows}
+
+    return PreparedStage(version=f"{PALETTE_REVISION}-k{settings.colours}", process=palette)
+
+
+def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
+    rows = tables["palette"]
+    dominant = rows[rows["colour_index"] == 0]
+    return {"median_dominant_lightness": float(dominant["l"].median()) if len(rows) else 0.0}
+
+
+PALETTE_STAGE = StageSpec(
+    name="palette",
+    asset="palette",
+    description="Each poster's dominant colours, K-means in CIE Lab: table `palette`, one row "
+    "per colour with its share, Lab value and hex.",
+    group="layers",
+    kinds=frozenset({"python", "duckdb"}),
+    tables=(PALETTE,),
+    settings=PaletteSettings,
+    prepare=prepare,
+    summarize=summarize,
+)

@@ -1,0 +1,67 @@
+"""Dependencies point one way: a package imports only from its own layer or lower ones
+(docs/architecture.md lists the layers)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from poster_assets_tests.conftest import REPO_ROOT
+
+PACKAGE = REPO_ROOT / "poster_assets"
+LAYERS = [
+    {"errors", "home", "timing"},  # foundations
+    {"imaging", "vision", "corpus", "demo"},  # pure functions on pixels, files and text
+    {"models"},  # loading and running networks
+    {"stages", "ssl"},  # per-poster stages; self-supervised training pieces (torch)
+    {"store"},  # DuckDB / DuckLake schema, writes and queries
+    {"evaluation"},  # measurements over a store
+    {"defs"},  # the Dagster layer
+    {"definitions", "runs", "scale", "bench", "cli", "ui_server"},  # entry points
+]
+RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
+# Known upward imports, to be removed (issue 14): the pretraining orchestration that reads
+# and writes the store still lives in ssl/. An entry that no longer imports upward fails too.
+KNOWN_UPWARD = {
+    ("ssl/curriculum_labels.py", "store"),
+    ("ssl/pretraining.py", "store"),
+    ("ssl/stored_sets.py", "store"),
+    ("ssl/targets.py", "store"),
+    ("ssl/training_sets.py", "store"),
+}
+
+
+def _imports(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        found |= {name.split(".")[1] for name in names if name.startswith("poster_assets.")}
+    return found
+
+
+def _upward_imports() -> set[tuple[str, str]]:
+    upward = set()
+    for path in PACKAGE.rglob("*.py"):
+        relative = path.relative_to(PACKAGE)
+        own = relative.with_suffix("").parts[0]
+        for target in _imports(path) - {own}:
+            if RANK[target] > RANK[own]:
+                upward.add((relative.as_posix(), target))
+    return upward
+
+
+def test_every_package_has_a_layer() -> None:
+    packages = {
+        path.with_suffix("").name
+        for path in PACKAGE.iterdir()
+        if path.suffix == ".py" or (path / "__init__.py").exists()
+    }
+    assert packages - {"__init__"} == set(RANK)
+
+
+def test_no_package_imports_from_a_higher_layer() -> None:
+    assert _upward_imports() == KNOWN_UPWARD
