@@ -43,8 +43,8 @@ def test_the_store_has_every_registered_table_with_its_columns_in_order() -> Non
 
 
 def test_the_bench_runs_and_compares_exactly_the_registered_stages() -> None:
-    assert BENCH_STAGE_ASSETS == [stage.asset for stage in STAGES]
-    assert COMPARED_TABLES == {table.name: list(table.key) for table in stage_tables()}
+    assert [stage.asset for stage in STAGES] == BENCH_STAGE_ASSETS
+    assert {table.name: list(table.key) for table in stage_tables()} == COMPARED_TABLES
 
 
 def test_each_stage_is_an_asset_depending_on_its_upstream_stages() -> None:
