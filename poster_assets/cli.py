@@ -123,9 +123,9 @@ def ingest(
 def sql(query: str, home: Path | None, as_json: bool) -> None:
     """Run a read-only SQL QUERY on the store (the DuckDB file, or the lake) and print the rows."""
     from poster_assets.store.opening import open_database
+    from poster_assets.store.whole_tables import read_only_query
 
-    with open_database(_home(home).ensure()).read() as connection:
-        frame = connection.execute(query).df()
+    frame = read_only_query(open_database(_home(home).ensure()), query)
     if as_json:
         click.echo(frame.to_json(orient="records", date_format="iso"))
     else:
@@ -565,7 +565,7 @@ def show(poster_id: str, out: Path, home: Path | None) -> None:
     "--paths",
     default="naive,batched_defaults,tuned",
     show_default=True,
-    help="Comma-separated paths to run (see the README's throughput section).",
+    help="Comma-separated paths to run (docs/measurements.md, 'Throughput').",
 )
 @depth_model_option
 @depth_path_option

@@ -6,7 +6,12 @@ from dagster import Definitions, EnvVar
 
 from poster_assets.defs.ingest_assets import posters
 from poster_assets.defs.jobs import pretrain_job, process_batch_celery_job, process_batch_job
-from poster_assets.defs.resources import PosterCompute, PosterStore, WatchedFolder
+from poster_assets.defs.resources import (
+    PosterCompute,
+    PosterStore,
+    WatchedFolder,
+    environment_store,
+)
 from poster_assets.defs.sensors import new_poster_files
 from poster_assets.defs.ssl_assets import (
     ssl_embeddings,
@@ -19,7 +24,6 @@ from poster_assets.defs.ssl_assets import (
     ssl_view_pairs,
 )
 from poster_assets.defs.stage_assets import STAGE_ASSETS
-from poster_assets.home import HOME_ENV_VAR
 
 WATCH_DIR_ENV_VAR = "POSTER_ASSETS_WATCH_DIR"
 
@@ -53,6 +57,6 @@ def build_definitions(
 
 
 defs = build_definitions(
-    store=PosterStore(home=EnvVar(HOME_ENV_VAR)),
+    store=environment_store(),
     watched_folder=WatchedFolder(path=EnvVar(WATCH_DIR_ENV_VAR)),
 )

@@ -15,7 +15,7 @@ from poster_assets.corpus.discovery import list_image_files
 from poster_assets.definitions import build_definitions
 from poster_assets.defs.jobs import PRETRAIN_JOB, PROCESS_BATCH_JOB
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME
-from poster_assets.defs.resources import PosterCompute, PosterStore
+from poster_assets.defs.resources import PosterCompute, home_store
 from poster_assets.home import PosterHome
 from poster_assets.store.batches import all_batch_ids, cli_batch_ids, register_batches
 from poster_assets.store.opening import open_database
@@ -128,7 +128,7 @@ def _job_and_run_config(
     compute: PosterCompute | None = None,
 ) -> tuple[JobDefinition, dict[str, object]]:
     """The home's job, and run config carrying each asset's config (and quieter logs)."""
-    definitions = build_definitions(PosterStore(home=str(home.root)), None, compute)
+    definitions = build_definitions(home_store(home), None, compute)
     job = definitions.resolve_job_def(job_name)
     run_config: dict[str, object] = {
         "ops": {name: {"config": dict(config)} for name, config in (asset_config or {}).items()}

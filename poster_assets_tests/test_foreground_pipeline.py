@@ -19,8 +19,9 @@ from poster_assets.demo.generator import LAYER_SUBJECT
 from poster_assets.evaluation.genres import genre_report
 from poster_assets.home import PosterHome
 from poster_assets.models.embedder import EMBEDDING_DIMENSIONS, ImageEmbedder
+from poster_assets.pretraining.training_sets import curriculum_labels
 from poster_assets.runs import ingest_directory, materialize_batches
-from poster_assets.ssl.curriculum_labels import TASK_CLASSES, curriculum_labels
+from poster_assets.ssl.curriculum_labels import TASK_CLASSES
 from poster_assets.store.batches import all_batch_ids
 from poster_assets.store.opening import open_database
 from poster_assets.vision.masks import decode_mask_png

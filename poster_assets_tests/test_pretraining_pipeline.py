@@ -21,15 +21,14 @@ from poster_assets.evaluation.ssl_comparison import compare_configs
 from poster_assets.home import PosterHome
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.models.ssl_encoder import encoder_input, load_ssl_encoder
+from poster_assets.pretraining.pretrain import pretrain
+from poster_assets.pretraining.stored_sets import store_training_sets
+from poster_assets.pretraining.training_sets import SetSettings, curriculum_labels
 from poster_assets.runs import ingest_directory
 from poster_assets.ssl.checkpoint import load_encoder
-from poster_assets.ssl.curriculum_labels import curriculum_labels
-from poster_assets.ssl.pretraining import pretrain
-from poster_assets.ssl.sampling import mask_share, subject_kept
-from poster_assets.ssl.stored_sets import store_training_sets
+from poster_assets.ssl.sampling import box_mask, mask_share, subject_kept
 from poster_assets.ssl.task_names import TASKS
 from poster_assets.ssl.train import TrainSettings
-from poster_assets.ssl.training_sets import SetSettings, box_mask
 from poster_assets.store.metadata import store_metadata
 from poster_assets.store.opening import open_database
 from poster_assets.store.stages import load_foreground_masks, load_layer_maps

@@ -7,15 +7,16 @@ import pytest
 
 from poster_assets.ssl.augment import ViewSettings
 from poster_assets.ssl.sampling import (
+    box_mask,
     expanded_box,
     layer_patches,
     mask_box,
     mask_share,
+    poster_role_masks,
     subject_kept,
     subject_view_pairs,
 )
 from poster_assets.ssl.text_features import TEXT_DIMENSIONS, text_vectors
-from poster_assets.ssl.training_sets import box_mask, poster_role_masks
 
 
 def _subject(shape: tuple[int, int] = (120, 80)) -> np.ndarray:

@@ -22,7 +22,7 @@ from poster_assets.home import PosterHome
 from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.detectors import load_face_detector, load_object_detector
 from poster_assets.models.embedder import load_image_embedder
-from poster_assets.models.ocr import load_ocr_engine, read_text_lines
+from poster_assets.models.ocr import RuntimeMode, load_ocr_engine, read_text_lines
 from poster_assets.models.registry import registered_depth_model
 from poster_assets.runs import ingest_directory, open_instance
 from poster_assets.stages.ocr import OcrStageSettings
@@ -72,7 +72,8 @@ def load_models(home: PosterHome, compute: PosterCompute) -> dict[str, float]:
     seconds: dict[str, float] = {}
     cache = home.openvino_cache_dir
     ref = registered_depth_model(home.models_dir)
-    mode, workers = compute.ocr_mode(), compute.worker_count()
+    mode = RuntimeMode.DEFAULTS if compute.library_defaults else RuntimeMode.TUNED
+    workers = compute.worker_count()
 
     def warm_ocr() -> None:
         engine = load_ocr_engine(OcrStageSettings().ocr_settings(), mode)

@@ -10,6 +10,7 @@ import pandas as pd
 
 from poster_assets.stages.registry import stage_tables
 from poster_assets.store.database import PosterDatabase
+from poster_assets.store.whole_tables import read_table
 
 # Each stage table and the columns that order its rows.
 COMPARED_TABLES = {table.name: list(table.key) for table in stage_tables()}
@@ -34,8 +35,7 @@ class TableComparison:
 
 
 def _rows(db: PosterDatabase, table: str, order: list[str]) -> pd.DataFrame:
-    with db.read() as connection:
-        frame = connection.execute(f"SELECT * FROM {table} ORDER BY {', '.join(order)}").df()
+    frame = read_table(db, table, order)
     return frame.drop(columns=[c for c in frame.columns if c in IGNORED_COLUMNS])
 
 

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, EnvVar
 
-from poster_assets.home import PosterHome
-from poster_assets.models.ocr import RuntimeMode
-from poster_assets.store.database import DEFAULT_LOCK_TIMEOUT_S, PosterDatabase
-from poster_assets.store.opening import open_database
+from poster_assets.home import HOME_ENV_VAR, PosterHome
+from poster_assets.store.database import (
+    DEFAULT_LOCK_TIMEOUT_S,
+    DuckDBFileDatabase,
+    PosterDatabase,
+)
+from poster_assets.store.lake import (
+    CATALOG_ENV_VAR,
+    DATA_PATH_ENV_VAR,
+    LakeDatabase,
+    LakeLocation,
+)
 
 
 class PosterStore(ConfigurableResource):
-    """The home folder: the DuckDB file (behind its cross-process lock) and caches; the
-    analysis rows go to a DuckLake instead where the environment names one (store/lake.py)."""
+    """The home folder (Dagster instance, caches, models) and the analysis rows in its DuckDB
+    file, behind a cross-process lock: one machine."""
 
     home: str
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
@@ -24,7 +33,39 @@ class PosterStore(ConfigurableResource):
         return PosterHome(Path(self.home).expanduser().resolve()).ensure()
 
     def database(self) -> PosterDatabase:
-        return open_database(self.paths(), lock_timeout_s=self.lock_timeout_s)
+        home = self.paths()
+        return DuckDBFileDatabase(home.duckdb_path, home.lock_path, self.lock_timeout_s)
+
+
+class LakeStore(PosterStore):
+    """The home folder, with the analysis rows in a DuckLake (PostgreSQL catalogue, Parquet in
+    a folder every machine mounts): several machines (store/lake.py, docs/scaling.md)."""
+
+    catalog: str
+    data_path: str
+
+    def database(self) -> PosterDatabase:
+        return LakeDatabase(LakeLocation(self.catalog, self.data_path.rstrip("/") + "/"))
+
+
+def store_from_environment(home: str | EnvVar, environ: Mapping[str, str]) -> PosterStore:
+    """The lake where the environment names one (both variables; one alone is an error),
+    else the home's DuckDB file. Called where Definitions are built, never inside an asset."""
+    if LakeLocation.from_environment(environ) is None:
+        return PosterStore(home=home)
+    return LakeStore(
+        home=home, catalog=EnvVar(CATALOG_ENV_VAR), data_path=EnvVar(DATA_PATH_ENV_VAR)
+    )
+
+
+def home_store(home: PosterHome, environ: Mapping[str, str] = os.environ) -> PosterStore:
+    """The store resource for in-process runs against one home."""
+    return store_from_environment(str(home.root), environ)
+
+
+def environment_store(environ: Mapping[str, str] = os.environ) -> PosterStore:
+    """The store resource of the UI, daemon and workers: the home from the environment."""
+    return store_from_environment(EnvVar(HOME_ENV_VAR), environ)
 
 
 class WatchedFolder(ConfigurableResource):
@@ -48,6 +89,3 @@ class PosterCompute(ConfigurableResource):
         if self.library_defaults:
             return 1  # a default-compiled OCR engine is one shared, non-thread-safe session
         return self.workers if self.workers > 0 else len(os.sched_getaffinity(0))
-
-    def ocr_mode(self) -> RuntimeMode:
-        return RuntimeMode.DEFAULTS if self.library_defaults else RuntimeMode.TUNED

@@ -18,13 +18,13 @@ from poster_assets.defs.stage_io import missing_model_result, stage_metadata, st
 from poster_assets.evaluation.stored_probe import NoProbeDataError, probe_stored_vectors
 from poster_assets.imaging.preview import markdown_image
 from poster_assets.models.ssl_encoder import load_trained_encoder
+from poster_assets.pretraining.pretrain import SSL_MODEL_KIND, pretrain
+from poster_assets.pretraining.stored_sets import store_training_set
+from poster_assets.pretraining.training_sets import SetSettings
 from poster_assets.ssl.augment import ViewSettings
 from poster_assets.ssl.curriculum import SCHEDULES
-from poster_assets.ssl.pretraining import SSL_MODEL_KIND, pretrain
-from poster_assets.ssl.stored_sets import store_training_set
 from poster_assets.ssl.task_names import TASKS
 from poster_assets.ssl.train import TrainSettings
-from poster_assets.ssl.training_sets import SetSettings
 from poster_assets.stages.embeddings import EMBEDDINGS
 from poster_assets.stages.runner import run_stage
 from poster_assets.stages.ssl_embeddings import SSL_EMBEDDINGS_STAGE, prepare_ssl_embeddings
@@ -94,7 +94,7 @@ ssl_labels = _training_set_asset(
 
 class PretrainConfig(Config):
     model_name: str = "poster-ssl"
-    # The best measured setting (README): the curriculum labels, staged first.
+    # The best measured setting (docs/measurements.md): the curriculum labels, staged first.
     tasks: list[str] = Field(default=["labels"], description=f"any of {', '.join(TASKS)}")
     schedule: str = Field(default="structure_first", description=f"one of {', '.join(SCHEDULES)}")
     epochs: int = 8

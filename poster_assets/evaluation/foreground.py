@@ -13,6 +13,7 @@ import numpy as np
 from poster_assets.demo.generator import LAYER_SUBJECT
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.store.database import PosterDatabase
+from poster_assets.store.evaluation_reads import poster_files
 from poster_assets.store.stages import load_foreground_masks, load_layer_maps
 from poster_assets.vision.foreground import GRABCUT_ITERATIONS, GRABCUT_SEED, SALIENT_QUANTILE
 from poster_assets.vision.saliency import spectral_residual_saliency
@@ -41,11 +42,7 @@ def _iou(a: np.ndarray, b: np.ndarray) -> float:
 
 def demo_foreground_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]:
     truths = [json.loads(line) for line in (corpus_dir / "ground_truth.jsonl").open()]
-    with db.read() as connection:
-        rows = connection.execute(
-            "SELECT poster_id, parse_filename(path), path FROM poster_paths"
-        ).fetchall()
-    by_name = {name: (poster_id, path) for poster_id, name, path in rows}
+    by_name = {name: (poster_id, path) for poster_id, name, path in poster_files(db)}
     wanted = [by_name[truth["image"]] for truth in truths if truth["image"] in by_name]
     ids = [poster_id for poster_id, _ in wanted]
     masks = load_foreground_masks(db, ids)

@@ -23,6 +23,7 @@ from poster_assets.evaluation.genre_probe import (
 from poster_assets.evaluation.structure_features import structure_vectors
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.store.database import PosterDatabase
+from poster_assets.store.evaluation_reads import region_vectors
 
 RAW_PIXELS_SIDE = 16
 COMBINATIONS = (
@@ -41,17 +42,8 @@ def raw_pixels(path: str) -> np.ndarray:
 
 def stored_region_vectors(db: PosterDatabase, model: str) -> dict[str, dict[str, np.ndarray]]:
     """region -> file name -> vector, for every poster path the home knows."""
-    with db.read() as connection:
-        rows = connection.execute(
-            """
-            SELECT e.region, parse_filename(pp.path) AS file_name, e.vector
-            FROM embeddings e JOIN poster_paths pp USING (poster_id)
-            WHERE e.model = ?
-            """,
-            [model],
-        ).fetchall()
     vectors: dict[str, dict[str, np.ndarray]] = {}
-    for region, file_name, vector in rows:
+    for region, file_name, vector in region_vectors(db, model):
         vectors.setdefault(region, {})[file_name] = np.asarray(vector, np.float32)
     return vectors
 

@@ -24,6 +24,7 @@ from poster_assets.demo.generator import (
     LAYER_TITLE,
 )
 from poster_assets.store.database import PosterDatabase
+from poster_assets.store.evaluation_reads import layers_of_file, mode_counts, title_layer_shares
 from poster_assets.vision.depth_layers import layer_role
 from poster_assets.vision.masks import decode_mask_png
 
@@ -36,19 +37,15 @@ TRUE_LAYERS = {
 
 
 def structure_report(db: PosterDatabase) -> dict[str, object]:
-    with db.read() as connection:
-        shares = connection.execute(
-            "SELECT max(title_share) FROM layers WHERE title_share IS NOT NULL GROUP BY poster_id"
-        ).fetchall()
-        modes = connection.execute("SELECT mode_count FROM depth_histograms").fetchall()
+    shares = title_layer_shares(db)
     return {
         "titled_posters_with_layers": len(shares),
         "title_box_mostly_in_one_layer": round(
-            float(np.mean([share >= MOSTLY_IN_ONE_LAYER for (share,) in shares])), 4
+            float(np.mean([share >= MOSTLY_IN_ONE_LAYER for share in shares])), 4
         )
         if shares
         else None,
-        "depth_mode_counts": dict(sorted(Counter(count for (count,) in modes).items())),
+        "depth_mode_counts": dict(sorted(Counter(mode_counts(db)).items())),
     }
 
 
@@ -58,37 +55,28 @@ def demo_layer_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]
     title_hits, ious = [], {name: [] for name in TRUE_LAYERS}
     subject_roles: list[str] = []
     subject_roles_by_depth: list[str] = []
-    with db.read() as connection:
-        for truth in truths:
-            rows = connection.execute(
-                """
-                SELECT l.mask_png, l.is_title_layer, l.role, l.layer_count FROM layers l
-                JOIN (SELECT DISTINCT poster_id FROM poster_paths
-                      WHERE regexp_extract(path, '[^/]+$') = ?) p USING (poster_id)
-                ORDER BY l.layer_index
-                """,
-                [truth["image"]],
-            ).fetchall()
-            if not rows:
-                continue
-            masks = np.stack([decode_mask_png(row[0]) for row in rows])
-            true_map = cv2.imread(
-                str(corpus_dir / "layers" / (os.path.splitext(truth["image"])[0] + ".png")),
-                cv2.IMREAD_UNCHANGED,
-            )
-            true_map = cv2.resize(
-                true_map, (masks.shape[2], masks.shape[1]), interpolation=cv2.INTER_NEAREST
-            )
-            title_pixels = true_map == LAYER_TITLE
-            holding = int(np.argmax([(mask & title_pixels).sum() for mask in masks]))
-            marked = [index for index, row in enumerate(rows) if row[1]]
-            title_hits.append(marked == [holding])
-            subject = int(np.argmax([_iou(mask, true_map == LAYER_SUBJECT) for mask in masks]))
-            subject_roles.append(rows[subject][2])
-            subject_roles_by_depth.append(layer_role(subject, rows[subject][3]))
-            for name, values in TRUE_LAYERS.items():
-                truth_mask = np.isin(true_map, values)
-                ious[name].append(max(_iou(mask, truth_mask) for mask in masks))
+    for truth in truths:
+        rows = layers_of_file(db, truth["image"])
+        if not rows:
+            continue
+        masks = np.stack([decode_mask_png(row[0]) for row in rows])
+        true_map = cv2.imread(
+            str(corpus_dir / "layers" / (os.path.splitext(truth["image"])[0] + ".png")),
+            cv2.IMREAD_UNCHANGED,
+        )
+        true_map = cv2.resize(
+            true_map, (masks.shape[2], masks.shape[1]), interpolation=cv2.INTER_NEAREST
+        )
+        title_pixels = true_map == LAYER_TITLE
+        holding = int(np.argmax([(mask & title_pixels).sum() for mask in masks]))
+        marked = [index for index, row in enumerate(rows) if row[1]]
+        title_hits.append(marked == [holding])
+        subject = int(np.argmax([_iou(mask, true_map == LAYER_SUBJECT) for mask in masks]))
+        subject_roles.append(rows[subject][2])
+        subject_roles_by_depth.append(layer_role(subject, rows[subject][3]))
+        for name, values in TRUE_LAYERS.items():
+            truth_mask = np.isin(true_map, values)
+            ious[name].append(max(_iou(mask, truth_mask) for mask in masks))
     return {
         "posters": len(title_hits),
         "title_layer_accuracy": round(float(np.mean(title_hits)), 4) if title_hits else None,

@@ -26,14 +26,12 @@ import torch
 from poster_assets.evaluation.corpus import read_labels
 from poster_assets.evaluation.genre_probe import MIN_TRAIN_POSITIVES, probe_report
 from poster_assets.home import PosterHome
+from poster_assets.pretraining.stored_sets import load_targets, store_training_sets
+from poster_assets.pretraining.training_sets import SetSettings, curriculum_labels
 from poster_assets.ssl.augment import ViewSettings, crop_and_resize
-from poster_assets.ssl.curriculum_labels import curriculum_labels
 from poster_assets.ssl.data import load_posters
-from poster_assets.ssl.stored_sets import store_training_sets
-from poster_assets.ssl.targets import load_targets
 from poster_assets.ssl.task_names import TASKS
 from poster_assets.ssl.train import WHOLE_POSTER, TrainSettings, train_encoder
-from poster_assets.ssl.training_sets import SetSettings
 from poster_assets.store.opening import open_database
 
 

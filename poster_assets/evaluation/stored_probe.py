@@ -9,6 +9,7 @@ from poster_assets.errors import PosterAssetsError
 from poster_assets.evaluation.corpus import is_test_poster
 from poster_assets.evaluation.genre_probe import MIN_TRAIN_POSITIVES, probe_report
 from poster_assets.store.database import PosterDatabase
+from poster_assets.store.evaluation_reads import vectors_with_genres
 
 
 class NoProbeDataError(PosterAssetsError, LookupError):
@@ -21,16 +22,7 @@ def probe_stored_vectors(
     region: str = "poster",
     min_train_positives: int = MIN_TRAIN_POSITIVES,
 ) -> dict[str, object]:
-    with db.read() as connection:
-        rows = connection.execute(
-            """
-            SELECT e.vector, m.genres, coalesce(m.source_id, e.poster_id) AS split_key
-            FROM embeddings e JOIN metadata m USING (poster_id)
-            WHERE e.model = ? AND e.region = ? AND len(m.genres) > 0
-            ORDER BY e.poster_id
-            """,
-            [model, region],
-        ).fetchall()
+    rows = vectors_with_genres(db, model, region)
     if not rows:
         raise NoProbeDataError(
             f"no poster has both a {model!r} {region} vector and genres: materialize the "

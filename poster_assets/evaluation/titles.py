@@ -9,6 +9,7 @@ import pandas as pd
 
 from poster_assets.stages.titles import lines_from_rows
 from poster_assets.store.database import PosterDatabase
+from poster_assets.store.evaluation_reads import titles_of_labelled
 from poster_assets.vision.text_blocks import group_stacked_lines
 from poster_assets.vision.text_lines import TextLine, contains_title, titles_match
 
@@ -64,23 +65,7 @@ def evaluation_rows(db: PosterDatabase, labels: pd.DataFrame) -> pd.DataFrame:
     """Labelled posters with a non-empty title, joined by file name to what the pipeline
     stored. A poster that failed ingest or OCR stays in, with no lines and no title."""
     titled = labels[labels["title"].str.strip() != ""]
-    with db.read() as connection:
-        connection.register("labels", titled[["imdb_id", "file_name", "title", "is_test"]])
-        joined = connection.execute(
-            """
-            SELECT l.imdb_id, l.title, l.is_test, p.poster_id, s.width, s.height,
-                   coalesce(t.title_text, '') AS title_text
-            FROM labels l
-            LEFT JOIN (SELECT DISTINCT poster_id, regexp_extract(path, '[^/]+$') AS file_name
-                       FROM poster_paths) p USING (file_name)
-            LEFT JOIN posters s USING (poster_id)
-            LEFT JOIN titles t USING (poster_id)
-            ORDER BY l.imdb_id
-            """
-        ).df()
-        lines = connection.execute(
-            "SELECT * FROM ocr_lines WHERE poster_id IN (SELECT poster_id FROM posters)"
-        ).df()
+    joined, lines = titles_of_labelled(db, titled)
     by_poster = dict(tuple(lines.groupby("poster_id"))) if len(lines) else {}
     joined["lines"] = [
         lines_from_rows(by_poster[poster_id]) if poster_id in by_poster else []

@@ -1,4 +1,4 @@
-"""Cheap structural labels per poster, read from what the graph stored, as auxiliary targets
+"""Cheap structural labels per poster, from what the graph stored, as auxiliary targets
 for pretraining: title placement (vertical, horizontal), how many faces, how many depth modes,
 and which depth layer carries the title. Each is a small class index; class 0 means unknown
 or absent, so posters without a title or layers still train the other heads."""
@@ -6,8 +6,6 @@ or absent, so posters without a title or layers still train the other heads."""
 from __future__ import annotations
 
 import pandas as pd
-
-from poster_assets.store.database import PosterDatabase
 
 # Task -> class names; index 0 is "none/unknown" for every task.
 TASK_CLASSES: dict[str, tuple[str, ...]] = {
@@ -17,21 +15,6 @@ TASK_CLASSES: dict[str, tuple[str, ...]] = {
     "depth_modes": ("unknown", "one", "two", "three_or_more"),
     "title_layer_rank": ("none", "nearest", "second", "third_or_farther"),
 }
-
-LABELS_SQL = """
-SELECT p.poster_id, p.path,
-       t.placement_v, t.placement_h,
-       coalesce(f.faces, 0) AS faces,
-       h.mode_count,
-       l.layer_index AS title_layer
-FROM posters p
-LEFT JOIN titles t ON t.poster_id = p.poster_id AND t.title_text <> ''
-LEFT JOIN (SELECT poster_id, count(*) AS faces FROM faces GROUP BY poster_id) f
-       ON f.poster_id = p.poster_id
-LEFT JOIN depth_histograms h ON h.poster_id = p.poster_id
-LEFT JOIN layers l ON l.poster_id = p.poster_id AND l.is_title_layer
-ORDER BY p.poster_id
-"""
 
 
 def _class_of(value: object, names: tuple[str, ...]) -> int:
@@ -46,7 +29,8 @@ def _bucket(count: object, top: int) -> int:
 
 
 def label_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """`rows` as LABELS_SQL returns them -> poster_id, path and one class column per task."""
+    """`rows` as `store.training_inputs.curriculum_facts` returns them -> poster_id, path and
+    one class column per task."""
     return pd.DataFrame(
         {
             "poster_id": rows["poster_id"],
@@ -65,8 +49,3 @@ def label_rows(rows: pd.DataFrame) -> pd.DataFrame:
             ],
         }
     )
-
-
-def curriculum_labels(db: PosterDatabase) -> pd.DataFrame:
-    with db.read() as connection:
-        return label_rows(connection.execute(LABELS_SQL).df())

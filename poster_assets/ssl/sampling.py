@@ -130,3 +130,55 @@ def mask_box(mask: np.ndarray) -> tuple[float, float, float, float] | None:
         return None
     height, width = mask.shape
     return (xs.min() / width, ys.min() / height, (xs.max() + 1) / width, (ys.max() + 1) / height)
+
+
+PATCH_ROLES = ("background", "foreground", "title")
+MIN_TITLE_PATCH_SIDE = 0.06
+
+
+def box_mask(box: tuple[float, float, float, float], shape: tuple[int, int]) -> np.ndarray:
+    """A boolean mask of `shape` set inside the fractional box."""
+    height, width = shape
+    mask = np.zeros(shape, bool)
+    x0, x1 = int(box[0] * width), int(np.ceil(box[2] * width))
+    y0, y1 = int(box[1] * height), int(np.ceil(box[3] * height))
+    mask[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = True
+    return mask
+
+
+def poster_role_masks(
+    layer_map_labels: np.ndarray | None,
+    layer_roles: tuple[str, ...],
+    title_layer: int | None,
+    foreground: np.ndarray | None,
+    title_box: tuple[float, float, float, float] | None,
+) -> tuple[str, dict[str, np.ndarray]] | None:
+    """(source, role -> mask): depth layers by role where the poster has layers, else the
+    foreground mask and its complement; the title role is the title's box within its layer."""
+    if layer_map_labels is not None:
+        roles = np.array(layer_roles)
+        masks = {
+            role: np.isin(layer_map_labels, np.flatnonzero(roles == role))
+            for role in ("background", "foreground")
+        }
+        source, shape = "depth-layers", layer_map_labels.shape
+        title_pixels = (layer_map_labels == title_layer) if title_layer is not None else None
+    elif foreground is not None:
+        masks = {"background": ~foreground, "foreground": foreground}
+        source, shape, title_pixels = "foreground-mask", foreground.shape, None
+    else:
+        return None
+    if title_box is not None:
+        inside = box_mask(title_box, shape)
+        masks["title"] = inside if title_pixels is None else inside & title_pixels
+    return source, masks
+
+
+def title_patch_side(
+    title_box: tuple[float, float, float, float], shape: tuple[int, int], largest: float
+) -> float:
+    """A square patch side (fraction of the width) that fits the title's height: titles are
+    often far shorter than a background patch."""
+    height, width = shape
+    fits = (title_box[3] - title_box[1]) * height / width
+    return float(min(largest, max(fits, MIN_TITLE_PATCH_SIDE)))

@@ -8,8 +8,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES
+from poster_assets.ssl.sampling import PATCH_ROLES
 from poster_assets.ssl.text_features import TEXT_DIMENSIONS
-from poster_assets.ssl.training_sets import PATCH_ROLES
 
 
 class StructuredHeads(nn.Module):

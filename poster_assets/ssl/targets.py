@@ -3,7 +3,7 @@ from them (one view pair, patch or salient crop per poster)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -11,10 +11,8 @@ import pandas as pd
 import torch
 
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES
+from poster_assets.ssl.sampling import PATCH_ROLES
 from poster_assets.ssl.text_features import TEXT_DIMENSIONS
-from poster_assets.ssl.training_sets import PATCH_ROLES
-from poster_assets.store.database import PosterDatabase
-from poster_assets.store.whole_tables import read_table
 
 
 @dataclass(frozen=True)
@@ -103,27 +101,29 @@ def _padded(
     return out, valid
 
 
-def load_targets(db: PosterDatabase, poster_ids: Sequence[str]) -> TrainingTargets:
-    """The five training-set tables, aligned with `poster_ids` (posters missing from a set get
-    no targets from it)."""
+def targets_from_sets(
+    sets: Mapping[str, pd.DataFrame], poster_ids: Sequence[str]
+) -> TrainingTargets:
+    """The five training-set tables' rows (by table name), aligned with `poster_ids` (posters
+    missing from a set get no targets from it)."""
     order = {poster_id: row for row, poster_id in enumerate(poster_ids)}
     count = len(order)
 
-    pairs = read_table(db, "ssl_view_pairs").sort_values(["poster_id", "pair_index"])
+    pairs = sets["ssl_view_pairs"].sort_values(["poster_id", "pair_index"])
     pair_values = [np.stack([a, b]) for a, b in zip(pairs["box_a"], pairs["box_b"], strict=True)]
     flat, has_pair = _padded(pairs, order, [v.ravel() for v in pair_values], 8)
     view_boxes = flat.reshape(count, flat.shape[1], 2, 4)
 
-    patches = read_table(db, "ssl_layer_patches").sort_values(["poster_id", "patch_index"])
+    patches = sets["ssl_layer_patches"].sort_values(["poster_id", "patch_index"])
     patch_boxes, has_patch = _padded(patches, order, [np.asarray(b) for b in patches["box"]], 4)
     role_values = [[PATCH_ROLES.index(r)] for r in patches["role"]]
     roles, _ = _padded(patches, order, role_values, 1)
     patch_roles = np.where(has_patch, roles[..., 0], -1).astype(np.int64)
 
-    crops = read_table(db, "ssl_salient_crops").sort_values(["poster_id", "crop_index"])
+    crops = sets["ssl_salient_crops"].sort_values(["poster_id", "crop_index"])
     salient_boxes, has_salient = _padded(crops, order, [np.asarray(b) for b in crops["box"]], 4)
 
-    texts = read_table(db, "ssl_text_pairs")
+    texts = sets["ssl_text_pairs"]
     text = np.zeros((count, TEXT_DIMENSIONS), np.float32)
     has_text = np.zeros(count, bool)
     for poster_id, vector in zip(texts["poster_id"], texts["vector"], strict=True):
@@ -131,7 +131,7 @@ def load_targets(db: PosterDatabase, poster_ids: Sequence[str]) -> TrainingTarge
             text[order[poster_id]] = vector
             has_text[order[poster_id]] = True
 
-    stored = read_table(db, "ssl_labels").set_index("poster_id").reindex(list(order))
+    stored = sets["ssl_labels"].set_index("poster_id").reindex(list(order))
     labels = {
         task: torch.tensor(stored[task].fillna(0).astype(np.int64).to_numpy())
         for task in TASK_CLASSES

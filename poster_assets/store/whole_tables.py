@@ -3,6 +3,8 @@ transaction, so a reader sees the old set or the new one, never half of each."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from poster_assets.store.database import PosterDatabase
@@ -20,6 +22,13 @@ def replace_table(db: PosterDatabase, table: str, rows: pd.DataFrame) -> int:
     return len(rows)
 
 
-def read_table(db: PosterDatabase, table: str) -> pd.DataFrame:
+def read_table(db: PosterDatabase, table: str, order_by: Sequence[str] = ()) -> pd.DataFrame:
+    order = f" ORDER BY {', '.join(order_by)}" if order_by else ""
     with db.read() as connection:
-        return connection.execute(f"SELECT * FROM {table}").df()
+        return connection.execute(f"SELECT * FROM {table}{order}").df()
+
+
+def read_only_query(db: PosterDatabase, query: str) -> pd.DataFrame:
+    """A user's query (`poster-assets sql`), inside a read-only connection or transaction."""
+    with db.read() as connection:
+        return connection.execute(query).df()

@@ -1,6 +1,6 @@
 """The structured training sets, built from what the graph stored: each reads the tables it
-derives from and returns the rows of its own table (see store/schema.py). Seeded: the same
-store and seed give the same rows."""
+derives from (store/training_inputs.py) and returns the rows of its own table. Seeded: the
+same store and seed give the same rows."""
 
 from __future__ import annotations
 
@@ -10,20 +10,28 @@ import numpy as np
 import pandas as pd
 
 from poster_assets.ssl.augment import ViewSettings
-from poster_assets.ssl.curriculum_labels import TASK_CLASSES, curriculum_labels
+from poster_assets.ssl.curriculum_labels import TASK_CLASSES, label_rows
 from poster_assets.ssl.sampling import (
     expanded_box,
     layer_patches,
     mask_box,
+    poster_role_masks,
     subject_kept,
     subject_view_pairs,
+    title_patch_side,
 )
 from poster_assets.ssl.text_features import TEXT_DIMENSIONS, text_vectors
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.stages import load_foreground_masks, load_layer_maps
-
-PATCH_ROLES = ("background", "foreground", "title")
-MIN_TITLE_PATCH_SIDE = 0.06
+from poster_assets.store.training_inputs import (
+    all_poster_ids,
+    curriculum_facts,
+    foreground_shares,
+    poster_texts,
+    salient_detections,
+    title_boxes,
+    title_layers,
+)
 
 
 @dataclass(frozen=True)
@@ -40,18 +48,9 @@ class SetSettings:
     min_crop_side: float = 0.15
 
 
-def _query(db: PosterDatabase, sql: str) -> pd.DataFrame:
-    with db.read() as connection:
-        return connection.execute(sql).df()
-
-
-def _poster_ids(db: PosterDatabase) -> list[str]:
-    return _query(db, "SELECT poster_id FROM posters ORDER BY poster_id")["poster_id"].tolist()
-
-
 def build_view_pairs(db: PosterDatabase, settings: SetSettings) -> pd.DataFrame:
     """`ssl_view_pairs`: crop pairs per poster that each keep some of the foreground mask."""
-    ids = _poster_ids(db)
+    ids = all_poster_ids(db)
     masks = load_foreground_masks(db, ids)
     views = ViewSettings()
     rng = np.random.default_rng(settings.seed)
@@ -72,79 +71,14 @@ def build_view_pairs(db: PosterDatabase, settings: SetSettings) -> pd.DataFrame:
     )
 
 
-def _title_boxes(db: PosterDatabase) -> dict[str, tuple[float, float, float, float]]:
-    rows = _query(
-        db,
-        """
-        SELECT t.poster_id, t.x0 / p.width AS x0, t.y0 / p.height AS y0,
-               t.x1 / p.width AS x1, t.y1 / p.height AS y1
-        FROM titles t JOIN posters p USING (poster_id)
-        WHERE t.title_text <> '' AND t.x0 IS NOT NULL
-        """,
-    )
-    return {row.poster_id: (row.x0, row.y0, row.x1, row.y1) for row in rows.itertuples()}
-
-
-def box_mask(box: tuple[float, float, float, float], shape: tuple[int, int]) -> np.ndarray:
-    """A boolean mask of `shape` set inside the fractional box."""
-    height, width = shape
-    mask = np.zeros(shape, bool)
-    x0, x1 = int(box[0] * width), int(np.ceil(box[2] * width))
-    y0, y1 = int(box[1] * height), int(np.ceil(box[3] * height))
-    mask[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = True
-    return mask
-
-
-def poster_role_masks(
-    layer_map_labels: np.ndarray | None,
-    layer_roles: tuple[str, ...],
-    title_layer: int | None,
-    foreground: np.ndarray | None,
-    title_box: tuple[float, float, float, float] | None,
-) -> tuple[str, dict[str, np.ndarray]] | None:
-    """(source, role -> mask): depth layers by role where the poster has layers, else the
-    foreground mask and its complement; the title role is the title's box within its layer."""
-    if layer_map_labels is not None:
-        roles = np.array(layer_roles)
-        masks = {
-            role: np.isin(layer_map_labels, np.flatnonzero(roles == role))
-            for role in ("background", "foreground")
-        }
-        source, shape = "depth-layers", layer_map_labels.shape
-        title_pixels = (layer_map_labels == title_layer) if title_layer is not None else None
-    elif foreground is not None:
-        masks = {"background": ~foreground, "foreground": foreground}
-        source, shape, title_pixels = "foreground-mask", foreground.shape, None
-    else:
-        return None
-    if title_box is not None:
-        inside = box_mask(title_box, shape)
-        masks["title"] = inside if title_pixels is None else inside & title_pixels
-    return source, masks
-
-
-def title_patch_side(
-    title_box: tuple[float, float, float, float], shape: tuple[int, int], largest: float
-) -> float:
-    """A square patch side (fraction of the width) that fits the title's height: titles are
-    often far shorter than a background patch."""
-    height, width = shape
-    fits = (title_box[3] - title_box[1]) * height / width
-    return float(min(largest, max(fits, MIN_TITLE_PATCH_SIDE)))
-
-
 def build_layer_patches(db: PosterDatabase, settings: SetSettings) -> pd.DataFrame:
     """`ssl_layer_patches`: patches lying (>= min purity) inside the background layers, the
     foreground layers, and the title within the title layer."""
-    ids = _poster_ids(db)
+    ids = all_poster_ids(db)
     layer_maps = load_layer_maps(db, ids)
     foregrounds = load_foreground_masks(db, ids)
-    titles = _title_boxes(db)
-    title_layers = dict(
-        _query(db, "SELECT poster_id, layer_index FROM layers WHERE is_title_layer").itertuples(
-            index=False
-        )
-    )
+    titles = title_boxes(db)
+    layer_of_title = title_layers(db)
     rng = np.random.default_rng(settings.seed)
     rows = []
     for poster_id in ids:
@@ -152,7 +86,7 @@ def build_layer_patches(db: PosterDatabase, settings: SetSettings) -> pd.DataFra
         found = poster_role_masks(
             layer_map.labels if layer_map else None,
             layer_map.roles if layer_map else (),
-            title_layers.get(poster_id),
+            layer_of_title.get(poster_id),
             foregrounds.get(poster_id),
             titles.get(poster_id),
         )
@@ -180,23 +114,9 @@ def build_layer_patches(db: PosterDatabase, settings: SetSettings) -> pd.DataFra
 def build_salient_crops(db: PosterDatabase, settings: SetSettings) -> pd.DataFrame:
     """`ssl_salient_crops`: boxes around each face, each confident large object, and the
     foreground mask, grown by a margin."""
-    detections = _query(
-        db,
-        f"""
-        SELECT f.poster_id, 'face' AS source, 'face' AS label, f.score,
-               f.x0 / p.width AS x0, f.y0 / p.height AS y0,
-               f.x1 / p.width AS x1, f.y1 / p.height AS y1
-        FROM faces f JOIN posters p USING (poster_id)
-        UNION ALL
-        SELECT o.poster_id, 'object', o.label, o.score,
-               o.x0 / p.width, o.y0 / p.height, o.x1 / p.width, o.y1 / p.height
-        FROM objects o JOIN posters p USING (poster_id)
-        WHERE o.score >= {settings.min_object_score}
-          AND (o.x1 - o.x0) * (o.y1 - o.y0) >= {settings.min_object_area} * p.width * p.height
-        """,
-    )
-    foregrounds = load_foreground_masks(db, _poster_ids(db))
-    shares = dict(_query(db, "SELECT poster_id, share FROM foreground").itertuples(index=False))
+    detections = salient_detections(db, settings.min_object_score, settings.min_object_area)
+    foregrounds = load_foreground_masks(db, all_poster_ids(db))
+    shares = foreground_shares(db)
     rows = [
         (r.poster_id, r.source, r.label, (r.x0, r.y0, r.x1, r.y1), r.score)
         for r in detections.itertuples()
@@ -217,18 +137,15 @@ def build_salient_crops(db: PosterDatabase, settings: SetSettings) -> pd.DataFra
 
 def build_text_pairs(db: PosterDatabase) -> pd.DataFrame:
     """`ssl_text_pairs`: each poster's OCR text (reading order) and its n-gram vector."""
-    rows = _query(
-        db,
-        """
-        SELECT l.poster_id, string_agg(l.text, ' ' ORDER BY l.line_index) AS text,
-               coalesce(any_value(t.title_text), '') AS title
-        FROM ocr_lines l LEFT JOIN titles t USING (poster_id)
-        GROUP BY l.poster_id ORDER BY l.poster_id
-        """,
-    )
+    rows = poster_texts(db)
     rows = rows[rows["text"].str.strip() != ""].reset_index(drop=True)
     vectors = text_vectors(rows["text"].tolist())
     return rows.assign(dimensions=TEXT_DIMENSIONS, vector=[vector.tolist() for vector in vectors])
+
+
+def curriculum_labels(db: PosterDatabase) -> pd.DataFrame:
+    """poster_id, path and one class column per curriculum task."""
+    return label_rows(curriculum_facts(db))
 
 
 def build_labels(db: PosterDatabase) -> pd.DataFrame:

@@ -10,12 +10,11 @@ from pathlib import Path
 
 from poster_assets.home import PosterHome
 from poster_assets.models.ssl_encoder import load_trained_encoder
+from poster_assets.pretraining.stored_sets import SET_BUILDERS, load_targets
 from poster_assets.ssl.checkpoint import save_checkpoint, settings_dict
 from poster_assets.ssl.data import load_readable_posters
 from poster_assets.ssl.export import export_encoder
 from poster_assets.ssl.loss_plot import loss_curves_png
-from poster_assets.ssl.stored_sets import SET_BUILDERS
-from poster_assets.ssl.targets import load_targets
 from poster_assets.ssl.train import TrainResult, TrainSettings, train_encoder
 from poster_assets.stages.embeddings import EMBEDDINGS
 from poster_assets.stages.runner import PosterRef, run_stage
@@ -23,6 +22,7 @@ from poster_assets.stages.ssl_embeddings import SSL_EMBEDDINGS_STAGE, prepare_ss
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.stages import replace_stage_rows
 from poster_assets.store.trained_models import TrainedModel, now, register_model
+from poster_assets.store.training_inputs import all_posters, training_set_sizes
 
 SSL_MODEL_KIND = "ssl-encoder"
 TASK_TABLES = {
@@ -47,21 +47,6 @@ class PretrainOutcome:
 
 def model_dir(home: PosterHome, model_name: str) -> Path:
     return home.models_dir / "ssl" / model_name
-
-
-def _all_posters(db: PosterDatabase) -> list[tuple[str, str, str, int, int]]:
-    with db.read() as connection:
-        return connection.execute(
-            "SELECT poster_id, path, batch_id, width, height FROM posters ORDER BY poster_id"
-        ).fetchall()
-
-
-def _training_set_sizes(db: PosterDatabase) -> dict[str, int]:
-    with db.read() as connection:
-        return {
-            table: connection.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-            for table in SET_BUILDERS
-        }
 
 
 def embed_posters(
@@ -105,7 +90,7 @@ def pretrain(
             f"model name {model_name!r}: use 1-64 letters, digits, '.', '_' or '-' "
             "(it names a folder)"
         )
-    posters = _all_posters(db)
+    posters = all_posters(db)
     if not posters:
         raise ValueError("the store has no posters: ingest some before pretraining")
     images, kept, skipped = load_readable_posters([poster[1] for poster in posters])
@@ -113,7 +98,7 @@ def pretrain(
         raise ValueError(
             f"only {len(kept)} readable posters, fewer than one batch of {settings.batch_size}"
         )
-    sizes = _training_set_sizes(db)
+    sizes = training_set_sizes(db, list(SET_BUILDERS))
     empty = [
         f"{task} needs {TASK_TABLES[task]}"
         for task in settings.tasks

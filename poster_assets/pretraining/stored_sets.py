@@ -1,12 +1,13 @@
-"""Build every training set from the store and replace its table."""
+"""Build every training set from the store and replace its table; read them back as
+training targets."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from poster_assets.ssl.training_sets import (
+from poster_assets.pretraining.training_sets import (
     SetSettings,
     build_labels,
     build_layer_patches,
@@ -14,8 +15,9 @@ from poster_assets.ssl.training_sets import (
     build_text_pairs,
     build_view_pairs,
 )
+from poster_assets.ssl.targets import TrainingTargets, targets_from_sets
 from poster_assets.store.database import PosterDatabase
-from poster_assets.store.whole_tables import replace_table
+from poster_assets.store.whole_tables import read_table, replace_table
 
 SET_BUILDERS: dict[str, Callable[[PosterDatabase, SetSettings], pd.DataFrame]] = {
     "ssl_view_pairs": build_view_pairs,
@@ -35,3 +37,8 @@ def store_training_set(db: PosterDatabase, table: str, settings: SetSettings) ->
 def store_training_sets(db: PosterDatabase, settings: SetSettings) -> dict[str, int]:
     """Table -> rows written."""
     return {table: len(store_training_set(db, table, settings)) for table in SET_BUILDERS}
+
+
+def load_targets(db: PosterDatabase, poster_ids: Sequence[str]) -> TrainingTargets:
+    """The stored training sets, aligned with `poster_ids`."""
+    return targets_from_sets({table: read_table(db, table) for table in SET_BUILDERS}, poster_ids)
