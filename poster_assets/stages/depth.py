@@ -6,14 +6,7 @@ from __future__ import annotations
 from poster_assets.errors import ModelMissingError
 from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
-from poster_assets.stages.spec import (
-    Column,
-    PosterInput,
-    PreparedStage,
-    StageContext,
-    StageSpec,
-    TableSpec,
-)
+from poster_assets.stages import spec
 from poster_assets.vision.depth import (
     encode_depth_png,
     normalise_depth,
@@ -21,27 +14,27 @@ from poster_assets.vision.depth import (
     summarise_depth,
 )
 
-DEPTH_MAPS = TableSpec(
+DEPTH_MAPS = spec.TableSpec(
     "depth_maps",
     (
-        Column("model", "VARCHAR NOT NULL"),
-        Column("model_version", "VARCHAR NOT NULL", "name + sha256 prefix of the network file"),
-        Column("width", "INTEGER NOT NULL", "of the stored map (at most 192 px a side)"),
-        Column("height", "INTEGER NOT NULL"),
-        Column("depth_png", "BLOB NOT NULL", "16-bit PNG, 0 = nearest .. 1023 = farthest"),
-        Column("p10", "DOUBLE NOT NULL"), Column("p50", "DOUBLE NOT NULL"),
-        Column("p90", "DOUBLE NOT NULL"), Column("mean", "DOUBLE NOT NULL"),
+        spec.Column("model", "VARCHAR NOT NULL"),
+        spec.Column("model_version", "VARCHAR NOT NULL", "name + sha256 prefix of the file"),
+        spec.Column("width", "INTEGER NOT NULL", "of the stored map (at most 192 px a side)"),
+        spec.Column("height", "INTEGER NOT NULL"),
+        spec.Column("depth_png", "BLOB NOT NULL", "16-bit PNG, 0 = nearest .. 1023 = farthest"),
+        spec.Column("p10", "DOUBLE NOT NULL"), spec.Column("p50", "DOUBLE NOT NULL"),
+        spec.Column("p90", "DOUBLE NOT NULL"), spec.Column("mean", "DOUBLE NOT NULL"),
     ),
 )  # fmt: skip
 
 
-def prepare(context: StageContext) -> PreparedStage:
+def prepare(context: spec.StageContext) -> spec.PreparedStage:
     ref = registered_depth_model(context.home.models_dir)
     if ref is None:
         raise ModelMissingError(MISSING_DEPTH_MODEL)
     estimator = load_depth_estimator(ref, context.home.openvino_cache_dir)
 
-    def estimate(poster: PosterInput) -> dict[str, list[dict]]:
+    def estimate(poster: spec.PosterInput) -> dict[str, list[dict]]:
         depth = normalise_depth(estimator.predict(poster.rgb), ref.spec.larger_is_farther)
         summary = summarise_depth(depth)
         stored_width, stored_height = stored_size(depth.shape[1], depth.shape[0])
@@ -58,16 +51,12 @@ def prepare(context: StageContext) -> PreparedStage:
         }
         return {"depth_maps": [row]}
 
-    return PreparedStage(version=ref.version, process=estimate, model=ref.version)
+    return spec.PreparedStage(version=ref.version, process=estimate, model=ref.version)
 
 
-DEPTH = StageSpec(
-    name="depth",
-    asset="depth_maps",
+DEPTH = spec.StageSpec(
+    name="depth", asset="depth_maps", group="layers", kinds=("openvino", "duckdb"),
+    tables=(DEPTH_MAPS,), prepare=prepare,
     description="A relative depth map per poster (table `depth_maps`, 16-bit PNG, 0 = nearest). "
     "Without a registered depth model nothing is computed and the metadata says how to get one.",
-    group="layers",
-    kinds=frozenset({"openvino", "duckdb"}),
-    tables=(DEPTH_MAPS,),
-    prepare=prepare,
-)
+)  # fmt: skip

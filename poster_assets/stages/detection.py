@@ -8,36 +8,38 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from poster_assets.models.detectors import load_face_detector, load_object_detector
-from poster_assets.models.packaged import BLAZEFACE_FULL_RANGE, SSD_MOBILENET_V2_COCO
-from poster_assets.stages.layers import LAYERS
-from poster_assets.stages.spec import (
-    Column,
-    PosterInput,
-    PreparedStage,
-    StageContext,
-    StageSpec,
-    TableSpec,
+from poster_assets.models.detectors import (
+    FaceDetector,
+    ObjectDetector,
+    load_face_detector,
+    load_object_detector,
 )
+from poster_assets.models.packaged import (
+    BLAZEFACE_FULL_RANGE,
+    SSD_MOBILENET_V2_COCO,
+    PackagedModel,
+)
+from poster_assets.stages import spec
+from poster_assets.stages.layers import LAYERS
 from poster_assets.stages.stored import LayerMap, layer_map
 from poster_assets.vision.detections import Detection, box_layer
 
 BOX_COLUMNS = (
-    Column("score", "DOUBLE NOT NULL"),
-    Column("x0", "DOUBLE NOT NULL"), Column("y0", "DOUBLE NOT NULL"),
-    Column("x1", "DOUBLE NOT NULL"), Column("y1", "DOUBLE NOT NULL"),
-    Column("layer_index", "INTEGER", "depth layer holding most of the box (NULL: no layers)"),
+    spec.Column("score", "DOUBLE NOT NULL"),
+    spec.Column("x0", "DOUBLE NOT NULL"), spec.Column("y0", "DOUBLE NOT NULL"),
+    spec.Column("x1", "DOUBLE NOT NULL"), spec.Column("y1", "DOUBLE NOT NULL"),
+    spec.Column("layer_index", "INTEGER", "depth layer holding most of the box (NULL: no layers)"),
 )  # fmt: skip
-FACES = TableSpec(
+FACES = spec.TableSpec(
     "faces",
-    (Column("face_index", "INTEGER NOT NULL", "best score first"), *BOX_COLUMNS),
+    (spec.Column("face_index", "INTEGER NOT NULL", "best score first"), *BOX_COLUMNS),
     key=("poster_id", "face_index"),
 )
-OBJECTS = TableSpec(
+OBJECTS = spec.TableSpec(
     "objects",
     (
-        Column("object_index", "INTEGER NOT NULL", "best score first"),
-        Column("label", "VARCHAR NOT NULL", "COCO class name"),
+        spec.Column("object_index", "INTEGER NOT NULL", "best score first"),
+        spec.Column("label", "VARCHAR NOT NULL", "COCO class name"),
         *BOX_COLUMNS,
     ),
     key=("poster_id", "object_index"),
@@ -64,11 +66,11 @@ def detection_rows(
 
 
 def _detecting(
-    table: TableSpec, detect: Callable[[np.ndarray], list[Detection]]
-) -> Callable[[PosterInput], dict[str, list[dict]]]:
+    table: spec.TableSpec, detect: Callable[[np.ndarray], list[Detection]]
+) -> Callable[[spec.PosterInput], dict[str, list[dict]]]:
     index_column, *kept = [column.name for column in table.columns]
 
-    def detect_poster(poster: PosterInput) -> dict[str, list[dict]]:
+    def detect_poster(poster: spec.PosterInput) -> dict[str, list[dict]]:
         rgb = poster.rgb
         size = (rgb.shape[1], rgb.shape[0])
         rows = detection_rows(detect(rgb), layer_map(poster.upstream["layers"]), size)
@@ -82,16 +84,17 @@ def _detecting(
     return detect_poster
 
 
-def prepare_faces(context: StageContext) -> PreparedStage:
-    BLAZEFACE_FULL_RANGE.path()  # says how to install it when missing
-    detector = load_face_detector()
-    return PreparedStage(detector.version, _detecting(FACES, detector.detect), detector.version)
+def _preparing(
+    table: spec.TableSpec, model: PackagedModel, load: Callable[[], FaceDetector | ObjectDetector]
+) -> Callable[[spec.StageContext], spec.PreparedStage]:
+    def prepare(context: spec.StageContext) -> spec.PreparedStage:
+        model.path()  # says how to install it when missing
+        detector = load()
+        return spec.PreparedStage(
+            detector.version, _detecting(table, detector.detect), detector.version
+        )
 
-
-def prepare_objects(context: StageContext) -> PreparedStage:
-    SSD_MOBILENET_V2_COCO.path()
-    detector = load_object_detector()
-    return PreparedStage(detector.version, _detecting(OBJECTS, detector.detect), detector.version)
+    return prepare
 
 
 def _summarizer(table: str) -> Callable[[Mapping[str, pd.DataFrame]], dict[str, object]]:
@@ -108,29 +111,29 @@ def _summarizer(table: str) -> Callable[[Mapping[str, pd.DataFrame]], dict[str, 
     return summarize
 
 
-FACE = StageSpec(
-    name="faces",
-    asset="faces",
-    description="Faces (MediaPipe BlazeFace full range, packaged) with the depth layer each is "
-    "in: table `faces`.",
-    group="foreground",
-    kinds=frozenset({"openvino", "duckdb"}),
-    tables=(FACES,),
-    upstream=("layers",),
-    reads=(LAYERS.name,),
-    prepare=prepare_faces,
-    summarize=_summarizer("faces"),
+def _detection_stage(
+    table: spec.TableSpec,
+    model: PackagedModel,
+    load: Callable[[], FaceDetector | ObjectDetector],
+    description: str,
+) -> spec.StageSpec:
+    return spec.StageSpec(
+        name=table.name, asset=table.name, group="foreground", kinds=("openvino", "duckdb"),
+        tables=(table,), upstream=("layers",), reads=(LAYERS.name,),
+        prepare=_preparing(table, model, load), summarize=_summarizer(table.name),
+        description=f"{description} with the depth layer each is in: table `{table.name}`.",
+    )  # fmt: skip
+
+
+FACE = _detection_stage(
+    FACES,
+    BLAZEFACE_FULL_RANGE,
+    load_face_detector,
+    "Faces (MediaPipe BlazeFace full range, packaged)",
 )
-OBJECT = StageSpec(
-    name="objects",
-    asset="objects",
-    description="COCO objects (SSD MobileNet v2, packaged) with the depth layer each is in: "
-    "table `objects`.",
-    group="foreground",
-    kinds=frozenset({"openvino", "duckdb"}),
-    tables=(OBJECTS,),
-    upstream=("layers",),
-    reads=(LAYERS.name,),
-    prepare=prepare_objects,
-    summarize=_summarizer("objects"),
+OBJECT = _detection_stage(
+    OBJECTS,
+    SSD_MOBILENET_V2_COCO,
+    load_object_detector,
+    "COCO objects (SSD MobileNet v2, packaged)",
 )

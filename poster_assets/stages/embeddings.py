@@ -11,26 +11,19 @@ import pandas as pd
 
 from poster_assets.models.embedder import ImageEmbedder, load_image_embedder
 from poster_assets.models.packaged import EFFICIENTNET_LITE3
+from poster_assets.stages import spec
 from poster_assets.stages.foreground import FOREGROUND
-from poster_assets.stages.spec import (
-    Column,
-    PosterInput,
-    PreparedStage,
-    StageContext,
-    StageSpec,
-    TableSpec,
-)
 from poster_assets.stages.stored import foreground_mask
 from poster_assets.vision.embeddings import crop_to_mask, masked_mean
 
 EMBEDDINGS_REVISION = "r1"
-EMBEDDINGS = TableSpec(
+EMBEDDINGS = spec.TableSpec(
     "embeddings",
     (
-        Column("model", "VARCHAR NOT NULL"),
-        Column("region", "VARCHAR NOT NULL", "poster / foreground / foreground_pooled / ..."),
-        Column("dimensions", "INTEGER NOT NULL"),
-        Column("vector", "FLOAT[] NOT NULL", "a list: models differ in length"),
+        spec.Column("model", "VARCHAR NOT NULL"),
+        spec.Column("region", "VARCHAR NOT NULL", "poster / foreground / foreground_pooled / ..."),
+        spec.Column("dimensions", "INTEGER NOT NULL"),
+        spec.Column("vector", "FLOAT[] NOT NULL", "a list: models differ in length"),
     ),
     key=("poster_id", "model", "region"),
 )
@@ -69,16 +62,16 @@ def embedding_rows(model: str, regions: Mapping[str, np.ndarray]) -> list[dict]:
     ]
 
 
-def prepare(context: StageContext) -> PreparedStage:
+def prepare(context: spec.StageContext) -> spec.PreparedStage:
     EFFICIENTNET_LITE3.path()  # says how to install it when missing
     embedder = load_image_embedder()
 
-    def embed(poster: PosterInput) -> dict[str, list[dict]]:
+    def embed(poster: spec.PosterInput) -> dict[str, list[dict]]:
         mask = foreground_mask(poster.upstream["foreground"])
         regions = poster_embeddings(poster.rgb, mask, embedder)
         return {"embeddings": embedding_rows(embedder.model_name, regions)}
 
-    return PreparedStage(
+    return spec.PreparedStage(
         version=f"{EMBEDDINGS_REVISION}+{embedder.model_name}",
         process=embed,
         model=embedder.model_name,
@@ -90,16 +83,10 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
     return {"vectors_by_region": tables["embeddings"]["region"].value_counts().to_dict()}
 
 
-EMBEDDING = StageSpec(
-    name="embeddings",
-    asset="embeddings",
+EMBEDDING = spec.StageSpec(
+    name="embeddings", asset="embeddings", group="foreground", kinds=("openvino", "duckdb"),
+    tables=(EMBEDDINGS,), upstream=("foreground",), reads=(FOREGROUND.name,), prepare=prepare,
+    summarize=summarize,
     description="ImageNet (EfficientNet-Lite3) embeddings of the whole poster, the foreground "
     "crop, and the feature map pooled inside and outside the foreground: table `embeddings`.",
-    group="foreground",
-    kinds=frozenset({"openvino", "duckdb"}),
-    tables=(EMBEDDINGS,),
-    upstream=("foreground",),
-    reads=(FOREGROUND.name,),
-    prepare=prepare,
-    summarize=summarize,
-)
+)  # fmt: skip

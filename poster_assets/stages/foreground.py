@@ -12,17 +12,9 @@ import pandas as pd
 from poster_assets.imaging.annotate import draw_foreground
 from poster_assets.imaging.preview import contact_sheet
 from poster_assets.models.packaged import BLAZEFACE_FULL_RANGE, SSD_MOBILENET_V2_COCO
+from poster_assets.stages import spec
 from poster_assets.stages.detection import FACES, OBJECTS
 from poster_assets.stages.layers import LAYERS
-from poster_assets.stages.spec import (
-    Column,
-    PosterInput,
-    PreparedStage,
-    RowReader,
-    StageContext,
-    StageSpec,
-    TableSpec,
-)
 from poster_assets.stages.stored import LayerMap, foreground_masks, layer_map, poster_pictures
 from poster_assets.vision.depth import stored_size
 from poster_assets.vision.foreground import ForegroundCues, ForegroundMask, segment_foreground
@@ -30,14 +22,14 @@ from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
 FOREGROUND_REVISION = "r5"  # r5: GrabCut seeded per poster (was thread-order dependent)
-FOREGROUND = TableSpec(
+FOREGROUND = spec.TableSpec(
     "foreground",
     (
-        Column("method", "VARCHAR NOT NULL", "e.g. 'grabcut:depth+saliency+faces'"),
-        Column("width", "INTEGER NOT NULL", "of the mask (the depth map's size, <= 192 px)"),
-        Column("height", "INTEGER NOT NULL"),
-        Column("mask_png", "BLOB NOT NULL", "1-bit PNG, 1 = foreground"),
-        Column("share", "DOUBLE NOT NULL", "foreground share of the poster"),
+        spec.Column("method", "VARCHAR NOT NULL", "e.g. 'grabcut:depth+saliency+faces'"),
+        spec.Column("width", "INTEGER NOT NULL", "of the mask (the depth map's size, <= 192 px)"),
+        spec.Column("height", "INTEGER NOT NULL"),
+        spec.Column("mask_png", "BLOB NOT NULL", "1-bit PNG, 1 = foreground"),
+        spec.Column("share", "DOUBLE NOT NULL", "foreground share of the poster"),
     ),
 )
 # COCO classes that are a poster's subject when present.
@@ -76,13 +68,13 @@ def poster_foreground(
     return segment_foreground(small, cues)
 
 
-def prepare(context: StageContext) -> PreparedStage:
+def prepare(context: spec.StageContext) -> spec.PreparedStage:
     cues = [
         model.name if model.available() else f"no-{model.name}"
         for model in (BLAZEFACE_FULL_RANGE, SSD_MOBILENET_V2_COCO)
     ]
 
-    def segment(poster: PosterInput) -> dict[str, list[dict]]:
+    def segment(poster: spec.PosterInput) -> dict[str, list[dict]]:
         found = poster.upstream
         result = poster_foreground(
             poster.rgb, layer_map(found["layers"]), found["faces"], found["objects"]
@@ -96,7 +88,7 @@ def prepare(context: StageContext) -> PreparedStage:
         }
         return {"foreground": [row]}
 
-    return PreparedStage(version="+".join([FOREGROUND_REVISION, *cues]), process=segment)
+    return spec.PreparedStage(version="+".join([FOREGROUND_REVISION, *cues]), process=segment)
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
@@ -107,7 +99,7 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
     }
 
 
-def preview(rows: RowReader, poster_ids: Sequence[str]) -> list[bytes]:
+def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> list[bytes]:
     """Posters with their foreground outlined, faces and objects boxed."""
     masks = foreground_masks(rows.rows("foreground", poster_ids))
     faces = rows.rows("faces", poster_ids)
@@ -126,18 +118,11 @@ def preview(rows: RowReader, poster_ids: Sequence[str]) -> list[bytes]:
     return [contact_sheet(pictures)] if pictures else []
 
 
-FOREGROUND_STAGE = StageSpec(
-    name="foreground",
-    asset="foreground",
+FOREGROUND_STAGE = spec.StageSpec(
+    name="foreground", asset="foreground", group="foreground", kinds=("opencv", "duckdb"),
+    tables=(FOREGROUND,), upstream=("layers", "faces", "objects"),
+    reads=(LAYERS.name, FACES.name, OBJECTS.name), prepare=prepare, summarize=summarize,
+    preview=preview, preview_caption="foreground (outlined), faces (green), objects (yellow)",
     description="A foreground mask per poster (table `foreground`): GrabCut seeded by the near "
     "depth layers, saliency, faces and people/animals; the row's `method` names the cues used.",
-    group="foreground",
-    kinds=frozenset({"opencv", "duckdb"}),
-    tables=(FOREGROUND,),
-    upstream=("layers", "faces", "objects"),
-    reads=(LAYERS.name, FACES.name, OBJECTS.name),
-    prepare=prepare,
-    summarize=summarize,
-    preview=preview,
-    preview_caption="foreground (outlined), faces (green), objects (yellow)",
-)
+)  # fmt: skip

@@ -14,17 +14,9 @@ from poster_assets.errors import ModelMissingError
 from poster_assets.imaging.anatomy import anatomy_png
 from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
 from poster_assets.models.title_scorer import load_title_scorer
+from poster_assets.stages import spec
 from poster_assets.stages.anatomy import load_anatomy
 from poster_assets.stages.depth import DEPTH_MAPS
-from poster_assets.stages.spec import (
-    Column,
-    PosterInput,
-    PreparedStage,
-    RowReader,
-    StageContext,
-    StageSpec,
-    TableSpec,
-)
 from poster_assets.stages.titles import TITLES
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.depth_layers import (
@@ -41,30 +33,32 @@ from poster_assets.vision.saliency import spectral_residual_saliency
 LAYERS_REVISION = "r4"
 LAYER_METHOD = "kmeans-depth"
 PREVIEW_POSTERS = 2
-DEPTH_HISTOGRAMS = TableSpec(
+DEPTH_HISTOGRAMS = spec.TableSpec(
     "depth_histograms",
     (
-        Column("counts", "INTEGER[] NOT NULL", "pixels per bin of depth 0..1"),
-        Column("edges", "DOUBLE[] NOT NULL"),
-        Column("modes", "DOUBLE[] NOT NULL", "depth of each peak of the smoothed histogram"),
-        Column("mode_count", "INTEGER NOT NULL"),
+        spec.Column("counts", "INTEGER[] NOT NULL", "pixels per bin of depth 0..1"),
+        spec.Column("edges", "DOUBLE[] NOT NULL"),
+        spec.Column("modes", "DOUBLE[] NOT NULL", "depth of each peak of the smoothed histogram"),
+        spec.Column("mode_count", "INTEGER NOT NULL"),
     ),
 )
-LAYERS = TableSpec(
+LAYERS = spec.TableSpec(
     "layers",
     (
-        Column("layer_index", "INTEGER NOT NULL", "0 = nearest"),
-        Column("layer_count", "INTEGER NOT NULL"),
-        Column("method", "VARCHAR NOT NULL", "'kmeans-depth'"),
-        Column("role", "VARCHAR NOT NULL", "foreground / midground / background"),
-        Column("saliency", "DOUBLE NOT NULL", "mean spectral-residual saliency / poster mean"),
-        Column("pixel_share", "DOUBLE NOT NULL"),
-        Column("mean_depth", "DOUBLE NOT NULL"),
-        Column("depth_from", "DOUBLE NOT NULL", "K-means cut on the near side"),
-        Column("depth_to", "DOUBLE NOT NULL"),
-        Column("mask_png", "BLOB NOT NULL", "1-bit PNG at the stored depth map's size"),
-        Column("is_title_layer", "BOOLEAN NOT NULL"),
-        Column("title_share", "DOUBLE", "share of the title box in this layer (NULL: no title)"),
+        spec.Column("layer_index", "INTEGER NOT NULL", "0 = nearest"),
+        spec.Column("layer_count", "INTEGER NOT NULL"),
+        spec.Column("method", "VARCHAR NOT NULL", "'kmeans-depth'"),
+        spec.Column("role", "VARCHAR NOT NULL", "foreground / midground / background"),
+        spec.Column("saliency", "DOUBLE NOT NULL", "mean spectral-residual saliency / poster mean"),
+        spec.Column("pixel_share", "DOUBLE NOT NULL"),
+        spec.Column("mean_depth", "DOUBLE NOT NULL"),
+        spec.Column("depth_from", "DOUBLE NOT NULL", "K-means cut on the near side"),
+        spec.Column("depth_to", "DOUBLE NOT NULL"),
+        spec.Column("mask_png", "BLOB NOT NULL", "1-bit PNG at the stored depth map's size"),
+        spec.Column("is_title_layer", "BOOLEAN NOT NULL"),
+        spec.Column(
+            "title_share", "DOUBLE", "share of the title box in this layer (NULL: no title)"
+        ),
     ),
     key=("poster_id", "layer_index"),
 )
@@ -145,14 +139,14 @@ def title_box(titles: pd.DataFrame) -> tuple[float, float, float, float] | None:
     return (title.x0, title.y0, title.x1, title.y1)
 
 
-def prepare(context: StageContext) -> PreparedStage:
+def prepare(context: spec.StageContext) -> spec.PreparedStage:
     settings: LayersSettings = context.settings  # type: ignore[assignment]
     ref = registered_depth_model(context.home.models_dir)
     if ref is None:
         raise ModelMissingError(MISSING_DEPTH_MODEL)
     k_rule = f"modes{settings.k}" if settings.k_from_modes else f"k{settings.k}"
 
-    def segment(poster: PosterInput) -> dict[str, list[dict]]:
+    def segment(poster: spec.PosterInput) -> dict[str, list[dict]]:
         depth = decode_depth_png(poster.upstream["depth_maps"]["depth_png"].iloc[0])
         histogram, layers = poster_layers(
             depth, poster.rgb, title_box(poster.upstream["titles"]), settings.k,
@@ -161,7 +155,7 @@ def prepare(context: StageContext) -> PreparedStage:
         return {"depth_histograms": [histogram], "layers": layers}
 
     version = f"{LAYERS_REVISION}-{k_rule}+{ref.version}+{load_title_scorer().version}"
-    return PreparedStage(version=version, process=segment, model=ref.version)
+    return spec.PreparedStage(version=version, process=segment, model=ref.version)
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
@@ -178,28 +172,19 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
     }
 
 
-def preview(rows: RowReader, poster_ids: Sequence[str]) -> list[bytes]:
+def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> list[bytes]:
     """The anatomy picture (poster, depth, histogram, layers) of the first posters."""
     return [
         anatomy_png(load_anatomy(rows, poster_id)) for poster_id in poster_ids[:PREVIEW_POSTERS]
     ]
 
 
-LAYER = StageSpec(
-    name="layers",
-    asset="layers",
+LAYER = spec.StageSpec(
+    name="layers", asset="layers", group="layers", kinds=("python", "duckdb"),
+    tables=(DEPTH_HISTOGRAMS, LAYERS), upstream=("depth", "titles"),
+    reads=(DEPTH_MAPS.name, TITLES.name), requires=(DEPTH_MAPS.name,), settings=LayersSettings,
+    prepare=prepare, summarize=summarize, preview=preview, preview_caption="poster anatomy",
     description="The depth histogram and its modes (table `depth_histograms`), and K-means "
     "layers on depth, near to far, snapped to SLIC superpixels, with the title layer marked "
     "(table `layers`, one row per layer with a 1-bit PNG mask).",
-    group="layers",
-    kinds=frozenset({"python", "duckdb"}),
-    tables=(DEPTH_HISTOGRAMS, LAYERS),
-    upstream=("depth", "titles"),
-    reads=(DEPTH_MAPS.name, TITLES.name),
-    requires=(DEPTH_MAPS.name,),
-    settings=LayersSettings,
-    prepare=prepare,
-    summarize=summarize,
-    preview=preview,
-    preview_caption="poster anatomy",
-)
+)  # fmt: skip

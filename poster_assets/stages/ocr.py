@@ -16,40 +16,33 @@ import numpy as np
 import pandas as pd
 
 from poster_assets.models.ocr import OcrSettings, RuntimeMode, load_ocr_engine, read_text_lines
-from poster_assets.stages.spec import (
-    Column,
-    PosterInput,
-    PreparedStage,
-    StageContext,
-    StageSpec,
-    TableSpec,
-)
+from poster_assets.stages import spec
 from poster_assets.vision.text_blocks import group_stacked_lines
 from poster_assets.vision.text_lines import TextLine
 
 OCR_STAGE_REVISION = 3  # bump when the stage's outputs change for the same settings
 BOX = (
-    Column("x0", "DOUBLE NOT NULL"), Column("y0", "DOUBLE NOT NULL"),
-    Column("x1", "DOUBLE NOT NULL"), Column("y1", "DOUBLE NOT NULL"),
+    spec.Column("x0", "DOUBLE NOT NULL"), spec.Column("y0", "DOUBLE NOT NULL"),
+    spec.Column("x1", "DOUBLE NOT NULL"), spec.Column("y1", "DOUBLE NOT NULL"),
 )  # fmt: skip
-OCR_LINES = TableSpec(
+OCR_LINES = spec.TableSpec(
     "ocr_lines",
     (
-        Column("line_index", "INTEGER NOT NULL", "reading order from the recogniser"),
-        Column("text", "VARCHAR NOT NULL"),
-        Column("confidence", "DOUBLE NOT NULL"),
-        Column("polygon", "DOUBLE[8] NOT NULL", "x0 y0 x1 y1 x2 y2 x3 y3, original pixels"),
+        spec.Column("line_index", "INTEGER NOT NULL", "reading order from the recogniser"),
+        spec.Column("text", "VARCHAR NOT NULL"),
+        spec.Column("confidence", "DOUBLE NOT NULL"),
+        spec.Column("polygon", "DOUBLE[8] NOT NULL", "x0 y0 x1 y1 x2 y2 x3 y3, original pixels"),
         *BOX,
-        Column("glyph_height", "DOUBLE NOT NULL"),
+        spec.Column("glyph_height", "DOUBLE NOT NULL"),
     ),
     key=("poster_id", "line_index"),
 )
-OCR_BLOCKS = TableSpec(
+OCR_BLOCKS = spec.TableSpec(
     "ocr_blocks",
     (
-        Column("block_index", "INTEGER NOT NULL", "top to bottom"),
-        Column("text", "VARCHAR NOT NULL", "member lines joined in reading order"),
-        Column("line_indices", "INTEGER[] NOT NULL", "into ocr_lines.line_index"),
+        spec.Column("block_index", "INTEGER NOT NULL", "top to bottom"),
+        spec.Column("text", "VARCHAR NOT NULL", "member lines joined in reading order"),
+        spec.Column("line_indices", "INTEGER[] NOT NULL", "into ocr_lines.line_index"),
         *BOX,
     ),
     key=("poster_id", "block_index"),
@@ -109,16 +102,16 @@ def block_rows(lines: Sequence[TextLine]) -> list[dict]:
     ]  # fmt: skip
 
 
-def prepare(context: StageContext) -> PreparedStage:
+def prepare(context: spec.StageContext) -> spec.PreparedStage:
     settings: OcrStageSettings = context.settings  # type: ignore[assignment]
     mode = RuntimeMode.DEFAULTS if context.library_defaults else RuntimeMode.TUNED
     pipeline = OcrPipeline(settings.ocr_settings(), mode)
 
-    def read(poster: PosterInput) -> dict[str, list[dict]]:
+    def read(poster: spec.PosterInput) -> dict[str, list[dict]]:
         lines = pipeline.read(poster.rgb)
         return {"ocr_lines": ocr_rows(lines), "ocr_blocks": block_rows(lines)}
 
-    return PreparedStage(version=pipeline.version, process=read, model=pipeline.version)
+    return spec.PreparedStage(version=pipeline.version, process=read, model=pipeline.version)
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
@@ -129,16 +122,10 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
     }
 
 
-OCR = StageSpec(
-    name="ocr",
-    asset="ocr_lines",
+OCR = spec.StageSpec(
+    name="ocr", asset="ocr_lines", group="text", kinds=("openvino", "duckdb"),
+    tables=(OCR_LINES, OCR_BLOCKS), settings=OcrStageSettings, prepare=prepare, summarize=summarize,
     description="Every text line of every poster (PP-OCRv6 small on OpenVINO, from `rapidocr`): "
     "table `ocr_lines`, one row per line with polygon, box, text and confidence; stacked "
     "lines grouped in `ocr_blocks`.",
-    group="text",
-    kinds=frozenset({"openvino", "duckdb"}),
-    tables=(OCR_LINES, OCR_BLOCKS),
-    settings=OcrStageSettings,
-    prepare=prepare,
-    summarize=summarize,
-)
+)  # fmt: skip

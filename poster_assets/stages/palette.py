@@ -8,26 +8,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from poster_assets.stages.spec import (
-    Column,
-    PosterInput,
-    PreparedStage,
-    StageContext,
-    StageSpec,
-    TableSpec,
-)
+from poster_assets.stages import spec
 from poster_assets.vision.palette import dominant_colours
 
 PALETTE_REVISION = "r1"
-PALETTE = TableSpec(
+PALETTE = spec.TableSpec(
     "palette",
     (
-        Column("colour_index", "INTEGER NOT NULL", "largest share first"),
-        Column("share", "DOUBLE NOT NULL", "of the poster's pixels"),
-        Column("l", "DOUBLE NOT NULL", "CIE Lab lightness, 0..100"),
-        Column("a", "DOUBLE NOT NULL"),
-        Column("b", "DOUBLE NOT NULL"),
-        Column("hex", "VARCHAR NOT NULL", "sRGB, e.g. '#1a2b3c'"),
+        spec.Column("colour_index", "INTEGER NOT NULL", "largest share first"),
+        spec.Column("share", "DOUBLE NOT NULL", "of the poster's pixels"),
+        spec.Column("l", "DOUBLE NOT NULL", "CIE Lab lightness, 0..100"),
+        spec.Column("a", "DOUBLE NOT NULL"),
+        spec.Column("b", "DOUBLE NOT NULL"),
+        spec.Column("hex", "VARCHAR NOT NULL", "sRGB, e.g. '#1a2b3c'"),
     ),
     key=("poster_id", "colour_index"),
 )
@@ -38,10 +31,10 @@ class PaletteSettings:
     colours: int = 5
 
 
-def prepare(context: StageContext) -> PreparedStage:
+def prepare(context: spec.StageContext) -> spec.PreparedStage:
     settings: PaletteSettings = context.settings  # type: ignore[assignment]
 
-    def palette(poster: PosterInput) -> dict[str, list[dict]]:
+    def palette(poster: spec.PosterInput) -> dict[str, list[dict]]:
         rows = [
             {
                 "colour_index": index, "share": colour.share,
@@ -51,7 +44,7 @@ def prepare(context: StageContext) -> PreparedStage:
         ]  # fmt: skip
         return {"palette": rows}
 
-    return PreparedStage(version=f"{PALETTE_REVISION}-k{settings.colours}", process=palette)
+    return spec.PreparedStage(version=f"{PALETTE_REVISION}-k{settings.colours}", process=palette)
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
@@ -60,15 +53,9 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
     return {"median_dominant_lightness": float(dominant["l"].median()) if len(rows) else 0.0}
 
 
-PALETTE_STAGE = StageSpec(
-    name="palette",
-    asset="palette",
+PALETTE_STAGE = spec.StageSpec(
+    name="palette", asset="palette", group="layers", kinds=("python", "duckdb"),
+    tables=(PALETTE,), settings=PaletteSettings, prepare=prepare, summarize=summarize,
     description="Each poster's dominant colours, K-means in CIE Lab: table `palette`, one row "
     "per colour with its share, Lab value and hex.",
-    group="layers",
-    kinds=frozenset({"python", "duckdb"}),
-    tables=(PALETTE,),
-    settings=PaletteSettings,
-    prepare=prepare,
-    summarize=summarize,
-)
+)  # fmt: skip

@@ -133,7 +133,7 @@ class StageSpec:
     asset: str  # the Dagster asset key
     description: str
     group: str
-    kinds: frozenset[str]
+    kinds: tuple[str, ...]  # what the UI shows on the asset
     tables: tuple[TableSpec, ...]
     prepare: Callable[[StageContext], PreparedStage]
     upstream: tuple[str, ...] = ()

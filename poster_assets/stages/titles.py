@@ -11,32 +11,24 @@ import pandas as pd
 from poster_assets.imaging.annotate import draw_ocr
 from poster_assets.imaging.preview import contact_sheet
 from poster_assets.models.title_scorer import load_title_scorer
+from poster_assets.stages import spec
 from poster_assets.stages.ocr import OCR_LINES
-from poster_assets.stages.spec import (
-    Column,
-    PosterInput,
-    PreparedStage,
-    RowReader,
-    StageContext,
-    StageSpec,
-    TableSpec,
-)
 from poster_assets.stages.stored import poster_pictures
 from poster_assets.vision.text_lines import TextLine
 from poster_assets.vision.title_scorer import TitleScorer
 from poster_assets.vision.title_selection import choose_title
 
-TITLES = TableSpec(
+TITLES = spec.TableSpec(
     "titles",
     (
-        Column("title_text", "VARCHAR NOT NULL", "'' when no readable title"),
-        Column("confidence", "DOUBLE NOT NULL"),
-        Column("x0", "DOUBLE"), Column("y0", "DOUBLE"),
-        Column("x1", "DOUBLE"), Column("y1", "DOUBLE"),
-        Column("placement_v", "VARCHAR", "top / middle / bottom"),
-        Column("placement_h", "VARCHAR", "left / centre / right"),
-        Column("line_indices", "INTEGER[] NOT NULL"),
-        Column("reason", "VARCHAR NOT NULL", "'chosen', or why there is no title"),
+        spec.Column("title_text", "VARCHAR NOT NULL", "'' when no readable title"),
+        spec.Column("confidence", "DOUBLE NOT NULL"),
+        spec.Column("x0", "DOUBLE"), spec.Column("y0", "DOUBLE"),
+        spec.Column("x1", "DOUBLE"), spec.Column("y1", "DOUBLE"),
+        spec.Column("placement_v", "VARCHAR", "top / middle / bottom"),
+        spec.Column("placement_h", "VARCHAR", "left / centre / right"),
+        spec.Column("line_indices", "INTEGER[] NOT NULL"),
+        spec.Column("reason", "VARCHAR NOT NULL", "'chosen', or why there is no title"),
     ),
 )  # fmt: skip
 
@@ -64,14 +56,14 @@ def title_row(lines: pd.DataFrame, width: int, height: int, scorer: TitleScorer)
     }  # fmt: skip
 
 
-def prepare(context: StageContext) -> PreparedStage:
+def prepare(context: spec.StageContext) -> spec.PreparedStage:
     scorer = load_title_scorer()
 
-    def choose(poster: PosterInput) -> dict[str, list[dict]]:
+    def choose(poster: spec.PosterInput) -> dict[str, list[dict]]:
         row = title_row(poster.upstream["ocr_lines"], poster.width, poster.height, scorer)
         return {"titles": [row]}
 
-    return PreparedStage(version=scorer.version, process=choose, model=scorer.version)
+    return spec.PreparedStage(version=scorer.version, process=choose, model=scorer.version)
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
@@ -84,7 +76,7 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
     }
 
 
-def preview(rows: RowReader, poster_ids: Sequence[str]) -> list[bytes]:
+def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> list[bytes]:
     """Posters with every OCR line outlined and the chosen title boxed."""
     lines = rows.rows("ocr_lines", poster_ids)
     titles = rows.rows("titles", poster_ids).set_index("poster_id")
@@ -100,18 +92,10 @@ def preview(rows: RowReader, poster_ids: Sequence[str]) -> list[bytes]:
     return [contact_sheet(pictures)] if pictures else []
 
 
-TITLE = StageSpec(
-    name="titles",
-    asset="titles",
+TITLE = spec.StageSpec(
+    name="titles", asset="titles", group="text", kinds=("python", "duckdb"),
+    tables=(TITLES,), upstream=("ocr",), reads=(OCR_LINES.name,), prepare=prepare,
+    summarize=summarize, preview=preview, preview_caption="OCR lines (thin) and title (thick)",
     description="Which OCR lines form each poster's title, its box and placement: table "
     "`titles`. A poster with no readable title gets an empty `title_text` and the reason.",
-    group="text",
-    kinds=frozenset({"python", "duckdb"}),
-    tables=(TITLES,),
-    upstream=("ocr",),
-    reads=(OCR_LINES.name,),
-    prepare=prepare,
-    summarize=summarize,
-    preview=preview,
-    preview_caption="OCR lines (thin) and title (thick)",
-)
+)  # fmt: skip

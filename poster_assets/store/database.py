@@ -72,6 +72,9 @@ class PosterDatabase(Protocol):
         ...
 
 
+_SCHEMA_READY: set[tuple[str, int] | None] = set()  # files this process has brought up to date
+
+
 class DuckDBFileDatabase:
     """DuckDB admits one writing process at a time, and Dagster runs steps in several processes
     and runs side by side. Every access therefore takes the lock, opens a connection, does one
@@ -100,12 +103,27 @@ class DuckDBFileDatabase:
                 f"process still holds it (a long query or a stuck run?)"
             ) from error
 
+    def _file_identity(self) -> tuple[str, int] | None:
+        return (str(self.path), self.path.stat().st_ino) if self.path.exists() else None
+
+    def _ensure_schema_once(self, connection: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Create missing tables and migrate an older home's, once per file and process
+        (a file replaced since is a new file). Called under the lock."""
+        if self._file_identity() in _SCHEMA_READY:
+            return
+        if connection is not None:
+            ensure_schema(connection)
+        else:
+            with _connect(self.path) as migrating:
+                ensure_schema(migrating)
+        _SCHEMA_READY.add(self._file_identity())
+
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self._locked():
             connection = _connect(self.path)
             try:
-                ensure_schema(connection)
+                self._ensure_schema_once(connection)
                 with transaction(connection):
                     yield connection
             finally:
@@ -113,10 +131,10 @@ class DuckDBFileDatabase:
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Read-only, on a schema that is current (an upgraded home's new tables and renamed
+        columns are there before its first write)."""
         with self._locked():
-            if not self.path.exists():
-                with _connect(self.path) as creating:
-                    ensure_schema(creating)
+            self._ensure_schema_once()
             connection = _connect(self.path, read_only=True)
             try:
                 yield connection

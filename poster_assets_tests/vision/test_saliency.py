@@ -1,11 +1,9 @@
+"""Spectral-residual saliency on generated images."""
+
 from __future__ import annotations
 
-from pathlib import Path
-
-import duckdb
 import numpy as np
 
-from poster_assets.store.schema import ensure_schema
 from poster_assets.vision.saliency import spectral_residual_saliency
 
 
@@ -22,14 +20,3 @@ def test_a_small_object_on_a_grainy_field_is_salient() -> None:
 
 def test_a_flat_image_has_no_saliency() -> None:
     assert (spectral_residual_saliency(np.zeros((40, 40, 3), np.uint8)) == 0).all()
-
-
-def test_schema_migrates_a_home_made_before_the_saliency_column(tmp_path: Path) -> None:
-    with duckdb.connect(str(tmp_path / "old.duckdb")) as connection:
-        connection.execute("CREATE TABLE layers (poster_id VARCHAR, layer_index INTEGER)")
-        connection.execute("INSERT INTO layers VALUES ('a', 0)")
-        ensure_schema(connection)
-        ensure_schema(connection)  # idempotent
-        columns = [row[0] for row in connection.execute("DESCRIBE layers").fetchall()]
-        assert "saliency" in columns
-        assert connection.execute("SELECT saliency FROM layers").fetchall() == [(None,)]

@@ -25,6 +25,7 @@ from poster_assets.store.database import (
 from poster_assets.store.lake import CATALOG_ENV_VAR, DATA_PATH_ENV_VAR, LakeLocation
 from poster_assets.store.opening import open_database
 from poster_assets.store.posters import replace_batch_ingest, summarize_batch
+from poster_assets_tests.conftest import REPO_ROOT
 
 
 @pytest.fixture(params=["file", "lake"])
@@ -180,7 +181,7 @@ def test_many_processes_write_at_once_without_lock_errors_or_lost_rows(
 
 def test_a_file_from_a_newer_duckdb_says_what_to_do(home: PosterHome) -> None:
     """A home written under DuckDB 2.x (the fixture: an empty database 2.0.1 made)."""
-    fixture = Path(__file__).parent / "data" / "empty-duckdb-2.0.1.duckdb.gz"
+    fixture = REPO_ROOT / "poster_assets_tests" / "data" / "empty-duckdb-2.0.1.duckdb.gz"
     home.duckdb_path.write_bytes(gzip.decompress(fixture.read_bytes()))
     db = DuckDBFileDatabase(home.duckdb_path, home.lock_path)
     expected = "Move the file aside and run `poster-assets"

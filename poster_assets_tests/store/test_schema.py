@@ -1,0 +1,49 @@
+"""Homes made by earlier versions open with the current schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from poster_assets.store.database import DuckDBFileDatabase
+from poster_assets.store.schema import ensure_schema
+
+
+def test_schema_migrates_a_home_made_before_the_saliency_column(tmp_path: Path) -> None:
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as connection:
+        connection.execute("CREATE TABLE layers (poster_id VARCHAR, layer_index INTEGER)")
+        connection.execute("INSERT INTO layers VALUES ('a', 0)")
+        ensure_schema(connection)
+        ensure_schema(connection)  # idempotent
+        columns = [row[0] for row in connection.execute("DESCRIBE layers").fetchall()]
+        assert "saliency" in columns
+        assert connection.execute("SELECT saliency FROM layers").fetchall() == [(None,)]
+
+
+def test_a_home_from_before_the_stage_registry_is_brought_up_to_date_on_first_read(
+    tmp_path: Path,
+) -> None:
+    """failures.sha256 -> poster_id, titles' versions without the OCR part (OCR staleness is
+    tracked by finish times now), new stage tables created: before anything is written."""
+    path = tmp_path / "posters.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            "CREATE TABLE failures (batch_id VARCHAR, stage VARCHAR, path VARCHAR, "
+            "sha256 VARCHAR, kind VARCHAR, message VARCHAR, failed_at TIMESTAMPTZ)"
+        )
+        connection.execute("INSERT INTO failures VALUES ('b', 'ocr', '/p', 'abc', 'k', 'm', now())")
+        connection.execute(
+            "CREATE TABLE stage_runs (stage VARCHAR, poster_id VARCHAR, batch_id VARCHAR, "
+            "version VARCHAR, status VARCHAR, finished_at TIMESTAMPTZ)"
+        )
+        connection.execute(
+            "INSERT INTO stage_runs VALUES ('titles', 'abc', 'b', 'gbt-1+ppocrv6-small-r3-x', "
+            "'done', now()), ('layers', 'abc', 'b', 'r4-k3+pydnet-1+gbt-1', 'done', now())"
+        )
+    db = DuckDBFileDatabase(path, tmp_path / "lock")
+    with db.read() as connection:
+        assert connection.execute("SELECT poster_id FROM failures").fetchall() == [("abc",)]
+        versions = connection.execute("SELECT stage, version FROM stage_runs ORDER BY 1").fetchall()
+        assert versions == [("layers", "r4-k3+pydnet-1+gbt-1"), ("titles", "gbt-1")]
+        assert connection.execute("SELECT count(*) FROM palette").fetchall() == [(0,)]
