@@ -377,10 +377,7 @@ def eval_ssl(
     IR) on CORPUS (labels.csv + images/), with the fixed split, beside label frequencies."""
     from poster_assets.evaluation.ssl_probe import ssl_corpus_report
 
-    try:
-        report = ssl_corpus_report(_home(home), model_name, corpus, limit, min_train_positives)
-    except (LookupError, FileNotFoundError, ValueError) as error:
-        raise click.ClickException(str(error)) from error
+    report = ssl_corpus_report(_home(home), model_name, corpus, limit, min_train_positives)
     click.echo(json.dumps(report, indent=2))
 
 
@@ -477,7 +474,7 @@ def models_use(
     """Register depth network NAME from a local file: a known NAME (see `models list`), or any
     network with --input-size and the options describing its input and output."""
     from poster_assets.models.depth import IMAGENET_MEAN, IMAGENET_STD, DepthInputSpec
-    from poster_assets.models.registry import UnknownDepthModelError, register_depth_model
+    from poster_assets.models.registry import register_depth_model
 
     spec = None
     if input_size is not None:
@@ -493,10 +490,7 @@ def models_use(
             output=output_name,
             larger_is_farther=not inverse,
         )
-    try:
-        ref = register_depth_model(_home(home).ensure().models_dir, name, model_path, spec)
-    except UnknownDepthModelError as error:
-        raise click.ClickException(str(error)) from error
+    ref = register_depth_model(_home(home).ensure().models_dir, name, model_path, spec)
     click.echo(f"depth model: {ref.version} ({ref.path})")
 
 
@@ -507,14 +501,11 @@ def models_pull(name: str, home: Path | None) -> None:
     """Download depth network NAME (sha256-checked, cached), convert it to OpenVINO IR once
     and use it for this home."""
     from poster_assets.models.catalogue import CATALOGUE
-    from poster_assets.models.pull import ModelPullError, pull_depth_model
+    from poster_assets.models.pull import pull_depth_model
 
     if name not in CATALOGUE:
         raise click.ClickException(f"no model {name!r} to pull; known: {', '.join(CATALOGUE)}")
-    try:
-        ref = pull_depth_model(CATALOGUE[name], _home(home).ensure().models_dir)
-    except ModelPullError as error:
-        raise click.ClickException(str(error)) from error
+    ref = pull_depth_model(CATALOGUE[name], _home(home).ensure().models_dir)
     click.echo(f"depth model: {ref.version} ({ref.path}); licence {CATALOGUE[name].licence}")
 
 
@@ -594,8 +585,5 @@ def bench(
     depth = (depth_model, depth_path) if depth_model and depth_path else None
     chosen = tuple(name.strip() for name in paths.split(",") if name.strip())
     with tempfile.TemporaryDirectory(prefix="poster-bench-") as scratch:
-        try:
-            report = run_bench(directory, count, work or Path(scratch), depth, repeats, chosen)
-        except (ValueError, RuntimeError) as error:
-            raise click.ClickException(str(error)) from error
+        report = run_bench(directory, count, work or Path(scratch), depth, repeats, chosen)
     click.echo(json.dumps(report, indent=2))

@@ -17,6 +17,10 @@ class ModelMissingError(PosterAssetsError):
     skipped (nothing is recorded) and its asset's metadata carries the message."""
 
 
+class UnknownModelError(PosterAssetsError, LookupError):
+    """No trained model or embeddings of that name in the store."""
+
+
 class FailureKind(StrEnum):
     UNREADABLE = "unreadable"
     NOT_A_FILE = "not_a_regular_file"

@@ -54,3 +54,20 @@ def test_demo_twice_processes_nothing_twice(tmp_path: Path) -> None:
     assert "this run: 4 new posters" in first and "in total: 4 posters, 0 failures" in first
     second = _invoke("demo", "--home", home, "--count", "4")
     assert "this run: 0 new posters" in second and "4 unchanged files skipped" in second
+
+
+def test_every_project_error_is_one_line_and_exit_status_one(
+    home: PosterHome, tmp_path: Path
+) -> None:
+    """Errors from different layers (store, evaluation, registry) reach the user the same
+    way: `Error: <what happened>`, no traceback."""
+    cases = {
+        ("similar", "ffff", "--home", str(home.root)): "no poster has an id starting with 'ffff'",
+        ("eval", "ssl", str(tmp_path), "--home", str(home.root)): "no model 'poster-ssl'",
+        ("show", "ab", "--out", str(tmp_path / "a.png"), "--home", str(home.root)): "no poster",
+    }
+    for args, message in cases.items():
+        result = CliRunner().invoke(main, list(args))
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.startswith("Error: ") and message in result.output, result.output
+        assert "Traceback" not in result.output

@@ -18,11 +18,18 @@ from pathlib import Path
 from poster_assets.bench.path_run import PATHS
 from poster_assets.bench.same_outputs import compare_homes
 from poster_assets.corpus.discovery import list_image_files
+from poster_assets.errors import PosterAssetsError
 from poster_assets.home import PosterHome
 from poster_assets.models.registry import register_depth_model
 from poster_assets.store.opening import open_database
 
 BASELINES = ("naive", "batched_defaults")
+
+
+class BenchError(PosterAssetsError, RuntimeError):
+    """A path is unknown or its run failed (its stderr's end is in the message)."""
+
+
 MEASURED = "tuned"
 
 
@@ -51,7 +58,7 @@ def _run_path(name: str, home: PosterHome, folder: Path) -> dict[str, object]:
         check=False,
     )
     if finished.returncode != 0:
-        raise RuntimeError(f"bench path {name} failed:\n{finished.stderr[-4000:]}")
+        raise BenchError(f"bench path {name} failed:\n{finished.stderr[-4000:]}")
     result = json.loads(finished.stdout.strip().splitlines()[-1])
     result["process_wall_s"] = round(time.perf_counter() - started, 2)
     return result
@@ -68,7 +75,7 @@ def run_bench(
     """Each repeat runs every path once, in turn, into fresh homes under `work`."""
     unknown = sorted(set(paths) - set(PATHS))
     if unknown:
-        raise ValueError(f"unknown bench paths {unknown}; known: {sorted(PATHS)}")
+        raise BenchError(f"unknown bench paths {unknown}; known: {sorted(PATHS)}")
     folder = work / "posters"
     posters = sample_posters(source, n, folder)
     runs: dict[str, list[dict[str, object]]] = {name: [] for name in paths}

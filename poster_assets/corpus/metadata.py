@@ -36,13 +36,25 @@ def parse_genres(value: str) -> list[str]:
     return [genre.strip() for genre in re.split(r"[|,;]", value) if genre.strip()]
 
 
-def read_metadata_csv(path: Path) -> pd.DataFrame:
-    """One row per CSV row: `match_key` is the file's base name when the CSV names files,
-    else the id (matched against file names without extension)."""
+def read_csv_text(path: Path, required: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every cell as text ('' when empty): what both the metadata CSV and a labelled corpus's
+    labels.csv are read with."""
+    if not path.is_file():
+        raise MetadataFormatError(f"no file {path}")
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
         raise MetadataFormatError(f"{path} is not a readable CSV: {error}") from error
+    missing = set(required) - set(raw.columns)
+    if missing:
+        raise MetadataFormatError(f"{path} lacks columns {sorted(missing)}")
+    return raw
+
+
+def read_metadata_csv(path: Path) -> pd.DataFrame:
+    """One row per CSV row: `match_key` is the file's base name when the CSV names files,
+    else the id (matched against file names without extension)."""
+    raw = read_csv_text(path)
     columns = list(raw.columns)
     id_column = _first_present(columns, ID_COLUMNS)
     file_column = _first_present(columns, FILE_COLUMNS)

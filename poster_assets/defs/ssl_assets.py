@@ -15,6 +15,8 @@ from pydantic import Field
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterCompute, PosterStore
 from poster_assets.defs.stage_io import missing_model_result, stage_metadata, store_stage_result
+from poster_assets.errors import UnknownModelError
+from poster_assets.evaluation.genre_probe import TooFewPostersError
 from poster_assets.evaluation.stored_probe import NoProbeDataError, probe_stored_vectors
 from poster_assets.imaging.preview import markdown_image
 from poster_assets.models.ssl_encoder import load_trained_encoder
@@ -210,10 +212,10 @@ def ssl_genre_probe(
         find_model(db, config.model_name) if config.model_name else newest_model(db, SSL_MODEL_KIND)
     )
     if model is None:
-        raise ValueError(f"no pretrained encoder named {config.model_name or '(newest)'!r}")
+        raise UnknownModelError(f"no pretrained encoder named {config.model_name or '(newest)'!r}")
     try:
         report = probe_stored_vectors(db, model.model_name, "poster", config.min_train_positives)
-    except (NoProbeDataError, ValueError) as error:  # no genres, or too few to probe
+    except (NoProbeDataError, TooFewPostersError) as error:
         context.log.warning(str(error))
         return MaterializeResult(
             metadata={

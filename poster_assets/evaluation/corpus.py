@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from poster_assets.corpus.metadata import read_csv_text
+
 
 def is_test_poster(imdb_id: str) -> bool:
     """The fixed split: a poster is in the test set when sha1(imdb_id) % 10 < 3."""
@@ -17,13 +19,7 @@ def is_test_poster(imdb_id: str) -> bool:
 def read_labels(corpus_dir: Path, limit: int | None = None) -> pd.DataFrame:
     """labels.csv with `file_name` (for joining on ingested paths) and `is_test` added.
     With `limit`, the first rows in imdb_id order (a fixed subset)."""
-    labels_path = corpus_dir / "labels.csv"
-    if not labels_path.exists():
-        raise FileNotFoundError(f"no labels.csv in {corpus_dir} (expected the shared layout)")
-    labels = pd.read_csv(labels_path, dtype=str, keep_default_na=False)
-    missing = {"imdb_id", "image", "title"} - set(labels.columns)
-    if missing:
-        raise ValueError(f"{labels_path} lacks columns {sorted(missing)}")
+    labels = read_csv_text(corpus_dir / "labels.csv", required=("imdb_id", "image", "title"))
     labels = labels.sort_values("imdb_id").reset_index(drop=True)
     if limit is not None:
         labels = labels.head(limit)

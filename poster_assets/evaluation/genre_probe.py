@@ -20,10 +20,16 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from poster_assets.errors import PosterAssetsError
+
 MIN_TRAIN_POSITIVES = 20
 C_GRID = (0.0003, 0.001, 0.003, 0.01, 0.03)
 CV_FOLDS = 3
 SEED = 0
+
+
+class TooFewPostersError(PosterAssetsError, ValueError):
+    """No genre has enough training posters for a probe."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,9 @@ def probe_report(
     train_lists = [genres for genres, test in zip(genre_lists, is_test, strict=True) if not test]
     genres = evaluated_genres(train_lists, min_train_positives)
     if not genres:
-        raise ValueError(f"no genre has {min_train_positives} training posters: too few to probe")
+        raise TooFewPostersError(
+            f"no genre has {min_train_positives} training posters: too few to probe"
+        )
     matrix = genre_matrix(genre_lists, genres)
     probe = linear_probe(features[~is_test], matrix[~is_test], features[is_test], matrix[is_test])
     baseline = frequency_baseline(matrix[~is_test], matrix[is_test])

@@ -11,7 +11,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from poster_assets.errors import PosterInputError
+from poster_assets.errors import PosterInputError, UnknownModelError
 from poster_assets.evaluation.corpus import read_labels
 from poster_assets.evaluation.genre_probe import (
     MIN_TRAIN_POSITIVES,
@@ -79,7 +79,7 @@ def genre_report(
     labels = labels[labels["genres"] != ""]
     regions = stored_region_vectors(db, model)
     if "poster" not in regions:
-        raise LookupError(f"no {model!r} embeddings in this home: materialize `embeddings`")
+        raise UnknownModelError(f"no {model!r} embeddings in this home: materialize `embeddings`")
     labels = labels[labels["file_name"].isin(regions["poster"].keys())].reset_index(drop=True)
     pixels, readable = [], []
     for image in labels["image"]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from poster_assets.errors import PosterInputError
+from poster_assets.errors import PosterInputError, UnknownModelError
 from poster_assets.evaluation.corpus import read_labels
 from poster_assets.evaluation.genre_probe import MIN_TRAIN_POSITIVES, probe_report
 from poster_assets.home import PosterHome
@@ -26,7 +26,7 @@ def ssl_corpus_report(
 ) -> dict[str, object]:
     model = find_model(open_database(home), model_name)
     if model is None:
-        raise LookupError(f"no model {model_name!r} in {home.root}: materialize ssl_encoder")
+        raise UnknownModelError(f"no model {model_name!r} in {home.root}: materialize ssl_encoder")
     encoder = load_trained_encoder(home, model)
     labels = read_labels(corpus, limit)
     labels = labels[labels["genres"] != ""].reset_index(drop=True)

@@ -9,6 +9,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from poster_assets.errors import ModelMissingError
 from poster_assets.home import PosterHome
 from poster_assets.models.openvino_runtime import ThreadedInfer, compile_for_cpu
 
@@ -22,6 +23,10 @@ class ExportedEncoder(Protocol):
     model_name: str
     openvino_xml: str  # relative to the home
     input_size: int
+
+
+class MissingEncoderError(ModelMissingError, FileNotFoundError):
+    """A registered encoder's exported IR is not where its row says."""
 
 
 def encoder_input(rgb: np.ndarray, size: int) -> np.ndarray:
@@ -48,7 +53,7 @@ def load_ssl_encoder(
     model_name: str, openvino_xml: Path, input_size: int, cache_dir: Path | None
 ) -> SslEncoder:
     if not openvino_xml.exists():
-        raise FileNotFoundError(
+        raise MissingEncoderError(
             f"the exported encoder of {model_name} is missing ({openvino_xml}); "
             "materialize ssl_encoder again"
         )

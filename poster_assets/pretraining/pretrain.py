@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from poster_assets.errors import PosterAssetsError
 from poster_assets.home import PosterHome
 from poster_assets.models.ssl_encoder import load_trained_encoder
 from poster_assets.pretraining.stored_sets import SET_BUILDERS, load_targets
@@ -32,6 +33,12 @@ TASK_TABLES = {
     "salient_crops": "ssl_salient_crops",
     "text_image": "ssl_text_pairs",
 }
+
+
+class PretrainingError(PosterAssetsError, ValueError):
+    """Pretraining cannot start: a bad model name, no posters, or empty training sets."""
+
+
 MODEL_NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -86,16 +93,16 @@ def pretrain(
     show_progress: bool = False,
 ) -> PretrainOutcome:
     if not MODEL_NAME_PATTERN.fullmatch(model_name):
-        raise ValueError(
+        raise PretrainingError(
             f"model name {model_name!r}: use 1-64 letters, digits, '.', '_' or '-' "
             "(it names a folder)"
         )
     posters = all_posters(db)
     if not posters:
-        raise ValueError("the store has no posters: ingest some before pretraining")
+        raise PretrainingError("the store has no posters: ingest some before pretraining")
     images, kept, skipped = load_readable_posters([poster[1] for poster in posters])
     if len(kept) < settings.batch_size:
-        raise ValueError(
+        raise PretrainingError(
             f"only {len(kept)} readable posters, fewer than one batch of {settings.batch_size}"
         )
     sizes = training_set_sizes(db, list(SET_BUILDERS))
@@ -105,7 +112,7 @@ def pretrain(
         if not sizes[TASK_TABLES[task]]
     ]
     if empty:
-        raise ValueError(f"empty training sets ({'; '.join(empty)}): materialize them first")
+        raise PretrainingError(f"empty training sets ({'; '.join(empty)}): materialize them first")
     ids = [posters[index][0] for index in kept]
     result = train_encoder(images, settings, load_targets(db, ids), show_progress=show_progress)
     folder = model_dir(home, model_name)
