@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import Definitions, EnvVar
+from dagster import Definitions, EnvVar, in_process_executor
 
 from poster_assets.defs.ingest_assets import posters
 from poster_assets.defs.jobs import pretrain_job, process_batch_celery_job, process_batch_job
@@ -53,6 +53,9 @@ def build_definitions(
         jobs=[process_batch_job, process_batch_celery_job, pretrain_job],
         sensors=[new_poster_files] if watched_folder is not None else [],
         resources=resources,
+        # Runs the UI, the sensor and backfills launch (also of assets picked by hand) run
+        # every step in one process, as `ingest` does; the Celery job keeps its executor.
+        executor=in_process_executor,
     )
 
 

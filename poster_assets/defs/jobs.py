@@ -1,8 +1,9 @@
-"""Three jobs: one runs the per-batch graph for one batch partition in one process, its twin
+"""Three jobs: one runs the per-batch graph for one batch partition in one process (a process
+per step cost seconds each: models loaded again, the store reopened), its twin
 runs the same steps on Celery workers (scale-out), and `pretrain` builds the training sets
 from the whole store, trains an encoder and probes it."""
 
-from dagster import AssetSelection, define_asset_job
+from dagster import AssetSelection, define_asset_job, in_process_executor
 from dagster_celery import celery_executor
 
 from poster_assets.defs.ssl_assets import PRETRAINING_GROUP
@@ -15,7 +16,9 @@ PER_BATCH_ASSETS = AssetSelection.all() - AssetSelection.groups(PRETRAINING_GROU
 process_batch_job = define_asset_job(
     PROCESS_BATCH_JOB,
     selection=PER_BATCH_ASSETS,
-    description="Materialize every per-batch asset of the graph for one ingest batch.",
+    executor_def=in_process_executor,
+    description="Materialize every per-batch asset of the graph for one ingest batch, every "
+    "step in the run's one process (stages spread posters over the `compute` workers).",
 )
 process_batch_celery_job = define_asset_job(
     PROCESS_BATCH_CELERY_JOB,

@@ -28,7 +28,7 @@ from poster_assets.ssl.curriculum import SCHEDULES
 from poster_assets.ssl.task_names import TASKS
 from poster_assets.ssl.train import TrainSettings
 from poster_assets.stages.embeddings import EMBEDDINGS
-from poster_assets.stages.runner import run_stage
+from poster_assets.stages.runner import no_poster, run_stage
 from poster_assets.stages.ssl_embeddings import SSL_EMBEDDINGS_STAGE, prepare_ssl_embeddings
 from poster_assets.store.stages import pending_posters
 from poster_assets.store.trained_models import add_metrics, find_model, newest_model
@@ -182,11 +182,13 @@ def ssl_embeddings(
         message = "no pretrained encoder yet: materialize ssl_encoder (job `pretrain`)"
         context.log.info(message)
         return missing_model_result(message)
-    prepared = prepare_ssl_embeddings(load_trained_encoder(store.paths(), model), model.version)
+    prepared = prepare_ssl_embeddings(
+        model.model_name, model.version, lambda: load_trained_encoder(store.paths(), model)
+    )
     todo = pending_posters(db, SSL_EMBEDDINGS_STAGE, model.version, context.partition_key)
     result = run_stage(
         todo, batch_id=context.partition_key, stage=SSL_EMBEDDINGS_STAGE, tables=[EMBEDDINGS],
-        process=prepared.process, show_progress=config.show_progress,
+        process=prepared.load() if todo else no_poster, show_progress=config.show_progress,
         workers=compute.worker_count(),
     )  # fmt: skip
     store_stage_result(

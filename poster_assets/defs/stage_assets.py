@@ -23,7 +23,7 @@ from poster_assets.defs.stage_io import (
 )
 from poster_assets.errors import ModelMissingError
 from poster_assets.stages.registry import STAGES, stage_named
-from poster_assets.stages.runner import run_stage
+from poster_assets.stages.runner import no_poster, run_stage
 from poster_assets.stages.spec import StageContext, StageSpec
 from poster_assets.store.stages import StoredRows, pending_posters, rows_for_posters
 
@@ -65,7 +65,7 @@ def materialize_stage(
         batch_id=batch_id,
         stage=spec.name,
         tables=spec.tables,
-        process=prepared.process,
+        process=prepared.load() if todo else no_poster,  # networks only when needed
         upstream={table: rows_for_posters(db, table, ids) for table in spec.reads},
         show_progress=show_progress,
         workers=compute.worker_count(),

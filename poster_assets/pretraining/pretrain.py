@@ -65,7 +65,10 @@ def embed_posters(
 ) -> tuple[int, int]:
     """Embed (poster_id, path, batch_id, width, height) with the model's IR, batch by batch,
     replacing only this model's vectors: (embedded, failed)."""
-    prepared = prepare_ssl_embeddings(load_trained_encoder(home, model), model.version)
+    prepared = prepare_ssl_embeddings(
+        model.model_name, model.version, lambda: load_trained_encoder(home, model)
+    )
+    process = prepared.load()
     embedded = failed = 0
     by_batch: dict[str, list[PosterRef]] = {}
     for poster_id, path, batch_id, width, height in posters:
@@ -73,7 +76,7 @@ def embed_posters(
     for batch_id, refs in sorted(by_batch.items()):
         result = run_stage(
             refs, batch_id=batch_id, stage=SSL_EMBEDDINGS_STAGE, tables=[EMBEDDINGS],
-            process=prepared.process, show_progress=show_progress,
+            process=process, show_progress=show_progress,
         )  # fmt: skip
         replace_stage_rows(
             db, stage=SSL_EMBEDDINGS_STAGE, version=model.version, batch_id=batch_id,

@@ -89,10 +89,8 @@ def _preparing(
 ) -> Callable[[spec.StageContext], spec.PreparedStage]:
     def prepare(context: spec.StageContext) -> spec.PreparedStage:
         model.path()  # says how to install it when missing
-        detector = load()
-        return spec.PreparedStage(
-            detector.version, _detecting(table, detector.detect), detector.version
-        )
+        version = {FACES.name: FaceDetector, OBJECTS.name: ObjectDetector}[table.name].version
+        return spec.PreparedStage(version, lambda: _detecting(table, load().detect), model=version)
 
     return prepare
 

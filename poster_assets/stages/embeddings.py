@@ -4,6 +4,7 @@ own `model`."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import numpy as np
@@ -64,19 +65,19 @@ def embedding_rows(model: str, regions: Mapping[str, np.ndarray]) -> list[dict]:
 
 def prepare(context: spec.StageContext) -> spec.PreparedStage:
     EFFICIENTNET_LITE3.path()  # says how to install it when missing
-    embedder = load_image_embedder()
-
-    def embed(poster: spec.PosterInput) -> dict[str, list[dict]]:
-        mask = foreground_mask(poster.upstream["foreground"])
-        regions = poster_embeddings(poster.rgb, mask, embedder)
-        return {"embeddings": embedding_rows(embedder.model_name, regions)}
-
+    name = ImageEmbedder.model_name
     return spec.PreparedStage(
-        version=f"{EMBEDDINGS_REVISION}+{embedder.model_name}",
-        process=embed,
-        model=embedder.model_name,
-        scope=("model", embedder.model_name),
+        version=f"{EMBEDDINGS_REVISION}+{name}",
+        load=lambda: functools.partial(_embed, load_image_embedder()),
+        model=name,
+        scope=("model", name),
     )
+
+
+def _embed(embedder: ImageEmbedder, poster: spec.PosterInput) -> dict[str, list[dict]]:
+    mask = foreground_mask(poster.upstream["foreground"])
+    regions = poster_embeddings(poster.rgb, mask, embedder)
+    return {"embeddings": embedding_rows(embedder.model_name, regions)}
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:

@@ -88,7 +88,7 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
         }
         return {"foreground": [row]}
 
-    return spec.PreparedStage(version="+".join([FOREGROUND_REVISION, *cues]), process=segment)
+    return spec.PreparedStage("+".join([FOREGROUND_REVISION, *cues]), spec.ready(segment))
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:

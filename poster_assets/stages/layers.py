@@ -155,7 +155,7 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
         return {"depth_histograms": [histogram], "layers": layers}
 
     version = f"{LAYERS_REVISION}-{k_rule}+{ref.version}+{load_title_scorer().version}"
-    return spec.PreparedStage(version=version, process=segment, model=ref.version)
+    return spec.PreparedStage(version, spec.ready(segment), model=ref.version)
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:

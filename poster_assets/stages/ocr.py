@@ -111,7 +111,7 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
         lines = pipeline.read(poster.rgb)
         return {"ocr_lines": ocr_rows(lines), "ocr_blocks": block_rows(lines)}
 
-    return spec.PreparedStage(version=pipeline.version, process=read, model=pipeline.version)
+    return spec.PreparedStage(pipeline.version, spec.ready(read), model=pipeline.version)
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:

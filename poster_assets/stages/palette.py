@@ -44,7 +44,7 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
         ]  # fmt: skip
         return {"palette": rows}
 
-    return spec.PreparedStage(version=f"{PALETTE_REVISION}-k{settings.colours}", process=palette)
+    return spec.PreparedStage(f"{PALETTE_REVISION}-k{settings.colours}", spec.ready(palette))
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:

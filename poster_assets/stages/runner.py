@@ -32,6 +32,11 @@ class StageOutputError(RuntimeError):
     bug in the stage, recorded as that poster's failure."""
 
 
+def no_poster(poster: PosterInput) -> Rows:
+    """The per-poster function of a run with nothing pending: never called."""
+    raise AssertionError(f"no poster was pending, yet {poster.poster_id} was processed")
+
+
 def failure_frame(rows: Sequence[FailureRow]) -> pd.DataFrame:
     return pd.DataFrame([asdict(row) for row in rows], columns=FAILURE_COLUMNS)
 

@@ -93,13 +93,19 @@ ProcessPoster = Callable[[PosterInput], Rows]
 
 @dataclass(frozen=True)
 class PreparedStage:
-    """A stage ready to run: its version (settings and model files), its per-poster
-    function, and, for a table several stages share, the rows this one owns."""
+    """A stage ready to run: its version (settings and model files, known without loading a
+    network), how to load its per-poster function (networks are loaded only when a poster is
+    pending), and, for a table several stages share, the rows this one owns."""
 
     version: str
-    process: ProcessPoster
+    load: Callable[[], ProcessPoster]
     model: str | None = None  # shown in the asset's metadata
     scope: tuple[str, str] | None = None  # (column, value) of the rows this stage replaces
+
+
+def ready(process: ProcessPoster) -> Callable[[], ProcessPoster]:
+    """`load` for a stage whose per-poster function needs nothing loaded."""
+    return lambda: process
 
 
 @dataclass(frozen=True)

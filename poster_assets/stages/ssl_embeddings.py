@@ -4,24 +4,30 @@ read from the store's `models` table, so its asset (defs/ssl_assets.py) prepares
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from poster_assets.models.ssl_encoder import SslEncoder
 from poster_assets.stages.spec import PosterInput, PreparedStage
 
 SSL_EMBEDDINGS_STAGE = "ssl_embeddings"
 
 
-def prepare_ssl_embeddings(encoder: SslEncoder, version: str) -> PreparedStage:
-    def embed(poster: PosterInput) -> dict[str, list[dict]]:
-        vector = encoder.embed([poster.rgb])[0]
-        row = {
-            "model": encoder.model_name,
-            "region": "poster",
-            "dimensions": len(vector),
-            "vector": vector.tolist(),
-        }
-        return {"embeddings": [row]}
+def prepare_ssl_embeddings(
+    model_name: str, version: str, load_encoder: Callable[[], SslEncoder]
+) -> PreparedStage:
+    def load() -> Callable[[PosterInput], dict[str, list[dict]]]:
+        encoder = load_encoder()
 
-    return PreparedStage(
-        version=version, process=embed, model=encoder.model_name,
-        scope=("model", encoder.model_name),
-    )  # fmt: skip
+        def embed(poster: PosterInput) -> dict[str, list[dict]]:
+            vector = encoder.embed([poster.rgb])[0]
+            row = {
+                "model": model_name,
+                "region": "poster",
+                "dimensions": len(vector),
+                "vector": vector.tolist(),
+            }
+            return {"embeddings": [row]}
+
+        return embed
+
+    return PreparedStage(version, load, model=model_name, scope=("model", model_name))

@@ -63,7 +63,7 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
         row = title_row(poster.upstream["ocr_lines"], poster.width, poster.height, scorer)
         return {"titles": [row]}
 
-    return spec.PreparedStage(version=scorer.version, process=choose, model=scorer.version)
+    return spec.PreparedStage(scorer.version, spec.ready(choose), model=scorer.version)
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:

@@ -17,6 +17,7 @@ from poster_assets.defs.resources import PosterCompute, PosterStore
 from poster_assets.defs.stage_assets import STAGE_ASSETS
 from poster_assets.home import PosterHome
 from poster_assets.models.registry import register_depth_model
+from poster_assets.stages import depth as depth_stage
 from poster_assets.stages import titles as title_stage
 from poster_assets.store.batches import register_batches
 from poster_assets.store.opening import open_database
@@ -97,7 +98,7 @@ def test_one_poster_failing_in_titles_is_one_failure_row(
 
 @pytest.mark.shared_data
 def test_titles_redone_under_another_ocr_config_redo_the_layers(
-    home: PosterHome, three_posters: Path
+    home: PosterHome, three_posters: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     pydnet = shared_dir() / "models" / "pydnet" / "optimized_pydnet++.tflite"
     if not pydnet.exists():
@@ -115,3 +116,9 @@ def test_titles_redone_under_another_ocr_config_redo_the_layers(
     _materialize(home, instance, batch_id, [ASSETS["layers"]])
     assert _rows(home, titled) == [(0,)]
     assert _rows(home, "SELECT count(*) FROM layers WHERE title_share IS NOT NULL") == [(0,)]
+
+    def unloadable(*args: object) -> None:
+        raise AssertionError("a finished batch loaded the depth network")
+
+    monkeypatch.setattr(depth_stage, "load_depth_estimator", unloadable)
+    _materialize(home, instance, batch_id, [ASSETS["depth_maps"]])  # nothing pending, no load

@@ -1,6 +1,7 @@
 """A partitioned backfill over batches, launched through the running UI's GraphQL API (what
-the UI's *Materialize* button sends) and carried out by the daemon that `ui` starts; then the
-UI stops on SIGTERM, its webserver and daemon with it."""
+the UI's *Materialize* button sends) and carried out by the daemon that `ui` starts, every
+step of a run in the run's one process; then the UI stops on SIGTERM, its webserver and
+daemon with it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from dagster import DagsterRunStatus, RunsFilter
+from dagster import DagsterEventType, DagsterRunStatus, RunsFilter
 
 from poster_assets.corpus.batching import new_batch_id
 from poster_assets.corpus.discovery import list_image_files
@@ -53,7 +54,12 @@ def test_backfill_over_two_batches_from_the_ui(home: PosterHome, demo_corpus: Pa
         launched = graphql(
             port,
             LAUNCH,
-            {"params": {"assetSelection": [{"path": ["posters"]}], "partitionNames": batch_ids}},
+            {
+                "params": {
+                    "assetSelection": [{"path": ["posters"]}, {"path": ["palette"]}],
+                    "partitionNames": batch_ids,
+                }
+            },
         )["launchPartitionBackfill"]
         assert launched["__typename"] == "LaunchBackfillSuccess", launched
         backfill_id = launched["backfillId"]
@@ -81,7 +87,13 @@ def test_backfill_over_two_batches_from_the_ui(home: PosterHome, demo_corpus: Pa
 
     assert sorted(run.tags["dagster/partition"] for run in runs) == sorted(batch_ids)
     assert {run.status for run in runs} == {DagsterRunStatus.SUCCESS}
+    for run in runs:  # both steps in the run's own process: no process per step
+        starts = instance.all_logs(run.run_id, of_type=DagsterEventType.STEP_START)
+        assert len(starts) == 2 and len({start.dagster_event.pid for start in starts}) == 1
     with open_database(home).read() as connection:
         assert connection.execute(
             "SELECT count(*), count(DISTINCT poster_id) FROM posters"
         ).fetchone() == (8, 8)
+        assert connection.execute("SELECT count(DISTINCT poster_id) FROM palette").fetchone() == (
+            8,
+        )
