@@ -14,7 +14,7 @@ from pydantic import Field
 
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterCompute, PosterStore
-from poster_assets.defs.stage_io import missing_model_result, stage_metadata, store_stage_result
+from poster_assets.defs.stage_io import missing_model_result, process_pending, stage_metadata
 from poster_assets.errors import UnknownModelError
 from poster_assets.evaluation.genre_probe import TooFewPostersError
 from poster_assets.evaluation.stored_probe import NoProbeDataError, probe_stored_vectors
@@ -28,7 +28,6 @@ from poster_assets.ssl.curriculum import SCHEDULES
 from poster_assets.ssl.task_names import TASKS
 from poster_assets.ssl.train import TrainSettings
 from poster_assets.stages.embeddings import EMBEDDINGS
-from poster_assets.stages.runner import no_poster, run_stage
 from poster_assets.stages.ssl_embeddings import SSL_EMBEDDINGS_STAGE, prepare_ssl_embeddings
 from poster_assets.store.stages import pending_posters
 from poster_assets.store.trained_models import add_metrics, find_model, newest_model
@@ -186,14 +185,9 @@ def ssl_embeddings(
         model.model_name, model.version, lambda: load_trained_encoder(store.paths(), model)
     )
     todo = pending_posters(db, SSL_EMBEDDINGS_STAGE, model.version, context.partition_key)
-    result = run_stage(
-        todo, batch_id=context.partition_key, stage=SSL_EMBEDDINGS_STAGE, tables=[EMBEDDINGS],
-        process=prepared.load() if todo else no_poster, show_progress=config.show_progress,
-        workers=compute.worker_count(),
-    )  # fmt: skip
-    store_stage_result(
-        context, db, stage=SSL_EMBEDDINGS_STAGE, version=model.version, result=result,
-        only_where=prepared.scope,
+    result = process_pending(
+        context, db, stage=SSL_EMBEDDINGS_STAGE, tables=[EMBEDDINGS], prepared=prepared,
+        todo=todo, show_progress=config.show_progress, workers=compute.worker_count(),
     )  # fmt: skip
     return MaterializeResult(metadata=stage_metadata(prepared, result, {}, [], ""))
 

@@ -16,16 +16,11 @@ from dagster import (
 
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterCompute, PosterStore
-from poster_assets.defs.stage_io import (
-    missing_model_result,
-    stage_metadata,
-    store_stage_result,
-)
+from poster_assets.defs.stage_io import missing_model_result, process_pending, stage_metadata
 from poster_assets.errors import ModelMissingError
 from poster_assets.stages.registry import STAGES, stage_named
-from poster_assets.stages.runner import no_poster, run_stage
 from poster_assets.stages.spec import StageContext, StageSpec
-from poster_assets.store.stages import StoredRows, pending_posters, rows_for_posters
+from poster_assets.store.stages import StoredRows, pending_posters
 
 PREVIEW_POSTERS = 6
 
@@ -59,22 +54,11 @@ def materialize_stage(
     db = store.database()
     batch_id = context.partition_key
     todo = pending_posters(db, spec.name, prepared.version, batch_id, spec.upstream, spec.requires)
-    ids = [poster.poster_id for poster in todo]
-    result = run_stage(
-        todo,
-        batch_id=batch_id,
-        stage=spec.name,
-        tables=spec.tables,
-        process=prepared.load() if todo else no_poster,  # networks only when needed
-        upstream={table: rows_for_posters(db, table, ids) for table in spec.reads},
-        show_progress=show_progress,
-        workers=compute.worker_count(),
-    )
-    store_stage_result(
-        context, db, stage=spec.name, version=prepared.version, result=result,
-        only_where=prepared.scope,
+    result = process_pending(
+        context, db, stage=spec.name, tables=spec.tables, prepared=prepared, todo=todo,
+        reads=spec.reads, show_progress=show_progress, workers=compute.worker_count(),
     )  # fmt: skip
-    previews = spec.preview(StoredRows(db), result.done[:PREVIEW_POSTERS])
+    previews = spec.preview(StoredRows(db), result.done[:PREVIEW_POSTERS]) if todo else []
     return MaterializeResult(
         metadata=stage_metadata(
             prepared, result, spec.summarize(result.tables), previews, spec.preview_caption

@@ -1,40 +1,58 @@
-"""What every per-poster analysis asset does with its stage's result: store it, log each
-failure, and describe it in the asset's metadata."""
+"""What every per-poster analysis asset does: run its stage over the pending posters, store
+the result, log each failure, and describe it in the asset's metadata."""
 
 from collections.abc import Mapping, Sequence
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
 from poster_assets.imaging.preview import markdown_image
-from poster_assets.stages.runner import StageResult
-from poster_assets.stages.spec import PreparedStage
+from poster_assets.stages.runner import PosterRef, StageResult, run_stage
+from poster_assets.stages.spec import PreparedStage, TableSpec
 from poster_assets.store.database import PosterDatabase
-from poster_assets.store.stages import replace_stage_rows
+from poster_assets.store.stages import replace_stage_rows, rows_for_posters
 
 
-def store_stage_result(
+def process_pending(
     context: AssetExecutionContext,
     db: PosterDatabase,
     *,
     stage: str,
-    version: str,
-    result: StageResult,
-    only_where: tuple[str, str] | None = None,
-) -> None:
-    """Replace the processed posters' rows (those matching `only_where` (column, value), if
-    given) and state in one transaction; log each failure."""
+    tables: Sequence[TableSpec],
+    prepared: PreparedStage,
+    todo: Sequence[PosterRef],
+    reads: Sequence[str] = (),
+    show_progress: bool,
+    workers: int,
+) -> StageResult:
+    """Run the stage over the pending posters (with the batch's rows of the tables it reads)
+    and store the result. With nothing pending, no network is loaded and nothing is read or
+    written: what makes rerunning a finished batch cheap."""
+    if not todo:
+        return StageResult.nothing(tables)
+    ids = [poster.poster_id for poster in todo]
+    result = run_stage(
+        todo,
+        batch_id=context.partition_key,
+        stage=stage,
+        tables=tables,
+        process=prepared.load(),
+        upstream={table: rows_for_posters(db, table, ids) for table in reads},
+        show_progress=show_progress,
+        workers=workers,
+    )
     replace_stage_rows(
         db,
         stage=stage,
-        version=version,
+        version=prepared.version,
         batch_id=context.partition_key,
         tables=result.tables,
         done=result.done,
         failures=result.failures,
-        only_where=only_where,
+        only_where=prepared.scope,
     )
     for failure in result.failures.itertuples():
         context.log.warning(f"{stage} failed for {failure.path}: {failure.kind}: {failure.message}")
+    return result
 
 
 def metadata_value(value: object) -> MetadataValue:

@@ -84,13 +84,20 @@ def _detecting(
     return detect_poster
 
 
+Detector = FaceDetector | ObjectDetector
+
+
 def _preparing(
-    table: spec.TableSpec, model: PackagedModel, load: Callable[[], FaceDetector | ObjectDetector]
+    table: spec.TableSpec,
+    model: PackagedModel,
+    detector: type[Detector],
+    load: Callable[[], Detector],
 ) -> Callable[[spec.StageContext], spec.PreparedStage]:
     def prepare(context: spec.StageContext) -> spec.PreparedStage:
         model.path()  # says how to install it when missing
-        version = {FACES.name: FaceDetector, OBJECTS.name: ObjectDetector}[table.name].version
-        return spec.PreparedStage(version, lambda: _detecting(table, load().detect), model=version)
+        return spec.PreparedStage(
+            detector.version, lambda: _detecting(table, load().detect), model=detector.version
+        )
 
     return prepare
 
@@ -112,13 +119,14 @@ def _summarizer(table: str) -> Callable[[Mapping[str, pd.DataFrame]], dict[str, 
 def _detection_stage(
     table: spec.TableSpec,
     model: PackagedModel,
-    load: Callable[[], FaceDetector | ObjectDetector],
+    detector: type[Detector],
+    load: Callable[[], Detector],
     description: str,
 ) -> spec.StageSpec:
     return spec.StageSpec(
         name=table.name, asset=table.name, group="foreground", kinds=("openvino", "duckdb"),
         tables=(table,), upstream=("layers",), reads=(LAYERS.name,),
-        prepare=_preparing(table, model, load), summarize=_summarizer(table.name),
+        prepare=_preparing(table, model, detector, load), summarize=_summarizer(table.name),
         description=f"{description} with the depth layer each is in: table `{table.name}`.",
     )  # fmt: skip
 
@@ -126,12 +134,14 @@ def _detection_stage(
 FACE = _detection_stage(
     FACES,
     BLAZEFACE_FULL_RANGE,
+    FaceDetector,
     load_face_detector,
     "Faces (MediaPipe BlazeFace full range, packaged)",
 )
 OBJECT = _detection_stage(
     OBJECTS,
     SSD_MOBILENET_V2_COCO,
+    ObjectDetector,
     load_object_detector,
     "COCO objects (SSD MobileNet v2, packaged)",
 )

@@ -32,11 +32,6 @@ class StageOutputError(RuntimeError):
     bug in the stage, recorded as that poster's failure."""
 
 
-def no_poster(poster: PosterInput) -> Rows:
-    """The per-poster function of a run with nothing pending: never called."""
-    raise AssertionError(f"no poster was pending, yet {poster.poster_id} was processed")
-
-
 def failure_frame(rows: Sequence[FailureRow]) -> pd.DataFrame:
     return pd.DataFrame([asdict(row) for row in rows], columns=FAILURE_COLUMNS)
 
@@ -51,6 +46,12 @@ class StageResult:
     def timing(self) -> dict[str, float]:
         """Median and p90 milliseconds per poster (each poster's own wall time)."""
         return median_p90_ms(self.seconds) if self.seconds else {}
+
+    @classmethod
+    def nothing(cls, tables: Sequence[TableSpec]) -> StageResult:
+        """No poster processed: each table's frame empty, with its columns."""
+        frames = {table.name: pd.DataFrame(columns=table.column_names) for table in tables}
+        return cls(tables=frames, done=[], failures=failure_frame([]))
 
 
 @functools.cache

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from poster_assets.store.database import PosterDatabase
+from poster_assets.store.whole_tables import read_only_query
 
 CURRICULUM_FACTS_SQL = """
 SELECT p.poster_id, p.path,
@@ -24,13 +25,9 @@ ORDER BY p.poster_id
 """
 
 
-def _query(db: PosterDatabase, sql: str, parameters: list | None = None) -> pd.DataFrame:
-    with db.read() as connection:
-        return connection.execute(sql, parameters or []).df()
-
-
 def all_poster_ids(db: PosterDatabase) -> list[str]:
-    return _query(db, "SELECT poster_id FROM posters ORDER BY poster_id")["poster_id"].tolist()
+    ids = read_only_query(db, "SELECT poster_id FROM posters ORDER BY poster_id")
+    return ids["poster_id"].tolist()
 
 
 def all_posters(db: PosterDatabase) -> list[tuple[str, str, str, int, int]]:
@@ -43,12 +40,12 @@ def all_posters(db: PosterDatabase) -> list[tuple[str, str, str, int, int]]:
 
 def curriculum_facts(db: PosterDatabase) -> pd.DataFrame:
     """Per poster: title placement, face count, depth modes, the title layer's index."""
-    return _query(db, CURRICULUM_FACTS_SQL)
+    return read_only_query(db, CURRICULUM_FACTS_SQL)
 
 
 def title_boxes(db: PosterDatabase) -> dict[str, tuple[float, float, float, float]]:
     """Each readable title's box as fractions of its poster."""
-    rows = _query(
+    rows = read_only_query(
         db,
         """
         SELECT t.poster_id, t.x0 / p.width AS x0, t.y0 / p.height AS y0,
@@ -61,7 +58,7 @@ def title_boxes(db: PosterDatabase) -> dict[str, tuple[float, float, float, floa
 
 
 def title_layers(db: PosterDatabase) -> dict[str, int]:
-    rows = _query(db, "SELECT poster_id, layer_index FROM layers WHERE is_title_layer")
+    rows = read_only_query(db, "SELECT poster_id, layer_index FROM layers WHERE is_title_layer")
     return dict(rows.itertuples(index=False))
 
 
@@ -70,7 +67,7 @@ def salient_detections(
 ) -> pd.DataFrame:
     """Faces, and objects at least that confident and large (share of the poster), with
     fractional boxes: poster_id, source, label, score, x0, y0, x1, y1."""
-    return _query(
+    return read_only_query(
         db,
         """
         SELECT f.poster_id, 'face' AS source, 'face' AS label, f.score,
@@ -88,12 +85,13 @@ def salient_detections(
 
 
 def foreground_shares(db: PosterDatabase) -> dict[str, float]:
-    return dict(_query(db, "SELECT poster_id, share FROM foreground").itertuples(index=False))
+    shares = read_only_query(db, "SELECT poster_id, share FROM foreground")
+    return dict(shares.itertuples(index=False))
 
 
 def poster_texts(db: PosterDatabase) -> pd.DataFrame:
     """Each poster with OCR lines: its lines in reading order and its title ('' if none)."""
-    return _query(
+    return read_only_query(
         db,
         """
         SELECT l.poster_id, string_agg(l.text, ' ' ORDER BY l.line_index) AS text,

@@ -28,7 +28,10 @@ def read_table(db: PosterDatabase, table: str, order_by: Sequence[str] = ()) -> 
         return connection.execute(f"SELECT * FROM {table}{order}").df()
 
 
-def read_only_query(db: PosterDatabase, query: str) -> pd.DataFrame:
-    """A user's query (`poster-assets sql`), inside a read-only connection or transaction."""
+def read_only_query(
+    db: PosterDatabase, query: str, parameters: Sequence[object] = ()
+) -> pd.DataFrame:
+    """A query's rows (a user's `poster-assets sql` too), inside a read-only connection or
+    transaction."""
     with db.read() as connection:
-        return connection.execute(query).df()
+        return connection.execute(query, list(parameters)).df()
