@@ -3,6 +3,7 @@ processes skip most of the compile, and calls them safely from several threads."
 
 from __future__ import annotations
 
+import functools
 import threading
 from pathlib import Path
 
@@ -48,6 +49,16 @@ def compile_for_cpu(
     # permissions: No such file or directory"): one compiles, the others then read its blob.
     with FileLock(str(cache_dir / ".compile.lock")):
         return core.compile_model(source, "CPU", config)
+
+
+@functools.cache
+def initialise_numpy_bridge() -> None:
+    """Call once on one thread before threads use OpenVINO. Its bindings set up their NumPy
+    bridge on first use, and two threads making that first use at once can deadlock (a static
+    initialiser waits for the GIL that the other thread holds while it waits on the same
+    initialiser). Seen as a hung ingest; reproduced as 6 of 20 fresh processes whose 8 threads
+    first inferred at once, 0 of 30 after this call."""
+    ov.Tensor(np.zeros(1, np.float32)).data  # noqa: B018 - the access is the point
 
 
 class ThreadedInfer:

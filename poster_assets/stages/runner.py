@@ -14,6 +14,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from poster_assets.errors import FAILURE_COLUMNS, FailureRow
+from poster_assets.models.openvino_runtime import initialise_numpy_bridge
 from poster_assets.stages.spec import PosterInput, ProcessPoster, Rows, TableSpec
 from poster_assets.timing import median_p90_ms
 
@@ -58,6 +59,7 @@ class StageResult:
 def worker_pool(workers: int) -> ThreadPoolExecutor:
     """One pool per size for the process's life, so that what a thread loads for itself (an
     OCR engine, an infer request) is loaded once, not once per stage."""
+    initialise_numpy_bridge()  # before any worker makes its first OpenVINO call
     return ThreadPoolExecutor(workers, thread_name_prefix="poster-worker")
 
 
