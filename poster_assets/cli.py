@@ -192,7 +192,14 @@ def demo(home: Path | None, count: int) -> None:
 
 @main.command()
 @click.argument("poster_id")
-@click.option("-k", "k", default=10, show_default=True, help="How many neighbours.")
+@click.option(
+    "-k",
+    "k",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="How many neighbours.",
+)
 @click.option(
     "--region",
     default="poster",
@@ -200,22 +207,39 @@ def demo(home: Path | None, count: int) -> None:
     help="poster, foreground, foreground_pooled or background_pooled.",
 )
 @click.option("--model", default=None, help="Embedding model (default: the ImageNet one).")
+@click.option(
+    "--exact", is_flag=True, help="Scan every vector instead of using the index (slow at scale)."
+)
 @home_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
 def similar(
-    poster_id: str, k: int, region: str, model: str | None, home: Path | None, as_json: bool
+    poster_id: str,
+    k: int,
+    region: str,
+    model: str | None,
+    exact: bool,
+    home: Path | None,
+    as_json: bool,
 ) -> None:
-    """The posters most like POSTER_ID (a unique prefix will do), by cosine similarity."""
+    """The posters most like POSTER_ID (a unique prefix will do), by cosine similarity: through
+    the embedding index where it holds the poster, else by an exact scan."""
     from poster_assets.models.embedder import ImageEmbedder
     from poster_assets.store.opening import open_database
     from poster_assets.store.posters import resolve_poster_id
-    from poster_assets.store.similarity import nearest_posters
+    from poster_assets.store.similarity import similar_posters
 
-    db = open_database(_home(home).ensure())
+    paths = _home(home).ensure()
+    db = open_database(paths)
     full_id = resolve_poster_id(db, poster_id)
-    found = nearest_posters(
-        db, full_id, k=k, region=region, model=model or ImageEmbedder.model_name
+    found, method = similar_posters(
+        db,
+        None if exact else paths.index_dir,
+        full_id,
+        k=k,
+        region=region,
+        model=model or ImageEmbedder.model_name,
     )
+    click.echo(f"found by: {method}", err=True)
     if as_json:
         click.echo(found.to_json(orient="records", indent=2))
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions, EnvVar, in_process_executor
 
+from poster_assets.defs.index_assets import embedding_index
 from poster_assets.defs.ingest_assets import posters
 from poster_assets.defs.jobs import pretrain_job, process_batch_celery_job, process_batch_job
 from poster_assets.defs.resources import (
@@ -42,6 +43,7 @@ def build_definitions(
             posters,
             *STAGE_ASSETS,
             ssl_embeddings,
+            embedding_index,
             ssl_view_pairs,
             ssl_layer_patches,
             ssl_salient_crops,

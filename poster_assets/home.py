@@ -69,6 +69,11 @@ class PosterHome:
         return self.root / "models"
 
     @property
+    def index_dir(self) -> Path:
+        """Nearest-neighbour indexes of the embeddings (the `embedding_index` asset)."""
+        return self.root / "indexes"
+
+    @property
     def openvino_cache_dir(self) -> Path:
         return self.cache_dir / "openvino"
 

@@ -1,15 +1,23 @@
-"""Nearest posters by cosine similarity of their embeddings, computed inside DuckDB.
-
-A brute-force scan with `list_cosine_similarity`: measured at about 0.2 s for 100,000
-1280-d vectors on 2 cores (benchmarks/similarity_search.py), so no index is needed at that
-size. DuckDB's `vss` extension (HNSW) would need a download from DuckDB's extension host,
-which these machines cannot reach."""
+"""Nearest posters by cosine similarity of their embeddings: exactly, by a scan inside DuckDB
+(`list_cosine_similarity`: about 0.2 s for 100,000 1280-d vectors on 2 cores, seconds for a
+million), or through the `embedding_index` asset's HNSW file (`neighbours/`), whose keys are
+resolved to posters here. DuckDB's own `vss` extension would need a download from DuckDB's
+extension host, which offline machines cannot reach."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
 from poster_assets.errors import PosterAssetsError
+from poster_assets.neighbours.index_file import (
+    KEY_HEX_DIGITS,
+    EmbeddingIndexFile,
+    Neighbour,
+    index_path,
+)
 from poster_assets.store.database import PosterDatabase
 
 
@@ -17,18 +25,55 @@ class NoEmbeddingError(PosterAssetsError, LookupError):
     pass
 
 
-def nearest_posters(
-    db: PosterDatabase, poster_id: str, *, k: int = 10, region: str = "poster", model: str
-) -> pd.DataFrame:
-    """The `k` posters most similar to `poster_id` (itself excluded), best first, with
-    similarity, path and known title."""
+def query_vector(db: PosterDatabase, poster_id: str, region: str, model: str) -> np.ndarray:
     with db.read() as connection:
         found = connection.execute(
             "SELECT vector FROM embeddings WHERE poster_id = ? AND region = ? AND model = ?",
             [poster_id, region, model],
         ).fetchall()
-        if not found:
-            raise NoEmbeddingError(f"poster {poster_id} has no {region!r} embedding from {model!r}")
+    if not found:
+        raise NoEmbeddingError(f"poster {poster_id} has no {region!r} embedding from {model!r}")
+    return np.asarray(found[0][0], dtype=np.float32)
+
+
+def batch_vectors(db: PosterDatabase, batch_id: str) -> pd.DataFrame:
+    """The batch's embeddings: poster_id, model, region, vector."""
+    with db.read() as connection:
+        return connection.execute(
+            "SELECT e.poster_id, e.model, e.region, e.vector FROM embeddings e "
+            "JOIN posters p USING (poster_id) WHERE p.batch_id = ? ORDER BY e.poster_id",
+            [batch_id],
+        ).df()
+
+
+def describe_neighbours(db: PosterDatabase, neighbours: list[Neighbour]) -> pd.DataFrame:
+    """Index matches as `nearest_posters` gives them: poster_id, similarity, path, title."""
+    found = pd.DataFrame(
+        {
+            "key_prefix": [n.key_prefix for n in neighbours],
+            "similarity": [n.similarity for n in neighbours],
+        }
+    )
+    with db.read() as connection:
+        connection.register("found", found)
+        return connection.execute(
+            f"""
+            SELECT p.poster_id, f.similarity, p.path, m.title
+            FROM found f
+            JOIN posters p ON left(p.poster_id, {KEY_HEX_DIGITS}) = f.key_prefix
+            LEFT JOIN metadata m USING (poster_id)
+            ORDER BY f.similarity DESC, p.poster_id
+            """
+        ).df()
+
+
+def nearest_posters(
+    db: PosterDatabase, poster_id: str, *, k: int = 10, region: str = "poster", model: str
+) -> pd.DataFrame:
+    """The `k` posters most similar to `poster_id` (itself excluded), best first, with
+    similarity, path and known title."""
+    vector = query_vector(db, poster_id, region, model)
+    with db.read() as connection:
         return connection.execute(
             """
             WITH nearest AS (
@@ -44,6 +89,27 @@ def nearest_posters(
             LEFT JOIN metadata m USING (poster_id)
             ORDER BY n.similarity DESC, n.poster_id
             """,
-            {"query": found[0][0], "region": region, "model": model, "poster_id": poster_id,
+            {"query": vector.tolist(), "region": region, "model": model, "poster_id": poster_id,
              "k": k},
         ).df()  # fmt: skip
+
+
+def similar_posters(
+    db: PosterDatabase,
+    index_dir: Path | None,
+    poster_id: str,
+    *,
+    k: int = 10,
+    region: str = "poster",
+    model: str,
+) -> tuple[pd.DataFrame, str]:
+    """`nearest_posters` through the index where it holds the poster (`index_dir` None: exact
+    only); also says which way it went, for people."""
+    index = EmbeddingIndexFile(index_path(index_dir, model, region)) if index_dir else None
+    if index is None or not index.exists():
+        return nearest_posters(db, poster_id, k=k, region=region, model=model), "exact scan"
+    vector = index.vector(poster_id)
+    if vector is None:
+        found = nearest_posters(db, poster_id, k=k, region=region, model=model)
+        return found, "exact scan (the poster is not indexed yet)"
+    return describe_neighbours(db, index.nearest(vector, k, exclude=poster_id)), "index"

@@ -143,16 +143,25 @@ def test_without_depth_the_foreground_comes_from_saliency_and_detections(plain_h
     assert _query(home, "SELECT count(*) FROM failures") == [(0,)]
 
 
-def test_similar_lists_the_nearest_posters_from_the_command_line(plain_home) -> None:  # noqa: ANN001
+def test_similar_lists_the_nearest_posters_from_the_index_as_an_exact_scan_would(
+    plain_home,
+) -> None:  # noqa: ANN001
     home, _ = plain_home
     (poster_id,) = _query(home, "SELECT poster_id FROM posters ORDER BY poster_id LIMIT 1")[0]
+    assert list(home.index_dir.glob("*.usearch"))  # the per-batch run built the index
     args = ["similar", poster_id[:10], "-k", "5", "--home", str(home.root), "--json"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    found = json.loads(result.output)
+    assert "found by: index" in result.stderr
+    found = json.loads(result.stdout)
     assert len(found) == 5 and poster_id not in {row["poster_id"] for row in found}
     similarities = [row["similarity"] for row in found]
     assert similarities == sorted(similarities, reverse=True)
+    exact = CliRunner().invoke(main, [*args, "--exact"])
+    assert exact.exit_code == 0 and "found by: exact scan" in exact.stderr
+    exact_found = json.loads(exact.stdout)
+    assert [row["poster_id"] for row in exact_found] == [row["poster_id"] for row in found]
+    assert [row["similarity"] for row in exact_found] == pytest.approx(similarities, abs=2e-3)
     missing = CliRunner().invoke(main, [*args[:-1], "--region", "nowhere"])
     assert missing.exit_code == 1 and "no 'nowhere' embedding" in missing.output
 
