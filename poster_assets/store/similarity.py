@@ -13,7 +13,6 @@ import pandas as pd
 
 from poster_assets.errors import PosterAssetsError
 from poster_assets.neighbours.index_file import (
-    KEY_HEX_DIGITS,
     EmbeddingIndexFile,
     Neighbour,
     index_path,
@@ -50,19 +49,19 @@ def describe_neighbours(db: PosterDatabase, neighbours: list[Neighbour]) -> pd.D
     """Index matches as `nearest_posters` gives them: poster_id, similarity, path, title."""
     found = pd.DataFrame(
         {
-            "key_prefix": [n.key_prefix for n in neighbours],
+            "poster_id": pd.Series([n.poster_id for n in neighbours], dtype="string"),
             "similarity": [n.similarity for n in neighbours],
         }
     )
     with db.read() as connection:
         connection.register("found", found)
         return connection.execute(
-            f"""
-            SELECT p.poster_id, f.similarity, p.path, m.title
+            """
+            SELECT f.poster_id, f.similarity, p.path, m.title
             FROM found f
-            JOIN posters p ON left(p.poster_id, {KEY_HEX_DIGITS}) = f.key_prefix
+            JOIN posters p USING (poster_id)
             LEFT JOIN metadata m USING (poster_id)
-            ORDER BY f.similarity DESC, p.poster_id
+            ORDER BY f.similarity DESC, f.poster_id
             """
         ).df()
 
@@ -108,8 +107,9 @@ def similar_posters(
     index = EmbeddingIndexFile(index_path(index_dir, model, region)) if index_dir else None
     if index is None or not index.exists():
         return nearest_posters(db, poster_id, k=k, region=region, model=model), "exact scan"
-    vector = index.vector(poster_id)
+    opened = index.open()
+    vector = opened.vector(poster_id)
     if vector is None:
         found = nearest_posters(db, poster_id, k=k, region=region, model=model)
         return found, "exact scan (the poster is not indexed yet)"
-    return describe_neighbours(db, index.nearest(vector, k, exclude=poster_id)), "index"
+    return describe_neighbours(db, opened.nearest(vector, k, exclude=poster_id)), "index"

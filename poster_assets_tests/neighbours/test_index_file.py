@@ -40,13 +40,13 @@ def test_neighbours_match_brute_force_and_leave_the_query_out(tmp_path: Path) ->
     index = EmbeddingIndexFile(index_path(tmp_path, "model/x", "poster"))
     assert index.path.name == "model_x.poster.usearch"
     assert index.upsert(ids, vectors) == 2000
-    recalls = []
+    recalls, opened = [], index.open()
     for query in range(0, 2000, 97):
-        found = index.nearest(vectors[query], 10, exclude=ids[query])
-        assert len(found) == 10 and ids[query][:16] not in {n.key_prefix for n in found}
+        found = opened.nearest(vectors[query], 10, exclude=ids[query])
+        assert len(found) == 10 and ids[query] not in {n.poster_id for n in found}
         assert [n.similarity for n in found] == sorted((n.similarity for n in found), reverse=True)
-        exact = {ids[i][:16] for i in _exact_top(vectors, query, 10)}
-        recalls.append(len(exact & {n.key_prefix for n in found}) / 10)
+        exact = {ids[i] for i in _exact_top(vectors, query, 10)}
+        recalls.append(len(exact & {n.poster_id for n in found}) / 10)
     assert np.mean(recalls) >= 0.95
 
 
@@ -58,15 +58,22 @@ def test_upserts_replace_vectors_and_grow_the_file_batch_by_batch(tmp_path: Path
     assert index.upsert(second, vectors[50:]) == 80
     replaced = -vectors[0]  # poster 0 re-embedded: its vector now points the other way
     assert index.upsert(first[:1], replaced[None, :]) == 80
-    stored = index.vector(first[0])
+    opened = EmbeddingIndexFile(tmp_path / "e.usearch").open()  # read back from the files
+    assert len(opened) == 80
+    stored = opened.vector(first[0])
     assert stored is not None and np.dot(stored, replaced) > 0.99 * np.dot(replaced, replaced)
-    assert index.vector(_ids(1, "never")[0]) is None
-    assert len(EmbeddingIndexFile(tmp_path / "e.usearch")) == 80  # read back from the file
+    assert opened.vector(_ids(1, "never")[0]) is None
+    assert opened.nearest(replaced, 1)[0].poster_id == first[0]
 
 
-def test_two_posters_sharing_a_key_in_a_batch_are_refused(tmp_path: Path) -> None:
-    shared = "ab" * 8
+def test_two_posters_sharing_a_key_are_refused_in_a_batch_or_across_batches(
+    tmp_path: Path,
+) -> None:
+    shared, vectors = "ab" * 8, _clustered(2, seed=3)
+    index = EmbeddingIndexFile(tmp_path / "e.usearch")
     with pytest.raises(KeyCollisionError):
-        EmbeddingIndexFile(tmp_path / "e.usearch").upsert(
-            [shared + "0" * 48, shared + "1" * 48], _clustered(2, seed=3)
-        )
+        index.upsert([shared + "0" * 48, shared + "1" * 48], vectors)
+    index.upsert([shared + "0" * 48], vectors[:1])
+    with pytest.raises(KeyCollisionError):
+        index.upsert([shared + "1" * 48], vectors[1:])
+    assert len(index.open()) == 1
