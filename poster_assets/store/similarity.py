@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from poster_assets.errors import PosterAssetsError
@@ -22,17 +21,6 @@ from poster_assets.store.database import PosterDatabase
 
 class NoEmbeddingError(PosterAssetsError, LookupError):
     pass
-
-
-def query_vector(db: PosterDatabase, poster_id: str, region: str, model: str) -> np.ndarray:
-    with db.read() as connection:
-        found = connection.execute(
-            "SELECT vector FROM embeddings WHERE poster_id = ? AND region = ? AND model = ?",
-            [poster_id, region, model],
-        ).fetchall()
-    if not found:
-        raise NoEmbeddingError(f"poster {poster_id} has no {region!r} embedding from {model!r}")
-    return np.asarray(found[0][0], dtype=np.float32)
 
 
 def batch_vectors(db: PosterDatabase, batch_id: str) -> pd.DataFrame:
@@ -71,8 +59,13 @@ def nearest_posters(
 ) -> pd.DataFrame:
     """The `k` posters most similar to `poster_id` (itself excluded), best first, with
     similarity, path and known title."""
-    vector = query_vector(db, poster_id, region, model)
-    with db.read() as connection:
+    with db.read() as connection:  # one connection: opening the file is most of a query's time
+        found = connection.execute(
+            "SELECT vector FROM embeddings WHERE poster_id = ? AND region = ? AND model = ?",
+            [poster_id, region, model],
+        ).fetchall()
+        if not found:
+            raise NoEmbeddingError(f"poster {poster_id} has no {region!r} embedding from {model!r}")
         return connection.execute(
             """
             WITH nearest AS (
@@ -88,7 +81,7 @@ def nearest_posters(
             LEFT JOIN metadata m USING (poster_id)
             ORDER BY n.similarity DESC, n.poster_id
             """,
-            {"query": vector.tolist(), "region": region, "model": model, "poster_id": poster_id,
+            {"query": found[0][0], "region": region, "model": model, "poster_id": poster_id,
              "k": k},
         ).df()  # fmt: skip
 
