@@ -1,5 +1,6 @@
 """Do two homes hold the same analysis rows? The bench's check that a faster path computes
-what the baseline computes (batch ids and times aside)."""
+what the baseline computes (batch ids and times aside), and, for tables of masks, how much the
+masks overlap where they differ."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pandas as pd
 from poster_assets.stages.registry import stage_tables
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.whole_tables import read_table
+from poster_assets.vision.masks import decode_mask_png
 
 # Each stage table and the columns that order its rows.
 COMPARED_TABLES = {table.name: list(table.key) for table in stage_tables()}
@@ -24,14 +26,35 @@ class TableComparison:
     identical: bool
     max_abs_difference: float  # over numeric cells and vectors; 0.0 when identical
     differing_cells: int
+    mask_iou: dict[str, float] | None = None  # mean and min over rows, for tables of masks
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        compared = {
             "rows": list(self.rows),
             "identical": self.identical,
             "max_abs_difference": self.max_abs_difference,
             "differing_cells": self.differing_cells,
         }
+        return compared | ({"mask_iou": self.mask_iou} if self.mask_iou is not None else {})
+
+
+def mask_iou(left: np.ndarray, right: np.ndarray) -> float:
+    """Intersection over union of two boolean masks; 1.0 when both are empty, 0.0 when
+    their sizes differ."""
+    if left.shape != right.shape:
+        return 0.0
+    union = np.logical_or(left, right).sum()
+    return 1.0 if union == 0 else float(np.logical_and(left, right).sum() / union)
+
+
+def _mask_ious(a: pd.DataFrame, b: pd.DataFrame) -> dict[str, float] | None:
+    if "mask_png" not in a.columns or a.empty:
+        return None
+    ious = [
+        mask_iou(decode_mask_png(x), decode_mask_png(y))
+        for x, y in zip(a["mask_png"], b["mask_png"], strict=True)
+    ]
+    return {"mean": round(float(np.mean(ious)), 4), "min": round(float(np.min(ious)), 4)}
 
 
 def _rows(db: PosterDatabase, table: str, order: list[str]) -> pd.DataFrame:
@@ -71,7 +94,9 @@ def compare_table(table: str, left: PosterDatabase, right: PosterDatabase) -> Ta
         for x, y in zip(a[column], b[column], strict=True)
         if (gap := _cell_difference(x, y)) is not None
     ]
-    return TableComparison(table, (len(a), len(b)), not gaps, max(gaps, default=0.0), len(gaps))
+    return TableComparison(
+        table, (len(a), len(b)), not gaps, max(gaps, default=0.0), len(gaps), _mask_ious(a, b)
+    )
 
 
 def compare_homes(left: PosterDatabase, right: PosterDatabase) -> dict[str, TableComparison]:

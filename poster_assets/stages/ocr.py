@@ -51,11 +51,13 @@ OCR_BLOCKS = spec.TableSpec(
 
 @dataclass(frozen=True)
 class OcrStageSettings:
-    """rapidocr detection settings; defaults are the measured best (docs/measurements.md)."""
+    """rapidocr settings; defaults are the measured best (docs/measurements.md): rapidocr's
+    angle classifier turned some titles upside down, and costs time, so it is off."""
 
     det_limit_side_len: int = 736
     det_box_thresh: float = 0.3
     det_unclip_ratio: float = 1.6
+    use_angle_cls: bool = False
 
     def ocr_settings(self) -> OcrSettings:
         return OcrSettings(**asdict(self))

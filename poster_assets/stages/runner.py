@@ -121,7 +121,7 @@ def run_stage(
     poster_upstream = _upstream_of(upstream or {})
 
     def one(poster: PosterRef) -> Rows:
-        given = PosterInput(*poster, upstream=poster_upstream(poster.poster_id))
+        given = PosterInput(batch_id, *poster, upstream=poster_upstream(poster.poster_id))
         return _checked(process(given), declared)
 
     rows: dict[str, list[dict]] = {name: [] for name in declared}

@@ -4,7 +4,6 @@ from these declarations (`stages/registry.py`)."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -13,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from poster_assets.home import PosterHome
-from poster_assets.imaging.decode import decode_image, read_image_bytes
+from poster_assets.imaging.poster_pixels import DECODED_POSTERS
 
 
 @dataclass(frozen=True)
@@ -72,19 +71,20 @@ class RowReader(Protocol):
 
 @dataclass
 class PosterInput:
-    """One poster as a stage's per-poster function sees it: the file is decoded on first use
-    of `rgb` and at most once per stage; `upstream` holds this poster's rows of each table the
-    stage reads."""
+    """One poster as a stage's per-poster function sees it: `rgb` is the registered bytes,
+    decoded on first use and shared by the batch's stages in this process (read-only);
+    `upstream` holds this poster's rows of each table the stage reads."""
 
+    batch_id: str
     poster_id: str
     path: str
     width: int
     height: int
     upstream: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
-    @functools.cached_property
+    @property
     def rgb(self) -> np.ndarray:
-        return decode_image(read_image_bytes(self.path)).rgb
+        return DECODED_POSTERS.rgb(self.batch_id, self.poster_id, self.path)
 
 
 Rows = Mapping[str, list[dict]]  # table name -> rows without poster_id and batch_id

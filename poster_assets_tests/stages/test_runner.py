@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from poster_assets.stages.runner import PosterRef, run_stage
 from poster_assets.stages.spec import Column, PosterInput, TableSpec
-from poster_assets_tests.image_files import encoded, gradient_rgb
 
 POSTERS = [PosterRef(f"id{index}", f"/p/{index}.jpg", 10, 15) for index in range(12)]
 ROWS = TableSpec("rows", (Column("value", "INTEGER"), Column("thread", "VARCHAR")))
@@ -71,13 +69,3 @@ def test_rows_that_break_the_declared_columns_fail_that_poster() -> None:
     assert result.done == ["id0", "id2"]
     [message] = result.failures["message"].tolist()
     assert "StageOutputError" in message and "valeu" in message
-
-
-def test_the_poster_file_is_decoded_once_per_stage_and_only_when_used(tmp_path: Path) -> None:
-    path = tmp_path / "p.png"
-    path.write_bytes(encoded(gradient_rgb(40, 60), "PNG"))
-    poster = PosterInput("id", str(path), 40, 60)
-    assert "rgb" not in poster.__dict__  # nothing read yet
-    first = poster.rgb
-    path.unlink()  # a second read would fail
-    assert poster.rgb is first and first.shape == (60, 40, 3)

@@ -1,0 +1,84 @@
+"""Title accuracy and OCR time of OCR stage settings, on one split of a labelled corpus: the
+OCR stage's engine and the titles stage's choice, without the rest of the graph (minutes where
+`poster-assets eval titles` ingests everything). Choose settings on the training split; report
+the test split once.
+
+    python benchmarks/ocr_title_accuracy.py ../shared/data/posters --split train --n 500 \
+        --settings '{"det_limit_side_len": 576}' --settings '{"use_angle_cls": true}'
+
+Prints one JSON line per settings: posters, title_accuracy, OCR median/p90 ms per poster
+(two processes, one single-threaded engine each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import asdict
+from multiprocessing import Pool
+from pathlib import Path
+
+from poster_assets.evaluation.corpus import read_labels
+from poster_assets.imaging.decode import decode_image, read_image_bytes
+from poster_assets.models.title_scorer import load_title_scorer
+from poster_assets.stages.ocr import OcrPipeline, OcrStageSettings
+from poster_assets.timing import median_p90_ms
+from poster_assets.vision.text_lines import titles_match
+from poster_assets.vision.title_selection import choose_title
+
+_pipeline: OcrPipeline
+_scorer = load_title_scorer()
+
+
+def _start(settings: dict[str, object]) -> None:
+    global _pipeline
+    _pipeline = OcrPipeline(OcrStageSettings(**settings).ocr_settings())
+
+
+def _one(job: tuple[Path, str]) -> tuple[bool, float]:
+    path, title = job
+    rgb = decode_image(read_image_bytes(path)).rgb
+    start = time.perf_counter()
+    lines = _pipeline.read(rgb)
+    took = time.perf_counter() - start
+    chosen = choose_title(lines, rgb.shape[1], rgb.shape[0], _scorer).text
+    return bool(chosen) and titles_match(chosen, title), took
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--split", choices=("train", "test"), default="train")
+    parser.add_argument("--n", type=int, default=None, help="first N titled posters of the split")
+    parser.add_argument("--settings", action="append", default=[], help="JSON; repeatable")
+    args = parser.parse_args()
+    labels = read_labels(args.corpus)
+    chosen = labels[
+        (labels["is_test"] == (args.split == "test")) & (labels["title"].str.strip() != "")
+    ]
+    chosen = chosen.head(args.n) if args.n else chosen
+    jobs = [
+        (args.corpus / "images" / name, title)
+        for name, title in zip(chosen.file_name, chosen.title, strict=True)
+    ]
+    for text in args.settings or ["{}"]:
+        settings = json.loads(text)
+        with Pool(2, initializer=_start, initargs=(settings,)) as pool:
+            results = pool.map(_one, jobs, chunksize=4)
+        print(
+            json.dumps(
+                {
+                    "settings": asdict(OcrStageSettings(**settings)),
+                    "split": args.split,
+                    "posters": len(results),
+                    "title_accuracy": round(sum(hit for hit, _ in results) / len(results), 4),
+                    "ocr_ms": median_p90_ms([took for _, took in results]),
+                }
+            ),
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

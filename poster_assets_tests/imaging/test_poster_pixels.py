@@ -1,0 +1,60 @@
+"""DecodedPosters: one decode per poster and batch, only the registered bytes, bounded."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from poster_assets.errors import FailureKind, PosterInputError
+from poster_assets.imaging.poster_pixels import DecodedPosters
+from poster_assets_tests.image_files import encoded, gradient_rgb
+
+
+def _poster(folder: Path, name: str, width: int = 40, height: int = 60) -> tuple[str, Path]:
+    data = encoded(gradient_rgb(width, height), "PNG")
+    path = folder / name
+    path.write_bytes(data)
+    return hashlib.sha256(data).hexdigest(), path
+
+
+def test_a_poster_is_decoded_once_per_batch_and_read_only(tmp_path: Path) -> None:
+    posters = DecodedPosters()
+    poster_id, path = _poster(tmp_path, "p.png")
+    first = posters.rgb("b1", poster_id, path)
+    path.unlink()  # a second read would fail
+    assert posters.rgb("b1", poster_id, path) is first and first.shape == (60, 40, 3)
+    with pytest.raises(ValueError, match="read-only"):
+        first[0, 0, 0] = 1
+
+
+def test_another_batch_starts_afresh(tmp_path: Path) -> None:
+    posters = DecodedPosters()
+    poster_id, path = _poster(tmp_path, "p.png")
+    posters.rgb("b1", poster_id, path)
+    path.unlink()
+    with pytest.raises(PosterInputError) as raised:
+        posters.rgb("b2", poster_id, path)
+    assert raised.value.kind is FailureKind.UNREADABLE
+
+
+def test_a_file_whose_bytes_changed_is_refused_not_analysed(tmp_path: Path) -> None:
+    posters = DecodedPosters()
+    poster_id, path = _poster(tmp_path, "p.png")
+    path.write_bytes(encoded(gradient_rgb(50, 70), "PNG"))  # replaced after registration
+    with pytest.raises(PosterInputError, match="changed since it was registered") as raised:
+        posters.rgb("b1", poster_id, path)
+    assert raised.value.kind is FailureKind.CHANGED
+
+
+def test_past_the_byte_limit_posters_are_decoded_but_not_kept(tmp_path: Path) -> None:
+    posters = DecodedPosters(max_bytes=40 * 60 * 3)  # room for one
+    kept_id, kept_path = _poster(tmp_path, "kept.png")
+    other_id, other_path = _poster(tmp_path, "other.png", 41, 60)
+    kept = posters.rgb("b1", kept_id, kept_path)
+    other = posters.rgb("b1", other_id, other_path)
+    assert posters.rgb("b1", kept_id, kept_path) is kept
+    again = posters.rgb("b1", other_id, other_path)
+    assert again is not other and np.array_equal(again, other)
