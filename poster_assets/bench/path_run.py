@@ -42,8 +42,11 @@ class PathSpec:
     asset_config: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
 
 
-# The stage settings before the throughput work: rapidocr's detection size and angle classifier.
-SETTINGS_BEFORE = {"ocr_lines": {"det_limit_side_len": 736, "use_angle_cls": True}}
+# The stage settings before the throughput work: rapidocr's detection size, angle classifier
+# and recogniser width.
+SETTINGS_BEFORE = {
+    "ocr_lines": {"det_limit_side_len": 736, "use_angle_cls": True, "rec_min_width": 320}
+}
 
 
 PATHS = {

@@ -77,8 +77,9 @@ class WatchedFolder(ConfigurableResource):
 
 
 class PosterCompute(ConfigurableResource):
-    """How the per-poster stages run: `workers` posters at once in threads (0: one per CPU
-    core), OCR with a single-threaded engine per thread; `library_defaults` runs one poster at
+    """How the per-poster stages run: the parallel ones (OCR, layers, foreground) `workers`
+    posters at once in threads (0: one per CPU core), OCR with a single-threaded engine per
+    thread, the others one poster at a time; `library_defaults` runs one poster at
     a time with rapidocr's defaults (one engine spreading each call over every core): the
     bench's baseline."""
 

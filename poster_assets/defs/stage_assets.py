@@ -56,7 +56,8 @@ def materialize_stage(
     todo = pending_posters(db, spec.name, prepared.version, batch_id, spec.upstream, spec.requires)
     result = process_pending(
         context, db, stage=spec.name, tables=spec.tables, prepared=prepared, todo=todo,
-        reads=spec.reads, show_progress=show_progress, workers=compute.worker_count(),
+        reads=spec.reads, show_progress=show_progress,
+        workers=compute.worker_count() if spec.parallel else 1,
     )  # fmt: skip
     previews = spec.preview(StoredRows(db), result.done[:PREVIEW_POSTERS]) if todo else []
     return MaterializeResult(

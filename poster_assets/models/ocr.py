@@ -28,6 +28,7 @@ class OcrSettings:
     det_unclip_ratio: float = 1.6
     text_score: float = 0.5
     use_angle_cls: bool = True
+    rec_min_width: int = 320  # recogniser input width a line is padded to at least (48 px high)
 
     def rapidocr_params(self) -> dict[str, object]:
         return {
@@ -41,6 +42,7 @@ class OcrSettings:
             "Det.box_thresh": self.det_box_thresh,
             "Det.thresh": self.det_thresh,
             "Det.unclip_ratio": self.det_unclip_ratio,
+            "Rec.rec_img_shape": [3, 48, self.rec_min_width],
         }
 
 

@@ -120,7 +120,7 @@ def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> list[bytes]:
 
 FOREGROUND_STAGE = spec.StageSpec(
     name="foreground", asset="foreground", group="foreground", kinds=("opencv", "duckdb"),
-    tables=(FOREGROUND,), upstream=("layers", "faces", "objects"),
+    tables=(FOREGROUND,), upstream=("layers", "faces", "objects"), parallel=True,
     reads=(LAYERS.name, FACES.name, OBJECTS.name), prepare=prepare, summarize=summarize,
     preview=preview, preview_caption="foreground (outlined), faces (green), objects (yellow)",
     description="A foreground mask per poster (table `foreground`): GrabCut seeded by the near "

@@ -181,7 +181,7 @@ def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> list[bytes]:
 
 LAYER = spec.StageSpec(
     name="layers", asset="layers", group="layers", kinds=("python", "duckdb"),
-    tables=(DEPTH_HISTOGRAMS, LAYERS), upstream=("depth", "titles"),
+    tables=(DEPTH_HISTOGRAMS, LAYERS), upstream=("depth", "titles"), parallel=True,
     reads=(DEPTH_MAPS.name, TITLES.name), requires=(DEPTH_MAPS.name,), settings=LayersSettings,
     prepare=prepare, summarize=summarize, preview=preview, preview_caption="poster anatomy",
     description="The depth histogram and its modes (table `depth_histograms`), and K-means "

@@ -149,6 +149,11 @@ class StageSpec:
     summarize: Callable[[Mapping[str, pd.DataFrame]], dict[str, object]] = no_summary
     preview: Callable[[RowReader, Sequence[str]], list[bytes]] = no_preview  # PNG pictures
     preview_caption: str = ""
+    # Several posters at once in worker threads (PosterCompute.workers): for stages whose work
+    # is single-threaded native code that releases the GIL (OCR engines, GrabCut, SLIC).
+    # Measured slower for networks that already spread one poster over every core and for
+    # stages bound by Python (docs/measurements.md, "Throughput"), which run one at a time.
+    parallel: bool = False
 
     def table(self, name: str) -> TableSpec:
         return next(table for table in self.tables if table.name == name)
