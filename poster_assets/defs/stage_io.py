@@ -39,6 +39,7 @@ def process_pending(
         upstream={table: rows_for_posters(db, table, ids) for table in reads},
         show_progress=show_progress,
         workers=workers,
+        decode_scope=context.run_id,
     )
     replace_stage_rows(
         db,

@@ -1,5 +1,5 @@
 """A registered poster's pixels: the file read, checked against the content id it was
-registered under, and decoded once per process, so that the stages of one run (steps in one
+registered under, and decoded once per run, so that the stages of one run (steps in one
 process) share one decode and never analyse bytes other than the ones that were hashed."""
 
 from __future__ import annotations
@@ -17,24 +17,25 @@ DEFAULT_CACHE_BYTES = 512 * 1024 * 1024  # ~1,300 decoded 300x440 posters
 
 
 class DecodedPosters:
-    """The decoded posters of the batch being processed, by content id, up to `max_bytes` of
-    pixels; a poster of another batch starts afresh. When full, new posters are decoded but
-    not kept: stages walk a batch in the same order, so keeping the first posters serves
-    every stage's pass, where evicting the oldest would serve none."""
+    """The decoded posters of one scope (a run), by content id, up to `max_bytes` of pixels;
+    a poster asked for in another scope starts afresh, so a later run reads the files again.
+    When full, new posters are decoded but not kept: stages walk a batch in the same order, so
+    keeping the first posters serves every stage's pass, where evicting the oldest would
+    serve none."""
 
     def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
-        self._batch_id: str | None = None
+        self._scope: str | None = None
         self._kept: dict[str, np.ndarray] = {}
         self._kept_bytes = 0
         self._lock = threading.Lock()
 
-    def rgb(self, batch_id: str, poster_id: str, path: str | os.PathLike[str]) -> np.ndarray:
+    def rgb(self, scope: str, poster_id: str, path: str | os.PathLike[str]) -> np.ndarray:
         """The poster's (H, W, 3) uint8 RGB, read-only. Raises PosterInputError when the
         file is unusable or no longer holds the bytes registered as `poster_id`."""
         with self._lock:
-            if batch_id != self._batch_id:
-                self._batch_id, self._kept, self._kept_bytes = batch_id, {}, 0
+            if scope != self._scope:
+                self._scope, self._kept, self._kept_bytes = scope, {}, 0
             kept = self._kept.get(poster_id)
         if kept is not None:
             return kept
@@ -48,7 +49,7 @@ class DecodedPosters:
         rgb.flags.writeable = False
         with self._lock:
             fits = self._kept_bytes + rgb.nbytes <= self.max_bytes
-            if batch_id == self._batch_id and poster_id not in self._kept and fits:
+            if scope == self._scope and poster_id not in self._kept and fits:
                 self._kept[poster_id] = rgb
                 self._kept_bytes += rgb.nbytes
         return rgb

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -112,16 +113,20 @@ def run_stage(
     upstream: Mapping[str, pd.DataFrame] | None = None,
     show_progress: bool = True,
     workers: int = 1,
+    decode_scope: str | None = None,
 ) -> StageResult:
     """Apply `process` to each poster, `workers` posters at once in threads (models release
     the GIL while they run). `upstream` holds the batch's rows of the tables the stage reads;
     each poster gets its own. Rows come out in the posters' order whatever the workers; a
-    poster whose processing raises gets a failure row and the rest of the batch goes on."""
+    poster whose processing raises gets a failure row and the rest of the batch goes on.
+    Stages called with one `decode_scope` (a run's id) share each poster's decode; without
+    one, this call decodes each poster anew."""
     declared = {table.name: table for table in tables}
+    scope = decode_scope or uuid.uuid4().hex
     poster_upstream = _upstream_of(upstream or {})
 
     def one(poster: PosterRef) -> Rows:
-        given = PosterInput(batch_id, *poster, upstream=poster_upstream(poster.poster_id))
+        given = PosterInput(scope, *poster, upstream=poster_upstream(poster.poster_id))
         return _checked(process(given), declared)
 
     rows: dict[str, list[dict]] = {name: [] for name in declared}

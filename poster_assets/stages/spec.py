@@ -72,10 +72,10 @@ class RowReader(Protocol):
 @dataclass
 class PosterInput:
     """One poster as a stage's per-poster function sees it: `rgb` is the registered bytes,
-    decoded on first use and shared by the batch's stages in this process (read-only);
-    `upstream` holds this poster's rows of each table the stage reads."""
+    decoded on first use and shared by the stages of one `decode_scope` (a run) in this
+    process (read-only); `upstream` holds this poster's rows of each table the stage reads."""
 
-    batch_id: str
+    decode_scope: str
     poster_id: str
     path: str
     width: int
@@ -84,7 +84,7 @@ class PosterInput:
 
     @property
     def rgb(self) -> np.ndarray:
-        return DECODED_POSTERS.rgb(self.batch_id, self.poster_id, self.path)
+        return DECODED_POSTERS.rgb(self.decode_scope, self.poster_id, self.path)
 
 
 Rows = Mapping[str, list[dict]]  # table name -> rows without poster_id and batch_id

@@ -3,14 +3,17 @@ and rows that break the stage's declared tables refused, however many workers.""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from poster_assets.stages.runner import PosterRef, run_stage
 from poster_assets.stages.spec import Column, PosterInput, TableSpec
+from poster_assets_tests.image_files import encoded, gradient_rgb
 
 POSTERS = [PosterRef(f"id{index}", f"/p/{index}.jpg", 10, 15) for index in range(12)]
 ROWS = TableSpec("rows", (Column("value", "INTEGER"), Column("thread", "VARCHAR")))
@@ -69,3 +72,28 @@ def test_rows_that_break_the_declared_columns_fail_that_poster() -> None:
     assert result.done == ["id0", "id2"]
     [message] = result.failures["message"].tolist()
     assert "StageOutputError" in message and "valeu" in message
+
+
+def test_stages_of_one_decode_scope_share_a_decode_and_other_calls_read_again(
+    tmp_path: Path,
+) -> None:
+    data = encoded(gradient_rgb(40, 60), "PNG")
+    path = tmp_path / "p.png"
+    path.write_bytes(data)
+    poster = PosterRef(hashlib.sha256(data).hexdigest(), str(path), 40, 60)
+    table = TableSpec("sizes", (Column("height", "INTEGER"),))
+
+    def height(given: PosterInput) -> dict[str, list[dict]]:
+        return {"sizes": [{"height": given.rgb.shape[0]}]}
+
+    def stage(scope: str | None) -> list[str]:
+        result = run_stage(
+            [poster], batch_id="b", stage="s", tables=[table], process=height,
+            show_progress=False, decode_scope=scope,
+        )  # fmt: skip
+        return result.done
+
+    assert stage("run-1") == [poster.poster_id]
+    path.unlink()  # a second read would fail
+    assert stage("run-1") == [poster.poster_id]
+    assert stage(None) == []  # a call of its own reads the file again
