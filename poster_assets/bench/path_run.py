@@ -23,7 +23,12 @@ from poster_assets.home import PosterHome
 from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.detectors import load_face_detector, load_object_detector
 from poster_assets.models.embedder import load_image_embedder
-from poster_assets.models.ocr import RuntimeMode, load_ocr_engine, read_text_lines
+from poster_assets.models.ocr import (
+    RAPIDOCR_DEFAULTS,
+    RuntimeMode,
+    load_ocr_engine,
+    read_text_lines,
+)
 from poster_assets.models.registry import registered_depth_model
 from poster_assets.runs import ingest_directory, open_instance
 from poster_assets.stages.ocr import OcrStageSettings
@@ -42,10 +47,13 @@ class PathSpec:
     asset_config: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
 
 
-# The stage settings before the throughput work: rapidocr's detection size, angle classifier
-# and recogniser width.
+# The stage settings before the throughput work: rapidocr's own detection size, angle
+# classifier and recogniser width.
 SETTINGS_BEFORE = {
-    "ocr_lines": {"det_limit_side_len": 736, "use_angle_cls": True, "rec_min_width": 320}
+    "ocr_lines": {
+        name: getattr(RAPIDOCR_DEFAULTS, name)
+        for name in ("det_limit_side_len", "use_angle_cls", "rec_min_width")
+    }
 }
 
 

@@ -12,7 +12,8 @@ from scipy.ndimage import gaussian_filter1d
 from scipy.signal import find_peaks
 from skimage.segmentation import slic
 from sklearn.cluster import KMeans
-from threadpoolctl import threadpool_limits
+
+from poster_assets.vision.native_threads import one_native_thread
 
 HISTOGRAM_BINS = 64
 MODE_MIN_PROMINENCE = 0.1  # of the smoothed histogram's peak height
@@ -59,7 +60,7 @@ def kmeans_layers(depth: np.ndarray, k: int = 3, seed: int = 0) -> LayerSegmenta
     k = min(k, distinct)
     # One thread: sklearn's OpenMP threads made this 4x slower on 2 cores (95 against 25 ms
     # a poster) and tied the last digits of the centres to the machine's core count.
-    with threadpool_limits(1):
+    with one_native_thread:
         model = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(values)
     centres = np.sort(model.cluster_centers_[:, 0])
     cuts = (centres[:-1] + centres[1:]) / 2
