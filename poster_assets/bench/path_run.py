@@ -48,11 +48,17 @@ class PathSpec:
 
 
 # The stage settings before the throughput work: rapidocr's own detection size, angle
-# classifier and recogniser width.
+# classifier and recogniser widths and batches.
 SETTINGS_BEFORE = {
     "ocr_lines": {
         name: getattr(RAPIDOCR_DEFAULTS, name)
-        for name in ("det_limit_side_len", "use_angle_cls", "rec_min_width")
+        for name in (
+            "det_limit_side_len",
+            "use_angle_cls",
+            "rec_min_width",
+            "rec_width_step",
+            "rec_batch_size",
+        )
     }
 }
 

@@ -8,6 +8,7 @@ once per thread and settings when tuned (its sessions are not thread-safe).
 from __future__ import annotations
 
 import functools
+import math
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
@@ -30,6 +31,8 @@ class OcrSettings:
     text_score: float = 0.5
     use_angle_cls: bool = True
     rec_min_width: int = 320  # recogniser input width a line is padded to at least (48 px high)
+    rec_width_step: int = 0  # batch widths rounded up to a multiple of this; 0: exact widths
+    rec_batch_size: int = 6  # lines recognised per inference
 
     def rapidocr_params(self) -> dict[str, object]:
         return {
@@ -44,6 +47,7 @@ class OcrSettings:
             "Det.thresh": self.det_thresh,
             "Det.unclip_ratio": self.det_unclip_ratio,
             "Rec.rec_img_shape": [3, 48, self.rec_min_width],
+            "Rec.rec_batch_num": self.rec_batch_size,
         }
 
 
@@ -91,9 +95,32 @@ def _with_bounded_shape_cache(engine: RapidOCR) -> RapidOCR:
     return engine
 
 
+def _with_width_steps(engine: RapidOCR, step: int) -> RapidOCR:
+    """Pad each batch of lines to a width that is a multiple of `step` (rapidocr pads to the
+    widest line's exact width): a few input shapes recur, so OpenVINO reuses their compiled
+    kernels instead of preparing a new shape almost every batch. rapidocr has no such
+    setting; this wraps its recogniser's resize."""
+    if step <= 0:
+        return engine
+    recogniser = engine.text_rec
+    exact = recogniser.resize_norm_img
+    height = recogniser.rec_image_shape[1]
+
+    def stepped(image: np.ndarray, max_wh_ratio: float) -> np.ndarray:
+        return exact(image, math.ceil(height * max_wh_ratio / step) * step / height)
+
+    recogniser.resize_norm_img = stepped
+    return engine
+
+
+def _built(params: dict[str, object], settings: OcrSettings) -> RapidOCR:
+    engine = _with_bounded_shape_cache(RapidOCR(params=params))
+    return _with_width_steps(engine, settings.rec_width_step)
+
+
 @functools.cache
 def _shared_engine(settings: OcrSettings) -> RapidOCR:
-    return _with_bounded_shape_cache(RapidOCR(params=settings.rapidocr_params()))
+    return _built(settings.rapidocr_params(), settings)
 
 
 def load_ocr_engine(
@@ -104,8 +131,7 @@ def load_ocr_engine(
         return _shared_engine(settings)
     engines: dict[OcrSettings, RapidOCR] = _per_thread.__dict__.setdefault("engines", {})
     if settings not in engines:
-        engine = RapidOCR(params=settings.rapidocr_params() | TUNED_ENGINE_PARAMS)
-        engines[settings] = _with_bounded_shape_cache(engine)
+        engines[settings] = _built(settings.rapidocr_params() | TUNED_ENGINE_PARAMS, settings)
     return engines[settings]
 
 

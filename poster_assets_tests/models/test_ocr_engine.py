@@ -3,6 +3,8 @@ cache: the tuned settings survive, and it still reads text."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import cv2
 import numpy as np
 
@@ -24,3 +26,13 @@ def test_a_tuned_engine_keeps_one_thread_unpinned_and_reads_a_word() -> None:
         assert compiled.get_property("ENABLE_CPU_PINNING") is False
     lines = read_text_lines(engine, _word("POSTER"))
     assert [line.text for line in lines] == ["POSTER"]
+
+
+def test_width_steps_pad_each_batch_to_a_multiple_of_the_step_and_still_read() -> None:
+    settings = replace(OcrStageSettings().ocr_settings(), rec_width_step=32)
+    engine = load_ocr_engine(settings, RuntimeMode.TUNED)
+    line = np.full((48, 150, 3), 255, np.uint8)  # rapidocr's exact width here: 150 px
+    for ratio in (150 / 48, 200 / 48, 321 / 48):
+        padded = engine.text_rec.resize_norm_img(line, ratio)
+        assert padded.shape[2] % 32 == 0 and 0 <= padded.shape[2] - 48 * ratio < 32
+    assert [line.text for line in read_text_lines(engine, _word("POSTER"))] == ["POSTER"]
