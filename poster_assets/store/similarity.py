@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+import numpy as np
 import pandas as pd
 
 from poster_assets.errors import PosterAssetsError
 from poster_assets.neighbours.index_file import (
     EmbeddingIndexFile,
-    Neighbour,
     index_path,
 )
 from poster_assets.store.database import PosterDatabase
@@ -33,25 +34,25 @@ def batch_vectors(db: PosterDatabase, batch_id: str) -> pd.DataFrame:
         ).df()
 
 
-def describe_neighbours(db: PosterDatabase, neighbours: list[Neighbour]) -> pd.DataFrame:
-    """Index matches as `nearest_posters` gives them: poster_id, similarity, path, title."""
-    found = pd.DataFrame(
-        {
-            "poster_id": pd.Series([n.poster_id for n in neighbours], dtype="string"),
-            "similarity": [n.similarity for n in neighbours],
-        }
-    )
-    with db.read() as connection:
-        connection.register("found", found)
-        return connection.execute(
-            """
-            SELECT f.poster_id, f.similarity, p.path, m.title
-            FROM found f
-            JOIN posters p USING (poster_id)
-            LEFT JOIN metadata m USING (poster_id)
-            ORDER BY f.similarity DESC, f.poster_id
-            """
-        ).df()
+_DESCRIBE_FOUND = """
+    SELECT f.poster_id, f.similarity, p.path, m.title
+    FROM found f
+    JOIN posters p USING (poster_id)
+    LEFT JOIN metadata m USING (poster_id)
+    ORDER BY f.similarity DESC, f.poster_id
+"""
+
+
+def _stored_vector(
+    connection: duckdb.DuckDBPyConnection, poster_id: str, region: str, model: str
+) -> list[float]:
+    found = connection.execute(
+        "SELECT vector FROM embeddings WHERE poster_id = ? AND region = ? AND model = ?",
+        [poster_id, region, model],
+    ).fetchall()
+    if not found:
+        raise NoEmbeddingError(f"poster {poster_id} has no {region!r} embedding from {model!r}")
+    return found[0][0]
 
 
 def nearest_posters(
@@ -60,12 +61,7 @@ def nearest_posters(
     """The `k` posters most similar to `poster_id` (itself excluded), best first, with
     similarity, path and known title."""
     with db.read() as connection:  # one connection: opening the file is most of a query's time
-        found = connection.execute(
-            "SELECT vector FROM embeddings WHERE poster_id = ? AND region = ? AND model = ?",
-            [poster_id, region, model],
-        ).fetchall()
-        if not found:
-            raise NoEmbeddingError(f"poster {poster_id} has no {region!r} embedding from {model!r}")
+        query = _stored_vector(connection, poster_id, region, model)
         return connection.execute(
             """
             WITH nearest AS (
@@ -81,7 +77,7 @@ def nearest_posters(
             LEFT JOIN metadata m USING (poster_id)
             ORDER BY n.similarity DESC, n.poster_id
             """,
-            {"query": found[0][0], "region": region, "model": model, "poster_id": poster_id,
+            {"query": query, "region": region, "model": model, "poster_id": poster_id,
              "k": k},
         ).df()  # fmt: skip
 
@@ -101,8 +97,17 @@ def similar_posters(
     if index is None or not index.exists():
         return nearest_posters(db, poster_id, k=k, region=region, model=model), "exact scan"
     opened = index.open()
-    vector = opened.vector(poster_id)
-    if vector is None:
+    if not opened.holds(poster_id):
         found = nearest_posters(db, poster_id, k=k, region=region, model=model)
         return found, "exact scan (the poster is not indexed yet)"
-    return describe_neighbours(db, opened.nearest(vector, k, exclude=poster_id)), "index"
+    with db.read() as connection:
+        query = np.asarray(_stored_vector(connection, poster_id, region, model), np.float32)
+        neighbours = opened.nearest(query, k, exclude=poster_id)
+        found = pd.DataFrame(
+            {
+                "poster_id": pd.Series([n.poster_id for n in neighbours], dtype="string"),
+                "similarity": [n.similarity for n in neighbours],
+            }
+        )
+        connection.register("found", found)
+        return connection.execute(_DESCRIBE_FOUND).df(), "index"

@@ -60,10 +60,10 @@ def test_upserts_replace_vectors_and_grow_the_file_batch_by_batch(tmp_path: Path
     assert index.upsert(first[:1], replaced[None, :]) == 80
     opened = EmbeddingIndexFile(tmp_path / "e.usearch").open()  # read back from the files
     assert len(opened) == 80
-    stored = opened.vector(first[0])
-    assert stored is not None and np.dot(stored, replaced) > 0.99 * np.dot(replaced, replaced)
-    assert opened.vector(_ids(1, "never")[0]) is None
-    assert opened.nearest(replaced, 1)[0].poster_id == first[0]
+    assert opened.holds(first[0]) and opened.holds(second[-1])
+    assert not opened.holds(_ids(1, "never")[0])
+    best = opened.nearest(replaced, 1)[0]  # the new vector, not the old one, is indexed
+    assert best.poster_id == first[0] and best.similarity > 0.99
 
 
 def test_two_posters_sharing_a_key_are_refused_in_a_batch_or_across_batches(
