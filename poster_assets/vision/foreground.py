@@ -19,7 +19,8 @@ import numpy as np
 Box = tuple[float, float, float, float]
 SALIENT_QUANTILE = 0.8  # the top fifth of saliency counts as probably foreground
 BORDER_SHARE = 0.04
-GRABCUT_ITERATIONS = 4
+# 3, not 4: 16 % less GrabCut time, masks at IoU 0.999 with 4's (docs/measurements.md).
+GRABCUT_ITERATIONS = 3
 GRABCUT_SEED = 0x5EED
 MIN_REGION_SHARE = 0.005
 COLLAPSED_SHARE = 0.1  # GrabCut kept less than this share of the proposed foreground
