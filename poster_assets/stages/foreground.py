@@ -4,6 +4,7 @@ saliency, faces and people/animals."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -21,7 +22,7 @@ from poster_assets.vision.foreground import ForegroundCues, ForegroundMask, segm
 from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
-FOREGROUND_REVISION = "r6"  # r6: GrabCut 3 iterations (were 4); r5: seeded per poster
+FOREGROUND_REVISION = "r5"  # r5: GrabCut seeded per poster (was thread-order dependent)
 FOREGROUND = spec.TableSpec(
     "foreground",
     (
@@ -32,6 +33,16 @@ FOREGROUND = spec.TableSpec(
         spec.Column("share", "DOUBLE NOT NULL", "foreground share of the poster"),
     ),
 )
+
+
+@dataclass(frozen=True)
+class ForegroundSettings:
+    """GrabCut rounds: 3 take 16 % less time than 4 for masks at IoU 0.999 with 4's
+    (docs/measurements.md, "Throughput at 200 posters")."""
+
+    grabcut_iterations: int = 3
+
+
 # COCO classes that are a poster's subject when present.
 SUBJECT_LABELS = frozenset(
     {"person", "cat", "dog", "horse", "bird", "elephant", "bear", "zebra", "giraffe", "cow"}
@@ -46,7 +57,11 @@ def _boxes(rows: pd.DataFrame, scale: float) -> list[tuple[float, float, float, 
 
 
 def poster_foreground(
-    rgb: np.ndarray, layers: LayerMap | None, faces: pd.DataFrame, objects: pd.DataFrame
+    rgb: np.ndarray,
+    layers: LayerMap | None,
+    faces: pd.DataFrame,
+    objects: pd.DataFrame,
+    iterations: int = ForegroundSettings.grabcut_iterations,
 ) -> ForegroundMask:
     """The mask at the depth map's stored size; `faces`/`objects` are the poster's rows."""
     height, width = rgb.shape[:2]
@@ -65,10 +80,11 @@ def poster_foreground(
         faces=_boxes(faces, scale),
         subjects=_boxes(subjects, scale),
     )
-    return segment_foreground(small, cues)
+    return segment_foreground(small, cues, iterations)
 
 
 def prepare(context: spec.StageContext) -> spec.PreparedStage:
+    settings: ForegroundSettings = context.settings  # type: ignore[assignment]
     cues = [
         model.name if model.available() else f"no-{model.name}"
         for model in (BLAZEFACE_FULL_RANGE, SSD_MOBILENET_V2_COCO)
@@ -77,8 +93,9 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
     def segment(poster: spec.PosterInput) -> dict[str, list[dict]]:
         found = poster.upstream
         result = poster_foreground(
-            poster.rgb, layer_map(found["layers"]), found["faces"], found["objects"]
-        )
+            poster.rgb, layer_map(found["layers"]), found["faces"], found["objects"],
+            settings.grabcut_iterations,
+        )  # fmt: skip
         row = {
             "method": result.method,
             "width": result.mask.shape[1],
@@ -88,7 +105,8 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
         }
         return {"foreground": [row]}
 
-    return spec.PreparedStage("+".join([FOREGROUND_REVISION, *cues]), spec.ready(segment))
+    version = "+".join([f"{FOREGROUND_REVISION}-i{settings.grabcut_iterations}", *cues])
+    return spec.PreparedStage(version, spec.ready(segment))
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
@@ -121,7 +139,8 @@ def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> list[bytes]:
 FOREGROUND_STAGE = spec.StageSpec(
     name="foreground", asset="foreground", group="foreground", kinds=("opencv", "duckdb"),
     tables=(FOREGROUND,), upstream=("layers", "faces", "objects"), parallel=True,
-    reads=(LAYERS.name, FACES.name, OBJECTS.name), prepare=prepare, summarize=summarize,
+    reads=(LAYERS.name, FACES.name, OBJECTS.name), settings=ForegroundSettings,
+    prepare=prepare, summarize=summarize,
     preview=preview, preview_caption="foreground (outlined), faces (green), objects (yellow)",
     description="A foreground mask per poster (table `foreground`): GrabCut seeded by the near "
     "depth layers, saliency, faces and people/animals; the row's `method` names the cues used.",
