@@ -56,7 +56,7 @@ class OcrStageSettings:
     turned some titles upside down, is off; a short line is padded to 96 px for the
     recogniser, not 320; and lines are recognised two at a time, padded to a multiple of 64
     px, so that OpenVINO meets a few recurring input shapes instead of a new one per batch.
-    Same title accuracy, about a third of the OCR time."""
+    Same title accuracy, less than half the OCR time."""
 
     det_limit_side_len: int = 448
     det_box_thresh: float = 0.3
