@@ -124,3 +124,13 @@ def test_a_posters_mask_is_the_same_whatever_its_thread_segmented_before(posters
         in_threads = list(pool.map(segment, [5, 3, 4, 3]))
     assert np.array_equal(segment(3), alone)
     assert np.array_equal(in_threads[1], alone) and np.array_equal(in_threads[3], alone)
+
+
+def test_three_grabcut_rounds_keep_the_masks_of_four(posters) -> None:  # noqa: ANN001
+    """The stage's 3 rounds (its speed setting) against the 4 of before, on the same seeds."""
+    overlaps = []
+    for rgb, truth in posters:
+        cues = ForegroundCues(saliency=spectral_residual_saliency(rgb), near_layers=_box_of(truth))
+        three, four = segment_foreground(rgb, cues, 3), segment_foreground(rgb, cues, 4)
+        overlaps.append(_iou(three.mask, four.mask))
+    assert np.mean(overlaps) >= 0.97
