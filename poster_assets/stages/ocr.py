@@ -64,7 +64,7 @@ class OcrStageSettings:
     use_angle_cls: bool = False
     rec_min_width: int = 96
     rec_width_step: int = 64
-    rec_batch_size: int = 2
+    rec_batch_size: int = 6
 
     def ocr_settings(self) -> OcrSettings:
         return OcrSettings(**asdict(self))
