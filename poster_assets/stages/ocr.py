@@ -54,9 +54,9 @@ class OcrStageSettings:
     """rapidocr settings; defaults are the measured best (docs/measurements.md, "Titles"):
     detection upscales a poster's short side to 448 px, not 736; the angle classifier, which
     turned some titles upside down, is off; a short line is padded to 96 px for the
-    recogniser, not 320; and lines are recognised two at a time, padded to a multiple of 64
-    px, so that OpenVINO meets a few recurring input shapes instead of a new one per batch.
-    Same title accuracy, less than half the OCR time."""
+    recogniser, not 320; and each batch of lines is padded to a multiple of 64 px, so that
+    OpenVINO meets a few recurring input shapes instead of a new one per batch. Same title
+    accuracy, less than half the OCR time."""
 
     det_limit_side_len: int = 448
     det_box_thresh: float = 0.3
