@@ -99,11 +99,11 @@ def _exact_top10(unit: np.ndarray, query: int) -> list[int]:
     return list(best[np.argsort(-scores[best])])
 
 
-def _build(work: Path, ids: list[str], vectors: np.ndarray) -> dict[str, float]:
-    """The store and the index in `work`, unless a previous run with the same vectors left
-    them there (a million vectors take ~30 min to index on two cores)."""
-    db = DuckDBFileDatabase(work / "bench.duckdb", work / "bench.lock")
-    index = EmbeddingIndexFile(index_path(work / "indexes", MODEL, "poster"))
+def _build(
+    db: PosterDatabase, index: EmbeddingIndexFile, ids: list[str], vectors: np.ndarray
+) -> dict[str, float]:
+    """Fill the store and the index, unless a previous run with the same vectors left them
+    (a million vectors take ~30 min to index on two cores)."""
     if index.exists():
         return {"built_in_an_earlier_run": True}
     started = time.perf_counter()
@@ -144,10 +144,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = args.work or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
-        built = _build(work, ids, vectors)
         db = DuckDBFileDatabase(work / "bench.duckdb", work / "bench.lock")
         index_dir = work / "indexes"
         path = index_path(index_dir, MODEL, "poster")
+        built = _build(db, EmbeddingIndexFile(path), ids, vectors)
         unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
         queries = rng.choice(args.n, size=args.queries, replace=False)
         exact = [{ids[i] for i in _exact_top10(unit, query)} for query in queries]

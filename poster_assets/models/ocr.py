@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -85,9 +86,8 @@ def _with_bounded_shape_cache(engine: RapidOCR) -> RapidOCR:
     core = ov.Core()
     # rapidocr builds its models on first use; these build them now.
     for model in (engine._load_det_model(), engine._load_rec_model()):  # noqa: SLF001
-        session = (
-            model.session
-        )  # rapidocr's OpenVINO session: `model` as read, `session` its request
+        # rapidocr's OpenVINO session: `model` as read, `session` its request.
+        session = model.session
         compiled = session.session.get_compiled_model()
         config = {key: compiled.get_property(key) for key in _KEPT_PROPERTIES}
         config["CPU_RUNTIME_CACHE_CAPACITY"] = SHAPE_CACHE_ENTRIES
@@ -113,14 +113,14 @@ def _with_width_steps(engine: RapidOCR, step: int) -> RapidOCR:
     return engine
 
 
-def _built(params: dict[str, object], settings: OcrSettings) -> RapidOCR:
-    engine = _with_bounded_shape_cache(RapidOCR(params=params))
-    return _with_width_steps(engine, settings.rec_width_step)
+def _built(settings: OcrSettings, runtime_params: Mapping[str, object]) -> RapidOCR:
+    engine = RapidOCR(params=settings.rapidocr_params() | dict(runtime_params))
+    return _with_width_steps(_with_bounded_shape_cache(engine), settings.rec_width_step)
 
 
 @functools.cache
 def _shared_engine(settings: OcrSettings) -> RapidOCR:
-    return _built(settings.rapidocr_params(), settings)
+    return _built(settings, {})
 
 
 def load_ocr_engine(
@@ -131,7 +131,7 @@ def load_ocr_engine(
         return _shared_engine(settings)
     engines: dict[OcrSettings, RapidOCR] = _per_thread.__dict__.setdefault("engines", {})
     if settings not in engines:
-        engines[settings] = _built(settings.rapidocr_params() | TUNED_ENGINE_PARAMS, settings)
+        engines[settings] = _built(settings, TUNED_ENGINE_PARAMS)
     return engines[settings]
 
 

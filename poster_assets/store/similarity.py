@@ -15,6 +15,7 @@ import pandas as pd
 from poster_assets.errors import PosterAssetsError
 from poster_assets.neighbours.index_file import (
     EmbeddingIndexFile,
+    Neighbour,
     index_path,
 )
 from poster_assets.store.database import PosterDatabase
@@ -34,13 +35,26 @@ def batch_vectors(db: PosterDatabase, batch_id: str) -> pd.DataFrame:
         ).df()
 
 
-_DESCRIBE_FOUND = """
-    SELECT f.poster_id, f.similarity, p.path, m.title
-    FROM found f
-    JOIN posters p USING (poster_id)
-    LEFT JOIN metadata m USING (poster_id)
-    ORDER BY f.similarity DESC, f.poster_id
-"""
+def _describe_neighbours(
+    connection: duckdb.DuckDBPyConnection, neighbours: list[Neighbour]
+) -> pd.DataFrame:
+    """Index matches as `nearest_posters` gives them: poster_id, similarity, path, title."""
+    found = pd.DataFrame(
+        {
+            "poster_id": pd.Series([n.poster_id for n in neighbours], dtype="string"),
+            "similarity": [n.similarity for n in neighbours],
+        }
+    )
+    connection.register("found", found)
+    return connection.execute(
+        """
+        SELECT f.poster_id, f.similarity, p.path, m.title
+        FROM found f
+        JOIN posters p USING (poster_id)
+        LEFT JOIN metadata m USING (poster_id)
+        ORDER BY f.similarity DESC, f.poster_id
+        """
+    ).df()
 
 
 def _stored_vector(
@@ -100,14 +114,7 @@ def similar_posters(
     if not opened.holds(poster_id):
         found = nearest_posters(db, poster_id, k=k, region=region, model=model)
         return found, "exact scan (the poster is not indexed yet)"
-    with db.read() as connection:
+    with db.read() as connection:  # the query vector and the matches' names: one open
         query = np.asarray(_stored_vector(connection, poster_id, region, model), np.float32)
         neighbours = opened.nearest(query, k, exclude=poster_id)
-        found = pd.DataFrame(
-            {
-                "poster_id": pd.Series([n.poster_id for n in neighbours], dtype="string"),
-                "similarity": [n.similarity for n in neighbours],
-            }
-        )
-        connection.register("found", found)
-        return connection.execute(_DESCRIBE_FOUND).df(), "index"
+        return _describe_neighbours(connection, neighbours), "index"
