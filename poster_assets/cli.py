@@ -39,7 +39,8 @@ class PosterAssetsGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (PosterAssetsError, duckdb.Error) as error:
-            raise click.ClickException(str(error)) from error
+            first_line = str(error).strip().splitlines()[0]  # DuckDB adds the query, caret
+            raise click.ClickException(first_line) from error
 
 
 @click.group(cls=PosterAssetsGroup)
@@ -121,13 +122,15 @@ def ingest(
 @home_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
 def sql(query: str, home: Path | None, as_json: bool) -> None:
-    """Run a read-only SQL QUERY on the store (the DuckDB file, or the lake) and print the rows."""
+    """Run one read-only SQL QUERY on a snapshot of the store (the DuckDB file, or the lake)
+    and print the rows. It cannot write, or read files other than the store."""
+    from poster_assets.json_records import records_json
     from poster_assets.store.opening import open_database
-    from poster_assets.store.whole_tables import read_only_query
+    from poster_assets.store.user_query import run_user_query
 
-    frame = read_only_query(open_database(_home(home).ensure()), query)
+    frame = run_user_query(open_database(_home(home).ensure()), query)
     if as_json:
-        click.echo(frame.to_json(orient="records", date_format="iso"))
+        click.echo(records_json(frame))
     else:
         click.echo(frame.to_string(index=False) if len(frame.columns) else "(no result)")
 

@@ -4,6 +4,9 @@ DuckDB connections, so every query and write is the same SQL on either."""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -16,10 +19,15 @@ from poster_assets.errors import PosterAssetsError
 from poster_assets.store.schema import ensure_schema
 
 DEFAULT_LOCK_TIMEOUT_S = 600.0
+SNAPSHOT_COPY_LIMIT_BYTES = 1 << 30
 
 
 class DatabaseBusyError(PosterAssetsError, RuntimeError):
     """The lock was held by someone else for longer than the timeout."""
+
+
+class QueryStoppedError(PosterAssetsError, RuntimeError):
+    """A user's query on a large store ran long enough to make a waiting writer fail."""
 
 
 class NewerDuckDBFileError(PosterAssetsError, RuntimeError):
@@ -40,6 +48,13 @@ def _connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
             f"ingest` again (posters are re-read from their folders), or EXPORT DATABASE with "
             f"the newer DuckDB and IMPORT DATABASE with this one."
         ) from error
+
+
+def seal(connection: duckdb.DuckDBPyConnection) -> None:
+    """No file, extension or network access from here on (COPY, ATTACH, INSTALL, LOAD,
+    read_csv of any path), and no setting may turn it back on: for SQL a user typed."""
+    connection.execute("SET enable_external_access = false")
+    connection.execute("SET lock_configuration = true")
 
 
 @contextmanager
@@ -69,6 +84,11 @@ class PosterDatabase(Protocol):
 
     def read(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
         """A connection for queries; the store and its schema are created if missing."""
+        ...
+
+    def sealed_read(self) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+        """A read-only, sealed (`seal`) connection for a user's own SQL, which may run long but
+        must never make a writer fail."""
         ...
 
 
@@ -140,3 +160,49 @@ class DuckDBFileDatabase:
                 yield connection
             finally:
                 connection.close()
+
+    @contextmanager
+    def sealed_read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Up to 1 GB (~9,000 posters) the file is copied under the lock (~1 s a GB,
+        docs/design.md) and queried with the lock released, for as long as the query
+        takes. A larger file is queried in place, holding the lock, and the query is stopped
+        at half the writers' wait so that it delays writers but never makes one fail."""
+        if self.path.exists() and self.path.stat().st_size > SNAPSHOT_COPY_LIMIT_BYTES:
+            with self._locked(), self._opened_sealed(self._current_path()) as connection:
+                deadline = threading.Timer(self._lock_timeout_s / 2, connection.interrupt)
+                deadline.start()
+                try:
+                    yield connection
+                except duckdb.InterruptException as error:
+                    raise QueryStoppedError(
+                        f"the query ran over {self._lock_timeout_s / 2:.0f} s on a store too "
+                        f"large to copy ({self.path}), holding up ingests; it was stopped. "
+                        f"Narrow it (WHERE, LIMIT) or use a DuckLake store"
+                    ) from error
+                finally:
+                    deadline.cancel()
+            return
+        with tempfile.TemporaryDirectory(prefix=".snapshot-", dir=self.path.parent) as folder:
+            copy = Path(folder) / self.path.name
+            with self._locked():
+                shutil.copyfile(self._current_path(), copy)
+                log = self.path.with_name(self.path.name + ".wal")  # left by a killed writer
+                if log.exists():
+                    shutil.copyfile(log, copy.with_name(copy.name + ".wal"))
+            with self._opened_sealed(copy) as connection:
+                yield connection
+
+    def _current_path(self) -> Path:
+        """The file, with the schema brought up to date first. Called under the lock."""
+        self._ensure_schema_once()
+        return self.path
+
+    @staticmethod
+    @contextmanager
+    def _opened_sealed(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+        connection = _connect(path, read_only=True)
+        try:
+            seal(connection)
+            yield connection
+        finally:
+            connection.close()

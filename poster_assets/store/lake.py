@@ -23,7 +23,7 @@ from typing import TypeVar
 import duckdb
 
 from poster_assets.errors import PosterAssetsError
-from poster_assets.store.database import transaction
+from poster_assets.store.database import seal, transaction
 from poster_assets.store.schema import ensure_schema
 
 CATALOG_ENV_VAR = "POSTER_ASSETS_LAKE_CATALOG"  # libpq string: "dbname=lake host=... user=..."
@@ -138,13 +138,14 @@ def _retrying(action: Callable[[], T], what: str) -> T:
     raise AssertionError("unreachable")
 
 
-def _attached(location: LakeLocation) -> duckdb.DuckDBPyConnection:
+def _attached(location: LakeLocation, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect()
     try:
         for name in EXTENSIONS:
             connection.execute(f"LOAD '{extension_file(name)}'")
         literal = f"ducklake:postgres:{location.catalog}".replace("'", "''")
-        attach = f"ATTACH '{literal}' AS {LAKE_ALIAS} (DATA_PATH ?)"
+        options = "DATA_PATH ?, READ_ONLY" if read_only else "DATA_PATH ?"
+        attach = f"ATTACH '{literal}' AS {LAKE_ALIAS} ({options})"
         connection.execute(attach, [location.data_path])
         connection.execute(f"USE {LAKE_ALIAS}")
     except BaseException:
@@ -209,3 +210,19 @@ class LakeDatabase:
             cursor.rollback()
         finally:
             cursor.close()
+
+    @contextmanager
+    def sealed_read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection of its own (the process's shared one keeps its file access), attached
+        read-only and reaching no file outside the lake's data folder. DuckLake reads a
+        snapshot and takes no lock, so a long query delays no writer."""
+        location = self._location
+        connection = _retrying(
+            lambda: _attached(location, read_only=True), f"attaching {location.shown_catalog!r}"
+        )
+        try:
+            connection.execute("SET allowed_directories = ?", [[location.data_path]])
+            seal(connection)
+            yield connection
+        finally:
+            connection.close()

@@ -31,7 +31,7 @@ def read_table(db: PosterDatabase, table: str, order_by: Sequence[str] = ()) -> 
 def read_only_query(
     db: PosterDatabase, query: str, parameters: Sequence[object] = ()
 ) -> pd.DataFrame:
-    """A query's rows (a user's `poster-assets sql` too), inside a read-only connection or
-    transaction."""
+    """A query's rows, inside a read-only connection or transaction (the project's own queries;
+    a user's go through `store/user_query.py`)."""
     with db.read() as connection:
         return connection.execute(query, list(parameters)).df()
