@@ -30,6 +30,7 @@ class FailureKind(StrEnum):
     TRUNCATED = "truncated_or_corrupt"
     TOO_MANY_PIXELS = "too_many_pixels"
     TOO_SMALL = "too_small"
+    EXTREME_ASPECT = "extreme_aspect_ratio"
     CHANGED = "file_changed"
     UNEXPECTED = "unexpected_error"
 

@@ -12,6 +12,7 @@ from filelock import FileLock, Timeout
 
 from poster_assets.corpus.batching import chunk, new_batch_id
 from poster_assets.corpus.discovery import list_image_files
+from poster_assets.corpus.path_text import path_text
 from poster_assets.definitions import build_definitions
 from poster_assets.defs.jobs import PRETRAIN_JOB, PROCESS_BATCH_JOB
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME
@@ -65,9 +66,9 @@ def ingest_directory(
     listing = list_image_files(directory)
     db = open_database(home)
     planned = [(new_batch_id(), files) for files in chunk(listing.files, batch_size)]
-    registered = register_batches(db, planned, source="cli", source_dir=str(directory))
+    registered = register_batches(db, planned, source="cli", source_dir=path_text(directory))
     report = IngestReport(
-        directory=str(directory),
+        directory=path_text(directory),
         files_found=len(listing.files),
         unchanged_skipped=len(listing.files) - sum(len(paths) for paths in registered.values()),
         ignored_other_extensions=listing.ignored_other_extensions,

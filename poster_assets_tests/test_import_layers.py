@@ -10,7 +10,7 @@ from poster_assets_tests.conftest import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "poster_assets"
 LAYERS = [
-    {"errors", "home", "timing"},  # foundations
+    {"errors", "home", "timing", "json_records"},  # foundations
     {"imaging", "vision", "corpus", "demo", "neighbours"},  # pixels, files, text, vectors
     {"models"},  # loading and running networks
     {"stages", "ssl"},  # per-poster stages; self-supervised training pieces (torch)

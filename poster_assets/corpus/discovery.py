@@ -6,15 +6,18 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from poster_assets.corpus.path_text import path_text
+
 IMAGE_EXTENSIONS = frozenset(
-    {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
+    {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".avif"}
 )
 
 
 @dataclass(frozen=True)
 class FileEntry:
-    """One candidate file. `size`/`ctime_ns` are -1 when stat failed (it is still a candidate,
-    so that the run records why it cannot be read instead of losing it silently)."""
+    """One candidate file. `path` is stored text (`path_text`), whatever bytes the name holds.
+    `size`/`ctime_ns` are -1 when stat failed (it is still a candidate, so that the run
+    records why it cannot be read instead of losing it silently)."""
 
     path: str
     size: int
@@ -46,7 +49,7 @@ def list_image_files(root: str | os.PathLike[str]) -> Listing:
     files: list[FileEntry] = []
     ignored = 0
     for dirpath, _dirnames, filenames in os.walk(
-        root_path, onerror=lambda error: unreadable.append(str(error.filename))
+        root_path, onerror=lambda error: unreadable.append(path_text(error.filename))
     ):
         for name in filenames:
             path = os.path.join(dirpath, name)
@@ -61,12 +64,16 @@ def list_image_files(root: str | os.PathLike[str]) -> Listing:
 
 
 def stat_entry(path: str) -> FileEntry:
+    """`path` as the OS gives it."""
     try:
         info = os.stat(path)
     except OSError:
         return _unstattable_entry(path)
     return FileEntry(
-        path=path, size=info.st_size, mtime_ns=info.st_mtime_ns, ctime_ns=info.st_ctime_ns
+        path=path_text(path),
+        size=info.st_size,
+        mtime_ns=info.st_mtime_ns,
+        ctime_ns=info.st_ctime_ns,
     )
 
 
@@ -76,4 +83,4 @@ def _unstattable_entry(path: str) -> FileEntry:
         ctime_ns = os.lstat(path).st_ctime_ns
     except OSError:
         ctime_ns = -1
-    return FileEntry(path=path, size=-1, mtime_ns=-1, ctime_ns=ctime_ns)
+    return FileEntry(path=path_text(path), size=-1, mtime_ns=-1, ctime_ns=ctime_ns)

@@ -13,6 +13,7 @@ from dagster import (
 
 from poster_assets.corpus.batching import FolderCursor, new_batch_id, plan_new_batches
 from poster_assets.corpus.discovery import list_image_files
+from poster_assets.corpus.path_text import path_text
 from poster_assets.defs.jobs import process_batch_job
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME, batch_partitions
 from poster_assets.defs.resources import PosterStore, WatchedFolder
@@ -41,7 +42,7 @@ def new_poster_files(
         db,
         [(new_batch_id(), batch) for batch in plan.batches],
         source="sensor",
-        source_dir=str(watched_folder.path),
+        source_dir=path_text(watched_folder.path),
     )
     # Registered but never partitioned (this tick's, or a tick that died before returning).
     partitioned = set(context.instance.get_dynamic_partitions(BATCH_PARTITIONS_NAME))

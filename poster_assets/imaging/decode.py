@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from poster_assets.corpus.path_text import os_path
 from poster_assets.errors import FailureKind, PosterInputError
 
 DEFAULT_MAX_PIXELS = 100_000_000
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 DEFAULT_MIN_SIDE = 32
+DEFAULT_MAX_ASPECT = 20.0
 _EXIF_ORIENTATION_TAG = 0x0112
+_EXIF_TRANSPOSITIONS = frozenset(range(2, 9))  # 1 is upright; other values mean nothing
 
 # Pillow raises these for broken streams; anything else is a bug worth seeing as such.
 _PILLOW_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
@@ -34,6 +37,7 @@ class DecodeLimits:
     max_pixels: int = DEFAULT_MAX_PIXELS
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     min_side: int = DEFAULT_MIN_SIDE
+    max_aspect: float = DEFAULT_MAX_ASPECT  # long side / short side; posters are ~1.5
 
 
 DEFAULT_LIMITS = DecodeLimits()
@@ -63,7 +67,10 @@ class DecodedImage:
 
 
 def read_image_bytes(path: str | os.PathLike[str], limits: DecodeLimits = DEFAULT_LIMITS) -> bytes:
-    """Read a file, refusing what is not a regular, non-empty file of sane size."""
+    """Read a file, refusing what is not a regular, non-empty file of sane size. A `str` is a
+    stored path (`corpus.path_text`), whatever bytes its name holds on disk."""
+    if isinstance(path, str):
+        path = os_path(path)
     try:
         info = os.stat(path)
     except OSError as error:
@@ -126,6 +133,12 @@ def decode_image(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> DecodedI
                 FailureKind.TOO_SMALL,
                 f"{width}x{height} is smaller than {limits.min_side} px on a side",
             )
+        if max(width, height) > limits.max_aspect * min(width, height):
+            raise PosterInputError(
+                FailureKind.EXTREME_ASPECT,
+                f"{width}x{height} is a strip, not a poster: sides differ by more than "
+                f"{limits.max_aspect:.0f}:1",
+            )
         image_format = image.format or "unknown"
         frame_count = int(getattr(image, "n_frames", 1))
         try:
@@ -143,7 +156,7 @@ def decode_image(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> DecodedI
         format=image_format,
         source_mode=image.mode,
         frame_count=frame_count,
-        exif_transposed=orientation not in (None, 1),
+        exif_transposed=orientation in _EXIF_TRANSPOSITIONS,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -101,3 +102,16 @@ def test_a_tick_that_died_after_registering_is_recovered(
     result = _tick(instance, home, folder, cursor=None)
     assert [request.partition_key for request in result.run_requests] == ["orphan"]
     assert _tick(instance, home, folder, cursor=result.cursor).run_requests == []
+
+
+def test_a_name_that_is_not_utf8_is_batched_and_does_not_fail_ticks(
+    instance: DagsterInstance, home: PosterHome, tmp_path: Path
+) -> None:
+    folder = tmp_path / "watched"
+    _add_posters(folder, ["a.png", os.fsdecode(b"bad\xffname.png")])
+    first = _tick(instance, home, folder, cursor=None)
+    assert len(first.run_requests) == 1
+    with open_database(home).read() as connection:
+        paths = [row[0] for row in connection.execute("SELECT path FROM batch_files").fetchall()]
+    assert sorted(Path(path).name for path in paths) == ["a.png", "bad\\xffname.png"]
+    assert _tick(instance, home, folder, cursor=first.cursor).run_requests == []

@@ -44,6 +44,7 @@ def test_exif_orientation_is_applied() -> None:
     assert (decoded.width, decoded.height) == (80, 120)
     assert decoded.exif_transposed
     assert not decode_image(jpeg_with_orientation(1)).exif_transposed
+    assert not decode_image(jpeg_with_orientation(9)).exif_transposed  # not a defined value
 
 
 @pytest.mark.parametrize("mode", ["CMYK", "L", "1", "P", "LA", "RGBA", "I", "F"])
@@ -108,6 +109,11 @@ def test_pixel_limit_is_configurable_and_message_names_size() -> None:
 
 def test_tiny_images_are_refused() -> None:
     assert _kind(encoded(Image.new("RGB", (8, 300)), "PNG")) == FailureKind.TOO_SMALL
+
+
+def test_strips_are_refused_as_not_posters() -> None:
+    assert _kind(encoded(Image.new("RGB", (40 * 21, 40)), "PNG")) == FailureKind.EXTREME_ASPECT
+    assert decode_image(encoded(Image.new("RGB", (40 * 20, 40)), "PNG")).width == 800
 
 
 def test_read_refuses_empty_directories_pipes_and_missing(tmp_path: Path) -> None:

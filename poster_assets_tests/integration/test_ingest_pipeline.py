@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -38,7 +39,8 @@ def _rows(home: PosterHome, sql: str) -> list[tuple]:
 
 @pytest.fixture
 def messy_folder(tmp_path: Path) -> Path:
-    """Six usable images of odd kinds, one duplicate name, and one of each bad-input case."""
+    """Eight usable images of odd kinds (one named with a byte that is not UTF-8), one duplicate
+    name, and one of each bad-input case."""
     folder = tmp_path / "incoming"
     good = encoded(gradient_rgb(), "JPEG")
     write(folder / "good.jpg", good)
@@ -53,6 +55,9 @@ def messy_folder(tmp_path: Path) -> Path:
     write(folder / "truncated.jpg", truncated[: len(truncated) // 3])
     write(folder / "notes.png", b"these are not pixels")
     write(folder / "bomb.png", decompression_bomb_png())
+    write(folder / os.fsdecode(b"bad\xffname.png"), encoded(gradient_rgb(70, 100), "PNG"))
+    write(folder / "photo.avif", encoded(gradient_rgb(64, 96), "AVIF"))
+    write(folder / "strip.png", encoded(gradient_rgb(40 * 25, 40), "PNG"))
     (folder / "dangling.jpg").symlink_to(folder / "deleted-before-ingest.jpg")
     write(folder / "labels.csv", b"ignored,not an image extension\n")
     return folder
@@ -64,6 +69,7 @@ EXPECTED_FAILURES = {
     "notes.png": FailureKind.NOT_AN_IMAGE,
     "bomb.png": FailureKind.TOO_MANY_PIXELS,
     "dangling.jpg": FailureKind.UNREADABLE,
+    "strip.png": FailureKind.EXTREME_ASPECT,
 }
 
 
@@ -72,9 +78,9 @@ def test_messy_folder_ingests_good_files_and_records_each_failure(
 ) -> None:
     report = ingest_directory(home, messy_folder)
     assert report.failed_runs == []
-    assert report.files_found == 12
+    assert report.files_found == 15
     assert report.ignored_other_extensions == 1
-    assert (report.new_posters, report.failed_files) == (6, 5)
+    assert (report.new_posters, report.failed_files) == (8, 6)
 
     failures = _rows(home, "SELECT path, kind, message, poster_id, stage, batch_id FROM failures")
     by_name = {Path(path).name: (kind, message, sha) for path, kind, message, sha, *_ in failures}
@@ -87,7 +93,11 @@ def test_messy_folder_ingests_good_files_and_records_each_failure(
     assert {row[4] for row in failures} == {"ingest"}
 
     posters = dict(_rows(home, "SELECT source_mode, count(*) FROM posters GROUP BY 1"))
-    assert posters == {"RGB": 2, "CMYK": 1, "P": 2, "I;16": 1}
+    assert posters == {"RGB": 4, "CMYK": 1, "P": 2, "I;16": 1}
+    [(escaped, poster_id)] = _rows(home, "SELECT path, poster_id FROM posters WHERE width = 70")
+    assert escaped == str(messy_folder.resolve() / "bad\\xffname.png")
+    stages = _rows(home, f"SELECT DISTINCT status FROM stage_runs WHERE poster_id = '{poster_id}'")
+    assert stages == [("done",)]  # every stage read the file back by its stored name
     [(width, height)] = _rows(home, "SELECT width, height FROM posters WHERE exif_transposed")
     assert (width, height) == (80, 120)
     # One content under two names: one poster, two paths.
@@ -109,8 +119,8 @@ def test_reingest_processes_nothing_twice_and_copies_are_known(
     shutil.copy(messy_folder / "good.jpg", copies / "renamed.jpg")
     report = ingest_directory(home, copies)
     assert (report.new_posters, report.already_known, report.failed_files) == (0, 1, 0)
-    assert _rows(home, "SELECT count(*), count(DISTINCT poster_id) FROM posters") == [(6, 6)]
-    assert _rows(home, "SELECT count(*) FROM poster_paths") == [(8,)]
+    assert _rows(home, "SELECT count(*), count(DISTINCT poster_id) FROM posters") == [(8, 8)]
+    assert _rows(home, "SELECT count(*) FROM poster_paths") == [(10,)]
 
 
 def test_rematerializing_a_batch_replaces_its_rows(home: PosterHome, messy_folder: Path) -> None:
@@ -121,7 +131,7 @@ def test_rematerializing_a_batch_replaces_its_rows(home: PosterHome, messy_folde
     result = _job(home).execute_in_process(instance=instance, partition_key=batch.batch_id)
     assert result.success
     after = _rows(home, "SELECT (SELECT count(*) FROM posters), (SELECT count(*) FROM failures)")
-    assert before == after == [(6, 5)]
+    assert before == after == [(8, 6)]
 
 
 def test_materialization_records_metadata_preview_and_failure_rate_check(
@@ -134,14 +144,14 @@ def test_materialization_records_metadata_preview_and_failure_rate_check(
     materialization = event.asset_materialization
     assert materialization.partition == batch.batch_id
     metadata = materialization.metadata
-    assert (metadata["new_posters"].value, metadata["failed"].value) == (6, 5)
+    assert (metadata["new_posters"].value, metadata["failed"].value) == (8, 6)
     assert metadata["preview"].value.startswith("![first posters of this batch](data:image/png")
 
     result = _job(home).execute_in_process(instance=instance, partition_key=batch.batch_id)
     [check] = result.get_asset_check_evaluations()
     assert check.check_name == "failure_rate"
-    assert not check.passed  # 5 of 12 files failed, over the default 20 %
-    assert check.metadata["failure_rate"].value == pytest.approx(5 / 12)
+    assert not check.passed  # 6 of 15 files failed, over the default 20 %
+    assert check.metadata["failure_rate"].value == pytest.approx(6 / 15)
 
 
 def test_a_partition_without_files_fails_with_a_clear_message(home: PosterHome) -> None:
