@@ -200,3 +200,11 @@ def process_corpus(
     new = {summary.batch_id for summary in ingested.batches} | set(ingested.resumed_batches)
     earlier = [batch for batch in all_batch_ids(open_database(home)) if batch not in new]
     return ingested.failed_runs + materialize_batches(home, earlier, asset_config=asset_config)
+
+
+def refresh_batches(home: PosterHome, compute: PosterCompute | None = None) -> tuple[int, list[str]]:
+    """Rerun every batch of the home, the sensor's too: stages fill in what is missing or out
+    of date (depth after a depth model was registered, a stage whose version changed) and skip
+    the rest. Returns the number of batches and the failed runs."""
+    batch_ids = all_batch_ids(open_database(home))
+    return len(batch_ids), materialize_batches(home, batch_ids, compute=compute)

@@ -91,6 +91,8 @@ class DepthEstimator:
             tensor = tensor.transpose(2, 0, 1)
         output = self._infer(tensor[None])[self._output]
         raw = np.squeeze(np.asarray(output, dtype=np.float32))
+        if raw.ndim != 2:
+            raise ValueError(f"output {output.shape} is not one depth map (H, W)")
         return cv2.resize(raw, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
 
 

@@ -48,6 +48,22 @@ def test_without_a_model_depth_is_skipped_and_says_how_to_fix(
 
 
 @pytest.mark.shared_data
+def test_a_model_registered_after_ingest_fills_in_depth_on_refresh(
+    pydnet_path, home: PosterHome, demo_corpus
+) -> None:  # noqa: ANN001
+    assert ingest_directory(home, demo_corpus / "images").failed_runs == []
+    register_depth_model(home.models_dir, "pydnet", pydnet_path)
+    result = CliRunner().invoke(main, ["refresh", "--home", str(home.root)])
+    assert result.exit_code == 0 and "batches rerun: 1" in result.output, result.output
+    with open_database(home).read() as connection:
+        counts = connection.execute(
+            "SELECT (SELECT count(*) FROM depth_maps), (SELECT count(DISTINCT poster_id) "
+            "FROM layers), (SELECT count(*) FROM failures)"
+        ).fetchone()
+    assert counts == (8, 8, 0)
+
+
+@pytest.mark.shared_data
 def test_pydnet_depth_ranks_the_motorcycle_scene_like_ground_truth(
     pydnet_path, home: PosterHome
 ) -> None:  # noqa: ANN001

@@ -16,22 +16,7 @@ from poster_assets.models.catalogue import PullableModel
 from poster_assets.models.depth import DepthEstimator
 from poster_assets.models.pull import ModelPullError, pull_depth_model
 from poster_assets.models.registry import registered_depth_model
-
-onnx = pytest.importorskip("onnx", reason="the onnx package builds the tiny test network")
-
-
-def _tiny_depth_onnx(path: Path) -> bytes:
-    """1x3x256x256 image -> 1x256x256 'depth' (the channel mean), MiDaS-shaped."""
-    helper = onnx.helper
-    graph = helper.make_graph(
-        [helper.make_node("ReduceMean", ["image"], ["depth"], axes=[1], keepdims=0)],
-        "tiny_depth",
-        [helper.make_tensor_value_info("image", onnx.TensorProto.FLOAT, [1, 3, 256, 256])],
-        [helper.make_tensor_value_info("depth", onnx.TensorProto.FLOAT, [1, 256, 256])],
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    onnx.save(model, str(path))
-    return path.read_bytes()
+from poster_assets_tests.tiny_networks import tiny_depth_onnx
 
 
 class _CountingHandler(http.server.SimpleHTTPRequestHandler):
@@ -50,7 +35,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
     """(base URL, sha256) of the tiny network served from 127.0.0.1."""
     root = tmp_path / "www"
     root.mkdir()
-    data = _tiny_depth_onnx(root / "tiny.onnx")
+    data = tiny_depth_onnx(root / "tiny.onnx")
     _CountingHandler.requests = []
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), lambda *a: _CountingHandler(*a, directory=str(root))
