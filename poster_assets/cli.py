@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import sys
@@ -46,6 +47,16 @@ class PosterAssetsGroup(click.Group):
         except (PosterAssetsError, duckdb.Error) as error:
             first_line = str(error).strip().splitlines()[0]  # DuckDB adds the query, caret
             raise click.ClickException(first_line) from error
+        except OSError as error:  # the machine's answer: no space, no permission, no such file
+            raise click.ClickException(_os_error_line(error)) from error
+
+
+def _os_error_line(error: OSError) -> str:
+    where = f": {error.filename}" if error.filename else ""
+    hint = (
+        " (free some space, or use a home on another disk)" if error.errno == errno.ENOSPC else ""
+    )
+    return f"{error.strerror or error}{where}{hint}"
 
 
 @click.group(cls=PosterAssetsGroup)
@@ -169,8 +180,9 @@ def sql(query: str, home: Path | None, as_json: bool) -> None:
 def ui(home: Path | None, host: str, port: int, watch: Path | None) -> None:
     """Start the Dagster webserver and daemon for this home; Ctrl-C or SIGTERM stops both."""
     from poster_assets.definitions import WATCH_DIR_ENV_VAR
-    from poster_assets.ui_server import serve_ui
+    from poster_assets.ui_server import refuse_busy_port, serve_ui
 
+    refuse_busy_port(host, port)
     extra_env = {WATCH_DIR_ENV_VAR: str(watch.resolve())} if watch else {}
     click.echo(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
     sys.exit(serve_ui(_home(home), host, port, extra_env))

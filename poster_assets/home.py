@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from poster_assets.errors import PosterAssetsError
+
 HOME_ENV_VAR = "POSTER_ASSETS_HOME"
 DEFAULT_HOME = Path(".poster_assets")
 
@@ -40,6 +42,10 @@ storage:
 def dagster_yaml(environ: Mapping[str, str]) -> str:
     """SQLite in the home, or PostgreSQL when the environment names a database for it."""
     return _DAGSTER_POSTGRES_YAML if environ.get(DAGSTER_POSTGRES_ENV_VAR) else _DAGSTER_YAML
+
+
+class HomeUnusableError(PosterAssetsError, OSError):
+    """The home folder cannot be created or written (read-only, under /proc, no permission)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,15 @@ class PosterHome:
         return self.root / "demo_corpus"
 
     def ensure(self) -> PosterHome:
+        try:
+            return self._ensured()
+        except OSError as error:
+            raise HomeUnusableError(
+                f"cannot use {self.root} as the home ({error.strerror}): choose a writable "
+                f"folder with --home or ${HOME_ENV_VAR}"
+            ) from error
+
+    def _ensured(self) -> PosterHome:
         self.root.mkdir(parents=True, exist_ok=True)
         self.dagster_home.mkdir(exist_ok=True)
         self.cache_dir.mkdir(exist_ok=True)

@@ -202,7 +202,9 @@ def process_corpus(
     return ingested.failed_runs + materialize_batches(home, earlier, asset_config=asset_config)
 
 
-def refresh_batches(home: PosterHome, compute: PosterCompute | None = None) -> tuple[int, list[str]]:
+def refresh_batches(
+    home: PosterHome, compute: PosterCompute | None = None
+) -> tuple[int, list[str]]:
     """Rerun every batch of the home, the sensor's too: stages fill in what is missing or out
     of date (depth after a depth model was registered, a stage whose version changed) and skip
     the rest. Returns the number of batches and the failed runs."""

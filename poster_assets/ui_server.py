@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Mapping
 
+from poster_assets.errors import PosterAssetsError
 from poster_assets.home import HOME_ENV_VAR, PosterHome
 from poster_assets.runs import open_instance
 
@@ -35,6 +37,24 @@ def dagster_dev_command(host: str, port: int) -> list[str]:
         "--port",
         str(port),
     ]
+
+
+class PortInUseError(PosterAssetsError, OSError):
+    """Another program listens on the port the UI was asked to use."""
+
+
+def refuse_busy_port(host: str, port: int) -> None:
+    """Checked before starting: dagster dev on a busy port keeps its daemon running with no
+    webserver, silently."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the webserver does
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise PortInUseError(
+                f"cannot listen on {host}:{port} ({error.strerror}): another program (an "
+                f"earlier `poster-assets ui`?) uses it; pass --port"
+            ) from error
 
 
 def serve_ui(

@@ -71,3 +71,14 @@ def test_every_project_error_is_one_line_and_exit_status_one(
         assert result.exit_code == 1, (args, result.output)
         assert result.output.startswith("Error: ") and message in result.output, result.output
         assert "Traceback" not in result.output
+
+
+def test_sql_json_prints_blobs_uuids_and_arrays(home: PosterHome) -> None:
+    query = (
+        "SELECT '\\x00\\xff'::BLOB AS b, '00000000-0000-0000-0000-000000000001'::UUID AS u, "
+        "[1.5, 2.0]::FLOAT[2] AS v, NULL::INTEGER AS n"
+    )
+    rows = json.loads(_invoke("sql", query, "--home", str(home.root), "--json"))
+    assert rows == [
+        {"b": "00ff", "u": "00000000-0000-0000-0000-000000000001", "v": [1.5, 2.0], "n": None}
+    ]

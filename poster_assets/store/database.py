@@ -30,6 +30,10 @@ class QueryStoppedError(PosterAssetsError, RuntimeError):
     """A user's query on a large store ran long enough to make a waiting writer fail."""
 
 
+class CorruptStoreError(PosterAssetsError, RuntimeError):
+    """The store's file is not a DuckDB database."""
+
+
 class NewerDuckDBFileError(PosterAssetsError, RuntimeError):
     """The file was written by a newer DuckDB than the pinned one (see `_connect`)."""
 
@@ -40,6 +44,11 @@ def _connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
+        if "not a valid DuckDB database file" in str(error):
+            raise CorruptStoreError(
+                f"{path} is not a DuckDB file (damaged or overwritten). Move it aside and run "
+                f"`poster-assets ingest` again: posters are re-read from their folders"
+            ) from error
         if "newer version of DuckDB" not in str(error):
             raise
         raise NewerDuckDBFileError(
