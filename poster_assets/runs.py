@@ -14,11 +14,12 @@ from poster_assets.corpus.batching import chunk, new_batch_id
 from poster_assets.corpus.discovery import list_image_files
 from poster_assets.corpus.path_text import path_text
 from poster_assets.definitions import build_definitions
+from poster_assets.defs.abandoned_runs import fail_abandoned_runs
 from poster_assets.defs.jobs import PRETRAIN_JOB, PROCESS_BATCH_JOB
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME
 from poster_assets.defs.resources import PosterCompute, home_store
 from poster_assets.home import PosterHome
-from poster_assets.store.batches import all_batch_ids, cli_batch_ids, register_batches
+from poster_assets.store.batches import all_batch_ids, batch_ids_from, register_batches
 from poster_assets.store.opening import open_database
 from poster_assets.store.posters import BatchSummary, summarize_batch
 
@@ -75,6 +76,7 @@ def ingest_directory(
         unreadable_dirs=listing.unreadable_dirs,
     )
     # Earlier CLI batches whose run was killed or failed are finished first.
+    fail_abandoned_runs(open_instance(home))
     resumed = [batch for batch in unfinished_batches(home) if batch not in registered]
     report.resumed_batches = resumed
     report.failed_runs = materialize_batches(
@@ -91,7 +93,7 @@ def unfinished_batches(home: PosterHome) -> list[str]:
     ran. The sensor's batches are left to the daemon."""
     instance = open_instance(home)
     unfinished = []
-    for batch_id in cli_batch_ids(open_database(home)):
+    for batch_id in batch_ids_from(open_database(home), "cli"):
         runs = instance.get_runs(
             filters=RunsFilter(job_name=PROCESS_BATCH_JOB, tags={"dagster/partition": batch_id}),
             limit=1,

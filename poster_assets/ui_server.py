@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 
+from poster_assets.defs.abandoned_runs import fail_abandoned_runs
 from poster_assets.errors import PosterAssetsError
 from poster_assets.home import HOME_ENV_VAR, PosterHome
 from poster_assets.runs import open_instance
@@ -61,7 +62,8 @@ def serve_ui(
     home: PosterHome, host: str, port: int, extra_env: Mapping[str, str] | None = None
 ) -> int:
     """Blocks until dagster dev exits or we are told to stop; returns its exit code."""
-    open_instance(home.ensure())  # create its storages before dagster dev's processes race
+    # Create its storages before dagster dev's processes race; free the slots of dead runs.
+    fail_abandoned_runs(open_instance(home.ensure()))
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home.dagster_home),

@@ -21,12 +21,14 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_ui(home: Path, port: int) -> subprocess.Popen[bytes]:
-    """Start the UI with SIGINT ignored (as if backgrounded) and wait until it serves."""
+def start_ui(home: Path, port: int, watch: Path | None = None) -> subprocess.Popen[bytes]:
+    """Start the UI with SIGINT ignored (as if backgrounded) and wait until it serves; with
+    `watch`, the new-poster sensor watches that folder."""
     # `trap '' INT` is what a non-interactive shell does to a job it puts in the background;
     # not a preexec_fn, which runs Python in a forked copy of this multi-threaded process and
     # can deadlock there on a lock another thread held at the fork.
-    command = shlex.join([CONSOLE_SCRIPT, "ui", "--home", str(home), "--port", str(port)])
+    arguments = [CONSOLE_SCRIPT, "ui", "--home", str(home), "--port", str(port)]
+    command = shlex.join(arguments + (["--watch", str(watch)] if watch else []))
     process = subprocess.Popen(
         ["sh", "-c", f"trap '' INT; exec {command}"],
         stdout=subprocess.DEVNULL,

@@ -14,10 +14,15 @@ from dagster import (
 from poster_assets.corpus.batching import FolderCursor, new_batch_id, plan_new_batches
 from poster_assets.corpus.discovery import list_image_files
 from poster_assets.corpus.path_text import path_text
-from poster_assets.defs.jobs import process_batch_job
+from poster_assets.defs.abandoned_runs import batches_to_resume, fail_abandoned_runs
+from poster_assets.defs.jobs import PROCESS_BATCH_JOB, process_batch_job
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME, batch_partitions
 from poster_assets.defs.resources import PosterStore, WatchedFolder
-from poster_assets.store.batches import register_batches, sensor_batches_missing_from
+from poster_assets.store.batches import (
+    batch_ids_from,
+    register_batches,
+    sensor_batches_missing_from,
+)
 
 
 @sensor(
@@ -47,14 +52,23 @@ def new_poster_files(
     # Registered but never partitioned (this tick's, or a tick that died before returning).
     partitioned = set(context.instance.get_dynamic_partitions(BATCH_PARTITIONS_NAME))
     to_run = sensor_batches_missing_from(db, partitioned)
-    if not to_run:
+    # Runs whose process died free their slot, and their batches run again.
+    fail_abandoned_runs(context.instance)
+    ours = set(batch_ids_from(db, "sensor"))
+    resumed = [
+        RunRequest(partition_key=batch_id, run_key=f"{batch_id}:after-{abandoned_run}")
+        for batch_id, abandoned_run in batches_to_resume(context.instance, PROCESS_BATCH_JOB)
+        if batch_id in ours
+    ]
+    if not to_run and not resumed:
         waiting = f"; {plan.waiting_to_settle} still settling" if plan.waiting_to_settle else ""
         return SensorResult(
             skip_reason=SkipReason(f"no new poster files in {watched_folder.path}{waiting}"),
             cursor=plan.cursor.to_json(),
         )
     return SensorResult(
-        run_requests=[RunRequest(partition_key=batch_id, run_key=batch_id) for batch_id in to_run],
+        run_requests=[RunRequest(partition_key=batch_id, run_key=batch_id) for batch_id in to_run]
+        + resumed,
         dynamic_partitions_requests=[batch_partitions.build_add_request(to_run)],
         cursor=plan.cursor.to_json(),
     )

@@ -80,9 +80,10 @@ def all_batch_ids(db: PosterDatabase) -> list[str]:
         ]
 
 
-def cli_batch_ids(db: PosterDatabase) -> list[str]:
+def batch_ids_from(db: PosterDatabase, source: str) -> list[str]:
+    """The batches registered by 'cli' (ingest) or by the 'sensor'."""
     with db.read() as connection:
         rows = connection.execute(
-            "SELECT batch_id FROM batches WHERE source = 'cli' ORDER BY batch_id"
+            "SELECT batch_id FROM batches WHERE source = ? ORDER BY batch_id", [source]
         ).fetchall()
     return [batch_id for (batch_id,) in rows]
