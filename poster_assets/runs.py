@@ -4,6 +4,7 @@ materialize each one against the home's Dagster instance (so the UI shows these 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,25 +66,29 @@ def ingest_directory(
     stages run (default: one poster per CPU core at once)."""
     home.ensure()
     listing = list_image_files(directory)
-    db = open_database(home)
     planned = [(new_batch_id(), files) for files in chunk(listing.files, batch_size)]
-    registered = register_batches(db, planned, source="cli", source_dir=path_text(directory))
-    report = IngestReport(
-        directory=path_text(directory),
-        files_found=len(listing.files),
-        unchanged_skipped=len(listing.files) - sum(len(paths) for paths in registered.values()),
-        ignored_other_extensions=listing.ignored_other_extensions,
-        unreadable_dirs=listing.unreadable_dirs,
-    )
-    # Earlier CLI batches whose run was killed or failed are finished first.
-    fail_abandoned_runs(open_instance(home))
-    resumed = [batch for batch in unfinished_batches(home) if batch not in registered]
-    report.resumed_batches = resumed
-    report.failed_runs = materialize_batches(
-        home, resumed, quiet_dagster_logs, asset_config, skip_if_running=True, compute=compute
-    ) + materialize_batches(
-        home, list(registered), quiet_dagster_logs, asset_config, compute=compute
-    )
+    db = open_database(home)
+    with ExitStack() as owned:
+        # Ours from before they are registered: another ingest's resume skips them.
+        for batch_id, _ in planned:
+            owned.enter_context(batch_lock(home, batch_id).acquire(0))
+        registered = register_batches(db, planned, source="cli", source_dir=path_text(directory))
+        report = IngestReport(
+            directory=path_text(directory),
+            files_found=len(listing.files),
+            unchanged_skipped=len(listing.files) - sum(len(paths) for paths in registered.values()),
+            ignored_other_extensions=listing.ignored_other_extensions,
+            unreadable_dirs=listing.unreadable_dirs,
+        )
+        # Earlier CLI batches whose run was killed or failed are finished first.
+        fail_abandoned_runs(open_instance(home))
+        resumed = [batch for batch in unfinished_batches(home) if batch not in registered]
+        report.resumed_batches = resumed
+        report.failed_runs = materialize_batches(
+            home, resumed, quiet_dagster_logs, asset_config, skip_if_running=True, compute=compute
+        ) + materialize_batches(
+            home, list(registered), quiet_dagster_logs, asset_config, compute=compute
+        )
     report.batches = [summarize_batch(db, batch_id) for batch_id in registered]
     return report
 
@@ -103,12 +108,13 @@ def unfinished_batches(home: PosterHome) -> list[str]:
     return unfinished
 
 
-def batch_lock(home: PosterHome, batch_id: str, timeout: float) -> FileLock:
-    """Held while a process runs the batch; the OS releases it if the process dies, which is
-    how a killed run is told apart from one still running elsewhere."""
+def batch_lock(home: PosterHome, batch_id: str) -> FileLock:
+    """Held while a process owns the batch (from planning it to its run's end); the OS
+    releases it if the process dies, which is how a killed run is told apart from one still
+    running elsewhere. One object per batch and process, so the owner re-enters it."""
     folder = home.root / "batch_locks"
     folder.mkdir(exist_ok=True)
-    return FileLock(str(folder / f"{batch_id}.lock"), timeout=timeout)
+    return FileLock(str(folder / f"{batch_id}.lock"), is_singleton=True)
 
 
 def open_instance(home: PosterHome) -> DagsterInstance:
@@ -162,7 +168,7 @@ def materialize_batches(
     failed = []
     for batch_id in batch_ids:
         try:
-            with batch_lock(home, batch_id, 0 if skip_if_running else BATCH_WAIT_S):
+            with batch_lock(home, batch_id).acquire(0 if skip_if_running else BATCH_WAIT_S):
                 instance.add_dynamic_partitions(BATCH_PARTITIONS_NAME, [batch_id])
                 result = job.execute_in_process(
                     run_config=run_config,

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pytest
+from dagster import DagsterInstance
 
 from poster_assets.demo.generator import generate_demo_corpus
 from poster_assets.home import PosterHome
@@ -96,6 +97,8 @@ def test_four_runs_at_once_all_succeed_and_queries_keep_working(tmp_path: Path) 
     assert queries >= 1
     assert len(runs_seen) >= 1  # the UI listed the runs while they wrote
     _assert_every_poster_once(home, 8)
+    # One run per batch: no ingest ran another's batch, registered but not yet started, again.
+    assert len(DagsterInstance.from_config(str(home.dagster_home)).get_runs()) == 4
 
 
 def test_a_run_killed_halfway_is_finished_by_the_next_ingest(tmp_path: Path) -> None:
