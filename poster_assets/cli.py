@@ -598,14 +598,17 @@ def models_list(home: Path | None) -> None:
 @home_option
 def show(poster_id: str, out: Path, home: Path | None) -> None:
     """Write the anatomy picture of POSTER_ID (or a unique prefix of it) to a PNG file."""
+    from poster_assets.corpus.kept_copies import PosterCopies
     from poster_assets.imaging.anatomy import anatomy_png
     from poster_assets.stages.anatomy import load_anatomy
     from poster_assets.store.opening import open_database
     from poster_assets.store.posters import resolve_poster_id
     from poster_assets.store.stages import StoredRows
 
-    db = open_database(_home(home).ensure())
-    anatomy = load_anatomy(StoredRows(db), resolve_poster_id(db, poster_id))
+    paths = _home(home).ensure()
+    db = open_database(paths)
+    copies = PosterCopies(paths.poster_copies_dir)
+    anatomy = load_anatomy(StoredRows(db, copies), resolve_poster_id(db, poster_id))
     out.write_bytes(anatomy_png(anatomy))
     click.echo(f"wrote {out}")
 

@@ -67,6 +67,11 @@ class PosterHome:
         return self.root / "dagster"
 
     @property
+    def poster_copies_dir(self) -> Path:
+        """Each poster's verified bytes by content id (`corpus/kept_copies.py`)."""
+        return self.root / "posters"
+
+    @property
     def cache_dir(self) -> Path:
         return self.root / "cache"
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from tqdm import tqdm
 
+from poster_assets.corpus.kept_copies import PosterCopies
 from poster_assets.errors import FailureRow
 from poster_assets.imaging.decode import (
     DEFAULT_LIMITS,
@@ -58,10 +59,12 @@ class IngestResult:
 def ingest_files(
     paths: Sequence[str],
     batch_id: str,
+    copies: PosterCopies,
     limits: DecodeLimits = DEFAULT_LIMITS,
     show_progress: bool = True,
 ) -> IngestResult:
-    """Never raises for a bad file: each problem becomes a FailureRow and the batch goes on."""
+    """Never raises for a bad file: each problem becomes a FailureRow and the batch goes on.
+    Each poster's bytes, as hashed and decoded, are kept in `copies`."""
     result = IngestResult()
     decoded_ids: set[str] = set()
     for path in tqdm(paths, desc=f"ingest {batch_id}", unit="file", disable=not show_progress):
@@ -72,6 +75,7 @@ def ingest_files(
             sha256 = hashlib.sha256(data).hexdigest()
             if sha256 not in decoded_ids:
                 image = decode_image(data, limits)
+                copies.keep(sha256, data)
                 result.posters.append(
                     PosterRow(
                         poster_id=sha256,

@@ -13,6 +13,7 @@ from dagster import (
 )
 
 from poster_assets.corpus.ingest import ingest_files
+from poster_assets.corpus.kept_copies import PosterCopies
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterStore
 from poster_assets.errors import PosterInputError
@@ -68,7 +69,8 @@ def posters(
         max_file_bytes=config.max_file_mb * 1024 * 1024,
         min_side=config.min_side,
     )
-    result = ingest_files(paths, batch_id, limits, show_progress=config.show_progress)
+    copies = PosterCopies(store.paths().poster_copies_dir)
+    result = ingest_files(paths, batch_id, copies, limits, show_progress=config.show_progress)
     replace_batch_ingest(db, batch_id, result)
     summary = summarize_batch(db, batch_id)
     for failure in result.failures:
@@ -81,7 +83,8 @@ def posters(
         "failed": MetadataValue.int(summary.failed),
         "store": MetadataValue.text(db.location),
     }
-    preview = _preview(batch_poster_paths(db, batch_id, PREVIEW_POSTERS), limits)
+    first = batch_poster_paths(db, batch_id, PREVIEW_POSTERS)
+    preview = _preview([copies.source(poster_id, path) for poster_id, path in first], limits)
     if preview:
         metadata["preview"] = MetadataValue.md(preview)
     return MaterializeResult(
@@ -104,7 +107,7 @@ def failure_rate_check(summary: BatchSummary, max_failure_rate: float) -> AssetC
 
 
 def _preview(paths: list[str], limits: DecodeLimits) -> str | None:
-    """Best effort: a file that vanished since ingest is left out of the picture only."""
+    """Best effort: a poster whose bytes cannot be read is left out of the picture only."""
     images = []
     for path in paths:
         try:

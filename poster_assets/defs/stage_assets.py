@@ -14,6 +14,7 @@ from dagster import (
     asset,
 )
 
+from poster_assets.corpus.kept_copies import PosterCopies
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterCompute, PosterStore
 from poster_assets.defs.stage_io import missing_model_result, process_pending, stage_metadata
@@ -53,13 +54,19 @@ def materialize_stage(
         return missing_model_result(str(error))
     db = store.database()
     batch_id = context.partition_key
-    todo = pending_posters(db, spec.name, prepared.version, batch_id, spec.upstream, spec.requires)
+    copies = PosterCopies(store.paths().poster_copies_dir)
+    todo = [
+        poster._replace(source=copies.source(poster.poster_id, poster.path))
+        for poster in pending_posters(
+            db, spec.name, prepared.version, batch_id, spec.upstream, spec.requires
+        )
+    ]
     result = process_pending(
         context, db, stage=spec.name, tables=spec.tables, prepared=prepared, todo=todo,
         reads=spec.reads, show_progress=show_progress,
         workers=compute.worker_count() if spec.parallel else 1,
     )  # fmt: skip
-    previews = spec.preview(StoredRows(db), result.done[:PREVIEW_POSTERS]) if todo else []
+    previews = spec.preview(StoredRows(db, copies), result.done[:PREVIEW_POSTERS]) if todo else []
     return MaterializeResult(
         metadata=stage_metadata(
             prepared, result, spec.summarize(result.tables), previews, spec.preview_caption

@@ -39,13 +39,7 @@ class DecodedPosters:
             kept = self._kept.get(poster_id)
         if kept is not None:
             return kept
-        data = read_image_bytes(path)
-        if hashlib.sha256(data).hexdigest() != poster_id:
-            raise PosterInputError(
-                FailureKind.CHANGED,
-                f"file changed since it was registered as poster {poster_id[:12]}",
-            )
-        rgb = decode_image(data).rgb
+        rgb = verified_rgb(poster_id, path)
         rgb.flags.writeable = False
         with self._lock:
             fits = self._kept_bytes + rgb.nbytes <= self.max_bytes
@@ -53,6 +47,17 @@ class DecodedPosters:
                 self._kept[poster_id] = rgb
                 self._kept_bytes += rgb.nbytes
         return rgb
+
+
+def verified_rgb(poster_id: str, path: str | os.PathLike[str]) -> np.ndarray:
+    """The file's pixels if it still holds the bytes registered as `poster_id`; raises
+    PosterInputError otherwise."""
+    data = read_image_bytes(path)
+    if hashlib.sha256(data).hexdigest() != poster_id:
+        raise PosterInputError(
+            FailureKind.CHANGED, f"file changed since it was registered as poster {poster_id[:12]}"
+        )
+    return decode_image(data).rgb
 
 
 DECODED_POSTERS = DecodedPosters()

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from poster_assets.corpus.kept_copies import PosterCopies
 from poster_assets.errors import PosterAssetsError
 from poster_assets.home import PosterHome
 from poster_assets.models.ssl_encoder import load_trained_encoder
@@ -71,8 +72,10 @@ def embed_posters(
     process = prepared.load()
     embedded = failed = 0
     by_batch: dict[str, list[PosterRef]] = {}
+    copies = PosterCopies(home.poster_copies_dir)
     for poster_id, path, batch_id, width, height in posters:
-        by_batch.setdefault(batch_id, []).append(PosterRef(poster_id, path, width, height))
+        ref = PosterRef(poster_id, path, width, height, copies.source(poster_id, path))
+        by_batch.setdefault(batch_id, []).append(ref)
     for batch_id, refs in sorted(by_batch.items()):
         result = run_stage(
             refs, batch_id=batch_id, stage=SSL_EMBEDDINGS_STAGE, tables=[EMBEDDINGS],
@@ -103,7 +106,10 @@ def pretrain(
     posters = all_posters(db)
     if not posters:
         raise PretrainingError("the store has no posters: ingest some before pretraining")
-    images, kept, skipped = load_readable_posters([poster[1] for poster in posters])
+    copies = PosterCopies(home.poster_copies_dir)
+    images, kept, skipped = load_readable_posters(
+        [copies.source(poster[0], poster[1]) for poster in posters]
+    )
     if len(kept) < settings.batch_size:
         raise PretrainingError(
             f"only {len(kept)} readable posters, fewer than one batch of {settings.batch_size}"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from poster_assets.errors import PosterAssetsError
+from poster_assets.errors import PosterAssetsError, PosterInputError
 from poster_assets.imaging.anatomy import Anatomy
-from poster_assets.imaging.decode import decode_image, read_image_bytes
+from poster_assets.imaging.poster_pixels import verified_rgb
 from poster_assets.stages.spec import RowReader
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.masks import decode_mask_png
@@ -35,8 +35,16 @@ def load_anatomy(rows: RowReader, poster_id: str) -> Anatomy:
     masks = np.stack([decode_mask_png(mask) for mask in layers["mask_png"]])
     title_layers = np.flatnonzero(layers["is_title_layer"].to_numpy(bool))
     counts, edges, modes = histogram.iloc[0][["counts", "edges", "modes"]]
+    path = poster["path"].iloc[0]
+    try:
+        rgb = verified_rgb(poster_id, rows.poster_source(poster_id, path))
+    except PosterInputError as error:
+        raise AnatomyUnavailableError(
+            f"poster {poster_id[:12]}: no copy of its bytes is kept (ingested before copies "
+            f"were) and {path} no longer holds them ({error.message}); ingest that file again"
+        ) from error
     return Anatomy(
-        rgb=decode_image(read_image_bytes(poster["path"].iloc[0])).rgb,
+        rgb=rgb,
         polygons=[np.asarray(polygon, float).reshape(4, 2) for polygon in lines["polygon"]],
         title_box=tuple(title.iloc[0][["x0", "y0", "x1", "y1"]]) if title_text else None,
         title_text=title_text,

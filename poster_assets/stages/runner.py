@@ -24,9 +24,10 @@ class PosterRef(NamedTuple):
     """A poster a stage has to process, as the store lists them."""
 
     poster_id: str
-    path: str
+    path: str  # the file it was registered from (what failures name)
     width: int
     height: int
+    source: str = ""  # the file to read, its kept copy (`corpus/kept_copies.py`); "": `path`
 
 
 class StageOutputError(RuntimeError):

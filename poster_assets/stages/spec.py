@@ -64,9 +64,12 @@ class TableSpec:
 
 
 class RowReader(Protocol):
-    """Stored rows of given posters; the store implements it (`store/stages.StoredRows`)."""
+    """Stored rows of given posters, and where their bytes are; the store implements it
+    (`store/stages.StoredRows`)."""
 
     def rows(self, table: str, poster_ids: Sequence[str]) -> pd.DataFrame: ...
+
+    def poster_source(self, poster_id: str, path: str) -> str: ...
 
 
 @dataclass
@@ -80,11 +83,12 @@ class PosterInput:
     path: str
     width: int
     height: int
+    source: str = ""  # what to read: the kept copy; "": `path`
     upstream: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def rgb(self) -> np.ndarray:
-        return DECODED_POSTERS.rgb(self.decode_scope, self.poster_id, self.path)
+        return DECODED_POSTERS.rgb(self.decode_scope, self.poster_id, self.source or self.path)
 
 
 Rows = Mapping[str, list[dict]]  # table name -> rows without poster_id and batch_id

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from poster_assets.errors import PosterInputError
-from poster_assets.imaging.decode import decode_image, read_image_bytes
+from poster_assets.imaging.poster_pixels import verified_rgb
 from poster_assets.stages.spec import RowReader
 from poster_assets.vision.masks import decode_mask_png
 
@@ -56,12 +56,14 @@ def foreground_masks(foreground_rows: pd.DataFrame) -> dict[str, np.ndarray]:
 
 
 def poster_pictures(rows: RowReader, poster_ids: Sequence[str]) -> dict[str, np.ndarray]:
-    """The posters' pixels by id; a file that changed or went since is left out."""
+    """The posters' pixels by id, from their kept copies; one whose bytes cannot be read as
+    registered is left out."""
     paths = rows.rows("posters", poster_ids).set_index("poster_id")["path"]
     pictures = {}
     for poster_id in poster_ids:
         try:
-            pictures[poster_id] = decode_image(read_image_bytes(paths[poster_id])).rgb
+            source = rows.poster_source(poster_id, paths[poster_id])
+            pictures[poster_id] = verified_rgb(poster_id, source)
         except (PosterInputError, KeyError):
             continue
     return pictures

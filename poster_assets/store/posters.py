@@ -104,12 +104,14 @@ def corpus_totals(db: PosterDatabase) -> CorpusTotals:
     return CorpusTotals(posters, failures, batches)
 
 
-def batch_poster_paths(db: PosterDatabase, batch_id: str, limit: int) -> list[str]:
+def batch_poster_paths(db: PosterDatabase, batch_id: str, limit: int) -> list[tuple[str, str]]:
+    """(poster_id, path) of the batch's first posters by path."""
     with db.read() as connection:
         rows = connection.execute(
-            "SELECT path FROM posters WHERE batch_id = ? ORDER BY path LIMIT ?", [batch_id, limit]
+            "SELECT poster_id, path FROM posters WHERE batch_id = ? ORDER BY path LIMIT ?",
+            [batch_id, limit],
         ).fetchall()
-    return [path for (path,) in rows]
+    return [(poster_id, path) for poster_id, path in rows]
 
 
 _POSTER_COLUMNS = [

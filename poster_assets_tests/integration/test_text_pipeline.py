@@ -3,6 +3,8 @@ exact titles are known."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import shutil
@@ -11,11 +13,13 @@ from pathlib import Path
 import pytest
 from dagster import AssetKey, DagsterInstance
 
+from poster_assets.corpus.discovery import list_image_files
 from poster_assets.definitions import build_definitions
 from poster_assets.defs.jobs import PROCESS_BATCH_JOB
 from poster_assets.defs.resources import PosterStore
 from poster_assets.home import PosterHome
 from poster_assets.runs import ingest_directory
+from poster_assets.store.batches import register_batches
 from poster_assets.store.opening import open_database
 from poster_assets.vision.text_lines import normalise_text
 from poster_assets_tests.image_files import encoded, gradient_rgb, write
@@ -140,3 +144,31 @@ def test_a_poster_without_text_gets_an_empty_title_and_a_reason(
     assert _rows(home, "SELECT title_text, reason, x0, placement_v FROM titles") == [
         ("", "no text found", None, None)
     ]
+
+
+def test_a_file_replaced_during_a_run_keeps_its_posters_own_analysis(
+    ingested_demo: tuple[PosterHome, str], demo_corpus: Path, tmp_path: Path
+) -> None:
+    """The file is swapped for another poster between ingest and OCR: the stages read the
+    bytes kept at ingest, so the poster gets the title it has in a run left alone."""
+    reference_home, _ = ingested_demo
+    first, other = sorted((demo_corpus / "images").iterdir())[:2]
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    shutil.copy(first, folder / first.name)
+    home = PosterHome(tmp_path / "home").ensure()
+    register_batches(open_database(home), [("b1", list_image_files(folder).files)], "cli", "/")
+    instance = DagsterInstance.from_config(str(home.dagster_home))
+    instance.add_dynamic_partitions("batches", ["b1"])
+    job = build_definitions(PosterStore(home=str(home.root)), None).resolve_job_def(
+        PROCESS_BATCH_JOB
+    )
+    run = functools.partial(job.execute_in_process, instance=instance, partition_key="b1")
+    assert run(asset_selection=[AssetKey("posters")]).success
+    shutil.copy(other, folder / first.name)  # replaced after it was hashed
+    assert run(asset_selection=[AssetKey("ocr_lines"), AssetKey("titles")]).success
+
+    poster_id = hashlib.sha256(first.read_bytes()).hexdigest()
+    query = "SELECT poster_id, title_text, x0, y0, x1, y1 FROM titles"
+    assert _rows(home, query) == _rows(reference_home, f"{query} WHERE poster_id = '{poster_id}'")
+    assert _rows(home, "SELECT count(*) FROM failures") == [(0,)]
