@@ -598,8 +598,8 @@ def models_list(home: Path | None) -> None:
 @home_option
 def show(poster_id: str, out: Path, home: Path | None) -> None:
     """Write the anatomy picture of POSTER_ID (or a unique prefix of it) to a PNG file."""
-    from poster_assets.corpus.kept_copies import PosterCopies
     from poster_assets.imaging.anatomy import anatomy_png
+    from poster_assets.imaging.kept_copies import PosterCopies
     from poster_assets.stages.anatomy import load_anatomy
     from poster_assets.store.opening import open_database
     from poster_assets.store.posters import resolve_poster_id

@@ -68,7 +68,7 @@ class PosterHome:
 
     @property
     def poster_copies_dir(self) -> Path:
-        """Each poster's verified bytes by content id (`corpus/kept_copies.py`)."""
+        """Each poster's verified bytes by content id (`imaging/kept_copies.py`)."""
         return self.root / "posters"
 
     @property

@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 
 from tqdm import tqdm
 
-from poster_assets.corpus.kept_copies import PosterCopies
 from poster_assets.errors import FailureRow
 from poster_assets.imaging.decode import (
     DEFAULT_LIMITS,
@@ -22,6 +21,7 @@ from poster_assets.imaging.decode import (
     decode_image,
     read_image_bytes,
 )
+from poster_assets.imaging.kept_copies import PosterCopies
 
 INGEST_STAGE = "ingest"
 
@@ -75,7 +75,7 @@ def ingest_files(
             sha256 = hashlib.sha256(data).hexdigest()
             if sha256 not in decoded_ids:
                 image = decode_image(data, limits)
-                copies.keep(sha256, data)
+                copies.keep(sha256, data, image)
                 result.posters.append(
                     PosterRow(
                         poster_id=sha256,

@@ -13,11 +13,11 @@ from dagster import (
 )
 
 from poster_assets.corpus.ingest import ingest_files
-from poster_assets.corpus.kept_copies import PosterCopies
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterStore
 from poster_assets.errors import PosterInputError
-from poster_assets.imaging.decode import DecodeLimits, decode_image, read_image_bytes
+from poster_assets.imaging.decode import DecodeLimits
+from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.imaging.preview import contact_sheet, markdown_image
 from poster_assets.store.batches import batch_file_paths
 from poster_assets.store.posters import (
@@ -84,7 +84,7 @@ def posters(
         "store": MetadataValue.text(db.location),
     }
     first = batch_poster_paths(db, batch_id, PREVIEW_POSTERS)
-    preview = _preview([copies.source(poster_id, path) for poster_id, path in first], limits)
+    preview = _preview(copies, first)
     if preview:
         metadata["preview"] = MetadataValue.md(preview)
     return MaterializeResult(
@@ -106,12 +106,12 @@ def failure_rate_check(summary: BatchSummary, max_failure_rate: float) -> AssetC
     )
 
 
-def _preview(paths: list[str], limits: DecodeLimits) -> str | None:
+def _preview(copies: PosterCopies, posters: list[tuple[str, str]]) -> str | None:
     """Best effort: a poster whose bytes cannot be read is left out of the picture only."""
     images = []
-    for path in paths:
+    for poster_id, path in posters:
         try:
-            images.append(decode_image(read_image_bytes(path, limits), limits).rgb)
+            images.append(copies.rgb(poster_id, path))
         except PosterInputError:
             continue
     if not images:

@@ -14,11 +14,11 @@ from dagster import (
     asset,
 )
 
-from poster_assets.corpus.kept_copies import PosterCopies
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterCompute, PosterStore
 from poster_assets.defs.stage_io import missing_model_result, process_pending, stage_metadata
 from poster_assets.errors import ModelMissingError
+from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.registry import STAGES, stage_named
 from poster_assets.stages.spec import StageContext, StageSpec
 from poster_assets.store.stages import StoredRows, pending_posters
@@ -55,15 +55,10 @@ def materialize_stage(
     db = store.database()
     batch_id = context.partition_key
     copies = PosterCopies(store.paths().poster_copies_dir)
-    todo = [
-        poster._replace(source=copies.source(poster.poster_id, poster.path))
-        for poster in pending_posters(
-            db, spec.name, prepared.version, batch_id, spec.upstream, spec.requires
-        )
-    ]
+    todo = pending_posters(db, spec.name, prepared.version, batch_id, spec.upstream, spec.requires)
     result = process_pending(
         context, db, stage=spec.name, tables=spec.tables, prepared=prepared, todo=todo,
-        reads=spec.reads, show_progress=show_progress,
+        reads=spec.reads, show_progress=show_progress, copies=copies,
         workers=compute.worker_count() if spec.parallel else 1,
     )  # fmt: skip
     previews = spec.preview(StoredRows(db, copies), result.done[:PREVIEW_POSTERS]) if todo else []

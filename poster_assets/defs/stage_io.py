@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
+from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.imaging.preview import markdown_image
 from poster_assets.stages.runner import PosterRef, StageResult, run_stage
 from poster_assets.stages.spec import PreparedStage, TableSpec
@@ -23,6 +24,7 @@ def process_pending(
     reads: Sequence[str] = (),
     show_progress: bool,
     workers: int,
+    copies: PosterCopies,
 ) -> StageResult:
     """Run the stage over the pending posters (with the batch's rows of the tables it reads)
     and store the result. With nothing pending, no network is loaded and nothing is read or
@@ -40,6 +42,7 @@ def process_pending(
         show_progress=show_progress,
         workers=workers,
         decode_scope=context.run_id,
+        copies=copies,
     )
     replace_stage_rows(
         db,

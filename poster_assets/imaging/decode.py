@@ -7,6 +7,7 @@ Valid but unusual images are normalised (EXIF orientation, CMYK, greyscale, pale
 from __future__ import annotations
 
 import io
+import math
 import os
 import stat
 import struct
@@ -14,7 +15,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from poster_assets.corpus.path_text import os_path
 from poster_assets.errors import FailureKind, PosterInputError
@@ -23,8 +24,17 @@ DEFAULT_MAX_PIXELS = 100_000_000
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 DEFAULT_MIN_SIDE = 32
 DEFAULT_MAX_ASPECT = 20.0
+DEFAULT_MAX_SIDE = 1536
 _EXIF_ORIENTATION_TAG = 0x0112
-_EXIF_TRANSPOSITIONS = frozenset(range(2, 9))  # 1 is upright; other values mean nothing
+_EXIF_TRANSPOSE = {  # EXIF orientation -> what makes the picture upright (1: it is)
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
 
 # Pillow raises these for broken streams; anything else is a bug worth seeing as such.
 _PILLOW_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error)
@@ -38,6 +48,7 @@ class DecodeLimits:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     min_side: int = DEFAULT_MIN_SIDE
     max_aspect: float = DEFAULT_MAX_ASPECT  # long side / short side; posters are ~1.5
+    max_side: int = DEFAULT_MAX_SIDE  # larger pictures are reduced to fit (`_within_side`)
 
 
 DEFAULT_LIMITS = DecodeLimits()
@@ -52,6 +63,7 @@ class DecodedImage:
     source_mode: str
     frame_count: int
     exif_transposed: bool
+    reduced: bool = False  # the file's picture was larger than `max_side` and was reduced
 
     def __post_init__(self) -> None:
         if self.rgb.ndim != 3 or self.rgb.shape[2] != 3 or self.rgb.dtype != np.uint8:
@@ -145,19 +157,44 @@ def decode_image(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> DecodedI
             # Reading EXIF can load a PNG's data, so it belongs inside the guarded region.
             orientation = image.getexif().get(_EXIF_ORIENTATION_TAG, 1)
             image.seek(0)
+            factor = math.ceil(max(width, height) / limits.max_side)
+            if factor > 1:  # a JPEG decodes straight to 1/2, 1/4 or 1/8 of its size
+                image.draft(image.mode, (-(-width // factor), -(-height // factor)))
             image.load()
-            upright = ImageOps.exif_transpose(image)
+            upright = _upright(_within_side(image, limits.max_side), orientation)
         except _PILLOW_DECODE_ERRORS as error:
             raise PosterInputError(
                 FailureKind.TRUNCATED, f"truncated or corrupt image data: {error}"
             ) from error
     return DecodedImage(
         rgb=to_rgb8(upright),
+        reduced=factor > 1,
         format=image_format,
         source_mode=image.mode,
         frame_count=frame_count,
-        exif_transposed=orientation in _EXIF_TRANSPOSITIONS,
+        exif_transposed=orientation in _EXIF_TRANSPOSE,
     )
+
+
+def _within_side(image: Image.Image, max_side: int) -> Image.Image:
+    """Reduced by a whole factor (box averages) until its long side fits `max_side`: every
+    stage then works on at most ~17 megapixels whatever the file holds."""
+    factor = math.ceil(max(image.size) / max_side)
+    if factor <= 1:
+        return image
+    if image.mode == "1":
+        image = image.convert("L")
+    elif image.mode in ("P", "PA"):  # averaging palette indices would mix unrelated colours
+        image = image.convert("RGBA")
+    elif image.mode.startswith("I;16"):
+        image = image.convert("I")
+    return image.reduce(factor)
+
+
+def _upright(image: Image.Image, orientation: object) -> Image.Image:
+    """The EXIF orientation applied, as read from the file (a reduced copy has no EXIF)."""
+    method = _EXIF_TRANSPOSE.get(orientation) if isinstance(orientation, int) else None
+    return image.transpose(method) if method is not None else image
 
 
 def to_rgb8(image: Image.Image) -> np.ndarray:
@@ -175,10 +212,14 @@ def to_rgb8(image: Image.Image) -> np.ndarray:
 
 
 def _rescale_to_uint8(values: np.ndarray, integer_16bit: bool) -> np.ndarray:
-    """16-bit integers map 0..65535 to 0..255; other high-depth data is min-max stretched."""
-    values = values.astype(np.float64)
-    if integer_16bit or (values.min() >= 0 and values.max() <= 65535 and values.max() > 255):
-        return np.clip(np.round(values / 257.0), 0, 255).astype(np.uint8)
+    """16-bit integers map 0..65535 to 0..255 (integer rounding, equal to round(v / 257)); other
+    high-depth data is min-max stretched in float32 (float64 doubled a big poster's memory)."""
+    is_integer = np.issubdtype(values.dtype, np.integer)
+    if integer_16bit or (
+        is_integer and values.min() >= 0 and values.max() <= 65535 and values.max() > 255
+    ):
+        return ((values.astype(np.uint32) + 128) // 257).astype(np.uint8)
+    values = values.astype(np.float32)
     low, high = np.nanmin(values), np.nanmax(values)
     if not np.isfinite(low) or not np.isfinite(high) or high <= low:
         return np.zeros(values.shape, dtype=np.uint8)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Callable
 
 import numpy as np
 
@@ -30,16 +31,16 @@ class DecodedPosters:
         self._kept_bytes = 0
         self._lock = threading.Lock()
 
-    def rgb(self, scope: str, poster_id: str, path: str | os.PathLike[str]) -> np.ndarray:
-        """The poster's (H, W, 3) uint8 RGB, read-only. Raises PosterInputError when the
-        file is unusable or no longer holds the bytes registered as `poster_id`."""
+    def rgb(self, scope: str, poster_id: str, load: Callable[[], np.ndarray]) -> np.ndarray:
+        """The poster's (H, W, 3) uint8 RGB, read-only, from `load` the first time (which
+        raises PosterInputError when the poster's bytes cannot be had)."""
         with self._lock:
             if scope != self._scope:
                 self._scope, self._kept, self._kept_bytes = scope, {}, 0
             kept = self._kept.get(poster_id)
         if kept is not None:
             return kept
-        rgb = verified_rgb(poster_id, path)
+        rgb = load()
         rgb.flags.writeable = False
         with self._lock:
             fits = self._kept_bytes + rgb.nbytes <= self.max_bytes

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from poster_assets.corpus.kept_copies import PosterCopies
 from poster_assets.errors import PosterAssetsError
 from poster_assets.home import PosterHome
+from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.models.ssl_encoder import load_trained_encoder
 from poster_assets.pretraining.stored_sets import SET_BUILDERS, load_targets
 from poster_assets.ssl.checkpoint import save_checkpoint, settings_dict
@@ -74,12 +74,11 @@ def embed_posters(
     by_batch: dict[str, list[PosterRef]] = {}
     copies = PosterCopies(home.poster_copies_dir)
     for poster_id, path, batch_id, width, height in posters:
-        ref = PosterRef(poster_id, path, width, height, copies.source(poster_id, path))
-        by_batch.setdefault(batch_id, []).append(ref)
+        by_batch.setdefault(batch_id, []).append(PosterRef(poster_id, path, width, height))
     for batch_id, refs in sorted(by_batch.items()):
         result = run_stage(
             refs, batch_id=batch_id, stage=SSL_EMBEDDINGS_STAGE, tables=[EMBEDDINGS],
-            process=process, show_progress=show_progress,
+            process=process, show_progress=show_progress, copies=copies,
         )  # fmt: skip
         replace_stage_rows(
             db, stage=SSL_EMBEDDINGS_STAGE, version=model.version, batch_id=batch_id,

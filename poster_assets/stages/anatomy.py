@@ -7,7 +7,6 @@ import numpy as np
 
 from poster_assets.errors import PosterAssetsError, PosterInputError
 from poster_assets.imaging.anatomy import Anatomy
-from poster_assets.imaging.poster_pixels import verified_rgb
 from poster_assets.stages.spec import RowReader
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.masks import decode_mask_png
@@ -37,7 +36,7 @@ def load_anatomy(rows: RowReader, poster_id: str) -> Anatomy:
     counts, edges, modes = histogram.iloc[0][["counts", "edges", "modes"]]
     path = poster["path"].iloc[0]
     try:
-        rgb = verified_rgb(poster_id, rows.poster_source(poster_id, path))
+        rgb = rows.poster_rgb(poster_id, path)
     except PosterInputError as error:
         raise AnatomyUnavailableError(
             f"poster {poster_id[:12]}: no copy of its bytes is kept (ingested before copies "

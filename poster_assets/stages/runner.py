@@ -15,6 +15,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from poster_assets.errors import FAILURE_COLUMNS, FailureRow
+from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.models.openvino_runtime import initialise_numpy_bridge
 from poster_assets.stages.spec import PosterInput, ProcessPoster, Rows, TableSpec
 from poster_assets.timing import median_p90_ms
@@ -27,7 +28,6 @@ class PosterRef(NamedTuple):
     path: str  # the file it was registered from (what failures name)
     width: int
     height: int
-    source: str = ""  # the file to read, its kept copy (`corpus/kept_copies.py`); "": `path`
 
 
 class StageOutputError(RuntimeError):
@@ -115,19 +115,20 @@ def run_stage(
     show_progress: bool = True,
     workers: int = 1,
     decode_scope: str | None = None,
+    copies: PosterCopies,
 ) -> StageResult:
     """Apply `process` to each poster, `workers` posters at once in threads (models release
     the GIL while they run). `upstream` holds the batch's rows of the tables the stage reads;
     each poster gets its own. Rows come out in the posters' order whatever the workers; a
     poster whose processing raises gets a failure row and the rest of the batch goes on.
     Stages called with one `decode_scope` (a run's id) share each poster's decode; without
-    one, this call decodes each poster anew."""
+    one, this call decodes each poster anew. Pixels come from the posters' `copies`."""
     declared = {table.name: table for table in tables}
     scope = decode_scope or uuid.uuid4().hex
     poster_upstream = _upstream_of(upstream or {})
 
     def one(poster: PosterRef) -> Rows:
-        given = PosterInput(scope, *poster, upstream=poster_upstream(poster.poster_id))
+        given = PosterInput(scope, *poster, copies, upstream=poster_upstream(poster.poster_id))
         return _checked(process(given), declared)
 
     rows: dict[str, list[dict]] = {name: [] for name in declared}

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from poster_assets.home import PosterHome
+from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.imaging.poster_pixels import DECODED_POSTERS
 
 
@@ -69,7 +70,7 @@ class RowReader(Protocol):
 
     def rows(self, table: str, poster_ids: Sequence[str]) -> pd.DataFrame: ...
 
-    def poster_source(self, poster_id: str, path: str) -> str: ...
+    def poster_rgb(self, poster_id: str, path: str) -> np.ndarray: ...
 
 
 @dataclass
@@ -83,12 +84,14 @@ class PosterInput:
     path: str
     width: int
     height: int
-    source: str = ""  # what to read: the kept copy; "": `path`
+    copies: PosterCopies
     upstream: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def rgb(self) -> np.ndarray:
-        return DECODED_POSTERS.rgb(self.decode_scope, self.poster_id, self.source or self.path)
+        return DECODED_POSTERS.rgb(
+            self.decode_scope, self.poster_id, lambda: self.copies.rgb(self.poster_id, self.path)
+        )
 
 
 Rows = Mapping[str, list[dict]]  # table name -> rows without poster_id and batch_id

@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from poster_assets.errors import PosterInputError
-from poster_assets.imaging.poster_pixels import verified_rgb
 from poster_assets.stages.spec import RowReader
 from poster_assets.vision.masks import decode_mask_png
 
@@ -62,8 +61,7 @@ def poster_pictures(rows: RowReader, poster_ids: Sequence[str]) -> dict[str, np.
     pictures = {}
     for poster_id in poster_ids:
         try:
-            source = rows.poster_source(poster_id, paths[poster_id])
-            pictures[poster_id] = verified_rgb(poster_id, source)
+            pictures[poster_id] = rows.poster_rgb(poster_id, paths[poster_id])
         except (PosterInputError, KeyError):
             continue
     return pictures

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from poster_assets.corpus.kept_copies import PosterCopies
+from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.runner import PosterRef
 from poster_assets.stages.stored import LayerMap, foreground_masks, layer_maps
 from poster_assets.store.database import PosterDatabase
@@ -131,8 +131,8 @@ class StoredRows:
     def rows(self, table: str, poster_ids: Sequence[str]) -> pd.DataFrame:
         return rows_for_posters(self.db, table, list(poster_ids))
 
-    def poster_source(self, poster_id: str, path: str) -> str:
-        return self.copies.source(poster_id, path)
+    def poster_rgb(self, poster_id: str, path: str) -> np.ndarray:
+        return self.copies.rgb(poster_id, path)
 
 
 def load_layer_maps(db: PosterDatabase, poster_ids: list[str]) -> dict[str, LayerMap]:

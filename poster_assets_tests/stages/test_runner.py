@@ -11,11 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.runner import PosterRef, run_stage
 from poster_assets.stages.spec import Column, PosterInput, TableSpec
 from poster_assets_tests.image_files import encoded, gradient_rgb
 
 POSTERS = [PosterRef(f"id{index}", f"/p/{index}.jpg", 10, 15) for index in range(12)]
+NO_COPIES = PosterCopies(Path("/no-kept-copies"))  # every poster read from its file
 ROWS = TableSpec("rows", (Column("value", "INTEGER"), Column("thread", "VARCHAR")))
 
 
@@ -31,7 +33,7 @@ def _process(poster: PosterInput) -> dict[str, list[dict]]:
 def test_rows_keep_the_posters_order_and_one_failure_is_recorded(workers: int) -> None:
     result = run_stage(
         POSTERS, batch_id="b", stage="s", tables=[ROWS], process=_process,
-        show_progress=False, workers=workers,
+        show_progress=False, workers=workers, copies=NO_COPIES,
     )  # fmt: skip
     expected = [index for index in range(12) if index != 5]
     assert result.tables["rows"]["value"].tolist() == expected
@@ -54,7 +56,7 @@ def test_each_poster_gets_its_own_upstream_rows_and_an_empty_frame_without_any()
 
     result = run_stage(
         POSTERS[:4], batch_id="b", stage="s", tables=[ROWS], process=count,
-        upstream={"lines": upstream}, show_progress=False,
+        upstream={"lines": upstream}, show_progress=False, copies=NO_COPIES,
     )  # fmt: skip
     assert result.tables["rows"]["value"].tolist() == [0, 3, 3, 0]
 
@@ -67,7 +69,7 @@ def test_rows_that_break_the_declared_columns_fail_that_poster() -> None:
 
     result = run_stage(
         POSTERS[:3], batch_id="b", stage="s", tables=[ROWS], process=misnamed,
-        show_progress=False,
+        show_progress=False, copies=NO_COPIES,
     )  # fmt: skip
     assert result.done == ["id0", "id2"]
     [message] = result.failures["message"].tolist()
@@ -89,7 +91,7 @@ def test_stages_of_one_decode_scope_share_a_decode_and_other_calls_read_again(
     def stage(scope: str | None) -> list[str]:
         result = run_stage(
             [poster], batch_id="b", stage="s", tables=[table], process=height,
-            show_progress=False, decode_scope=scope,
+            show_progress=False, decode_scope=scope, copies=NO_COPIES,
         )  # fmt: skip
         return result.done
 
