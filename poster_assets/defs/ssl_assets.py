@@ -18,6 +18,7 @@ from poster_assets.defs.stage_io import missing_model_result, process_pending, s
 from poster_assets.errors import UnknownModelError
 from poster_assets.evaluation.genre_probe import TooFewPostersError
 from poster_assets.evaluation.stored_probe import NoProbeDataError, probe_stored_vectors
+from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.imaging.preview import markdown_image
 from poster_assets.models.ssl_encoder import load_trained_encoder
 from poster_assets.pretraining.pretrain import SSL_MODEL_KIND, pretrain
@@ -188,6 +189,7 @@ def ssl_embeddings(
     result = process_pending(
         context, db, stage=SSL_EMBEDDINGS_STAGE, tables=[EMBEDDINGS], prepared=prepared,
         todo=todo, show_progress=config.show_progress, workers=compute.worker_count(),
+        copies=PosterCopies(store.paths().poster_copies_dir),
     )  # fmt: skip
     return MaterializeResult(metadata=stage_metadata(prepared, result, {}, [], ""))
 

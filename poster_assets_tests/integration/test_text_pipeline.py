@@ -18,6 +18,7 @@ from poster_assets.definitions import build_definitions
 from poster_assets.defs.jobs import PROCESS_BATCH_JOB
 from poster_assets.defs.resources import PosterStore
 from poster_assets.home import PosterHome
+from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.runs import ingest_directory
 from poster_assets.store.batches import register_batches
 from poster_assets.store.opening import open_database
@@ -106,10 +107,11 @@ def test_rerun_skips_finished_posters_records_failures_and_retries_them(
     )
     assert len(finished) == 3
 
-    # One poster needs OCR again, but its file has gone missing.
+    # One poster needs OCR again, but its kept copy and its file have both gone missing.
     victim_id, victim_path = _rows(home, "SELECT poster_id, path FROM posters ORDER BY path")[0]
     with open_database(home).write() as connection:
         connection.execute("DELETE FROM stage_runs WHERE poster_id = ?", [victim_id])
+    PosterCopies(home.poster_copies_dir).path(victim_id).unlink()
     moved = tmp_path / "moved.jpg"
     shutil.move(victim_path, moved)
     assert _materialize_text_only(home, batch.batch_id)  # the batch run still succeeds
@@ -125,7 +127,8 @@ def test_rerun_skips_finished_posters_records_failures_and_retries_them(
     )
     assert untouched == {key: value for key, value in finished.items() if key != victim_id}
 
-    # The file is back: only the failed poster is retried, and its failure row goes.
+    # The file is back (checked against its hash): only the failed poster is retried, and its
+    # failure row goes.
     shutil.move(moved, victim_path)
     assert _materialize_text_only(home, batch.batch_id)
     assert _rows(
