@@ -12,7 +12,7 @@ from dagster import (
     asset,
 )
 
-from poster_assets.corpus.ingest import ingest_files
+from poster_assets.corpus.ingest import IngestResult, ingest_files
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterStore
 from poster_assets.errors import PosterInputError
@@ -23,6 +23,7 @@ from poster_assets.store.batches import batch_file_paths
 from poster_assets.store.posters import (
     BatchSummary,
     batch_poster_paths,
+    ingested_rows,
     replace_batch_ingest,
     summarize_batch,
 )
@@ -54,8 +55,9 @@ class IngestConfig(Config):
 def posters(
     context: AssetExecutionContext, config: IngestConfig, store: PosterStore
 ) -> MaterializeResult:
-    """Hash, decode and validate every file of the batch; valid posters go to table `posters`
-    (keyed by sha256), their paths to `poster_paths`, unusable files to `failures`."""
+    """Hash, decode and validate each file of the batch not ingested yet (a rerun retries
+    the failed ones and keeps the rest as stored); valid posters go to table `posters` (keyed
+    by sha256), their paths to `poster_paths`, unusable files to `failures`."""
     batch_id = context.partition_key
     db = store.database()
     paths = batch_file_paths(db, batch_id)
@@ -70,8 +72,15 @@ def posters(
         min_side=config.min_side,
     )
     copies = PosterCopies(store.paths().poster_copies_dir)
-    result = ingest_files(paths, batch_id, copies, limits, show_progress=config.show_progress)
-    replace_batch_ingest(db, batch_id, result)
+    kept = ingested_rows(db, batch_id)  # a rerun reads only the files not ingested yet
+    done = {row.path for row in kept.paths}
+    todo = [path for path in paths if path not in done]
+    result = ingest_files(todo, batch_id, copies, limits, show_progress=config.show_progress)
+    replace_batch_ingest(
+        db,
+        batch_id,
+        IngestResult(kept.posters + result.posters, kept.paths + result.paths, result.failures),
+    )
     summary = summarize_batch(db, batch_id)
     for failure in result.failures:
         context.log.warning(f"{failure.path}: {failure.kind}: {failure.message}")

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from poster_assets.corpus.ingest import INGEST_STAGE, IngestResult
+from poster_assets.corpus.ingest import INGEST_STAGE, IngestResult, PathRow, PosterRow
 from poster_assets.errors import FAILURE_COLUMNS, PosterAssetsError
 from poster_assets.store.database import PosterDatabase
 
@@ -53,6 +53,23 @@ def replace_batch_ingest(db: PosterDatabase, batch_id: str, result: IngestResult
         connection.execute(f"INSERT INTO failures ({columns}) SELECT {columns} FROM new_failures")
         for name in ("new_posters", "new_paths", "new_failures"):
             connection.unregister(name)
+
+
+def ingested_rows(db: PosterDatabase, batch_id: str) -> IngestResult:
+    """The batch's posters and paths as stored: what a rerun of its ingest keeps instead of
+    reading those files again (one edited since would otherwise become another poster, and
+    the analysis of the one it was would lose its poster row)."""
+    with db.read() as connection:
+        posters = connection.execute(
+            f"SELECT {', '.join(_POSTER_COLUMNS)} FROM posters WHERE batch_id = ?", [batch_id]
+        ).fetchall()
+        paths = connection.execute(
+            f"SELECT {', '.join(_PATH_COLUMNS)} FROM poster_paths WHERE batch_id = ?", [batch_id]
+        ).fetchall()
+    return IngestResult(
+        posters=[PosterRow(**dict(zip(_POSTER_COLUMNS, row, strict=True))) for row in posters],
+        paths=[PathRow(**dict(zip(_PATH_COLUMNS, row, strict=True))) for row in paths],
+    )
 
 
 def summarize_batch(db: PosterDatabase, batch_id: str) -> BatchSummary:

@@ -128,14 +128,20 @@ def test_reingest_processes_nothing_twice_and_copies_are_known(
 
 
 def test_rematerializing_a_batch_replaces_its_rows(home: PosterHome, messy_folder: Path) -> None:
+    """Files ingested already are kept as they were, even one edited in place since (it would
+    have become another poster, leaving the old one's analysis without a poster row)."""
     report = ingest_directory(home, messy_folder)
     [batch] = report.batches
+    (messy_folder / "rotated.jpg").write_bytes(encoded(gradient_rgb(66, 99), "JPEG"))
     before = _rows(home, "SELECT (SELECT count(*) FROM posters), (SELECT count(*) FROM failures)")
     instance = DagsterInstance.from_config(str(home.dagster_home))
     result = _job(home).execute_in_process(instance=instance, partition_key=batch.batch_id)
     assert result.success
     after = _rows(home, "SELECT (SELECT count(*) FROM posters), (SELECT count(*) FROM failures)")
     assert before == after == [(8, 6)]
+    orphans = "SELECT count(*) FROM stage_runs s ANTI JOIN posters p USING (poster_id)"
+    assert _rows(home, orphans) == [(0,)]
+    assert _rows(home, "SELECT count(*) FROM posters WHERE exif_transposed") == [(1,)]
 
 
 def test_materialization_records_metadata_preview_and_failure_rate_check(
