@@ -118,7 +118,7 @@ def ingest(
     if report.ignored_other_extensions:
         click.echo(f"ignored (not an image extension): {report.ignored_other_extensions}")
     for folder in report.unreadable_dirs:
-        click.echo(f"warning: could not list folder {folder}", err=True)
+        click.echo(f"warning: could not list folder {folder} (a row in failures)", err=True)
     if report.failed_files:
         click.echo('see: poster-assets sql "SELECT path, kind, message FROM failures"')
     if metadata is not None:

@@ -23,6 +23,7 @@ class UnknownModelError(PosterAssetsError, LookupError):
 
 class FailureKind(StrEnum):
     UNREADABLE = "unreadable"
+    UNREADABLE_FOLDER = "unreadable_folder"
     NOT_A_FILE = "not_a_regular_file"
     EMPTY = "empty_file"
     FILE_TOO_LARGE = "file_too_large"

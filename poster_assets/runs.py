@@ -22,7 +22,7 @@ from poster_assets.defs.resources import PosterCompute, home_store
 from poster_assets.home import PosterHome
 from poster_assets.store.batches import all_batch_ids, batch_ids_from, register_batches
 from poster_assets.store.opening import open_database
-from poster_assets.store.posters import BatchSummary, summarize_batch
+from poster_assets.store.posters import BatchSummary, record_unreadable_folders, summarize_batch
 
 DEFAULT_BATCH_SIZE = 1000
 BATCH_WAIT_S = 6 * 3600  # how long a run waits for another process running the same batch
@@ -68,6 +68,8 @@ def ingest_directory(
     listing = list_image_files(directory)
     planned = [(new_batch_id(), files) for files in chunk(listing.files, batch_size)]
     db = open_database(home)
+    scan = f"scan-{new_batch_id()}"
+    record_unreadable_folders(db, scan, path_text(directory.resolve()), listing.unreadable_dirs)
     with ExitStack() as owned:
         # Ours from before they are registered: another ingest's resume skips them.
         for batch_id, _ in planned:

@@ -1,6 +1,7 @@
 """Watch a folder for new posters; group them into batches and request a run per batch."""
 
 import time
+from pathlib import Path
 
 from dagster import (
     DefaultSensorStatus,
@@ -23,6 +24,7 @@ from poster_assets.store.batches import (
     register_batches,
     sensor_batches_missing_from,
 )
+from poster_assets.store.posters import record_unreadable_folders
 
 
 @sensor(
@@ -43,6 +45,9 @@ def new_poster_files(
         settle_seconds=watched_folder.settle_seconds,
     )
     db = store.database()
+    scan = f"scan-{new_batch_id()}"
+    root = path_text(Path(watched_folder.path).resolve())
+    record_unreadable_folders(db, scan, root, listing.unreadable_dirs)
     register_batches(
         db,
         [(new_batch_id(), batch) for batch in plan.batches],

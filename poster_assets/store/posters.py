@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 
 import pandas as pd
 
 from poster_assets.corpus.ingest import INGEST_STAGE, IngestResult, PathRow, PosterRow
-from poster_assets.errors import FAILURE_COLUMNS, PosterAssetsError
+from poster_assets.errors import FAILURE_COLUMNS, FailureKind, PosterAssetsError
 from poster_assets.store.database import PosterDatabase
 
 
@@ -70,6 +72,28 @@ def ingested_rows(db: PosterDatabase, batch_id: str) -> IngestResult:
         posters=[PosterRow(**dict(zip(_POSTER_COLUMNS, row, strict=True))) for row in posters],
         paths=[PathRow(**dict(zip(_PATH_COLUMNS, row, strict=True))) for row in paths],
     )
+
+
+def record_unreadable_folders(
+    db: PosterDatabase, scan_id: str, root: str, folders: Sequence[str]
+) -> None:
+    """Folders under `root` a scan could not list, as `failures` rows of that scan (their
+    files are unknown, so no batch holds them). They replace the rows of earlier scans of
+    `root`, so a folder listed again loses its row."""
+    kind = FailureKind.UNREADABLE_FOLDER.value
+    message = "folder could not be listed, so its files were not ingested: fix its permissions"
+    now = datetime.now(UTC)
+    with db.write() as connection:
+        connection.execute(
+            "DELETE FROM failures "
+            "WHERE stage = ? AND kind = ? AND (path = ? OR starts_with(path, ?))",
+            [INGEST_STAGE, kind, root, root.rstrip("/") + "/"],
+        )
+        for folder in folders:
+            connection.execute(
+                "INSERT INTO failures VALUES (?, ?, ?, NULL, ?, ?, ?)",
+                [scan_id, INGEST_STAGE, folder, kind, message, now],
+            )
 
 
 def summarize_batch(db: PosterDatabase, batch_id: str) -> BatchSummary:

@@ -213,3 +213,27 @@ def test_a_100_megapixel_poster_is_ingested_in_bounded_memory(tmp_path: Path) ->
     assert peak_mb < 1500, f"peak {peak_mb} MB"
     [(width, height)] = _rows(PosterHome(home), "SELECT width, height FROM posters")
     assert (width, height) == (1429, 1429)  # 10,000 / 7
+
+
+def test_a_folder_that_cannot_be_listed_is_a_failure_row_until_it_can(
+    home: PosterHome, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "incoming"
+    write(folder / "good.png", encoded(gradient_rgb(), "PNG"))
+    locked = folder / "locked"
+    write(locked / "inside.png", encoded(gradient_rgb(70, 100), "PNG"))
+    listable = os.scandir
+
+    def scandir(path: str) -> object:  # as for a folder without read permission (tests run as root)
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return listable(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    report = ingest_directory(home, folder)
+    assert report.unreadable_dirs == [str(locked)] and report.new_posters == 1
+    [(path, kind, scan)] = _rows(home, "SELECT path, kind, batch_id FROM failures")
+    assert (path, kind) == (str(locked), "unreadable_folder") and scan.startswith("scan-")
+    monkeypatch.undo()
+    assert ingest_directory(home, folder).new_posters == 1  # inside.png, listed now
+    assert _rows(home, "SELECT count(*) FROM failures") == [(0,)]
