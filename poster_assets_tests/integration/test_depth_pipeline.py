@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -180,3 +181,24 @@ def test_eval_layers_on_a_generated_corpus(pydnet_path, demo_corpus, tmp_path) -
 def test_eval_layers_needs_a_depth_model(demo_corpus, tmp_path) -> None:  # noqa: ANN001
     result = CliRunner().invoke(main, ["eval", "layers", str(demo_corpus), "--home", str(tmp_path)])
     assert result.exit_code == 1 and "no depth model" in result.output
+
+
+@pytest.mark.shared_data
+def test_show_works_after_the_file_was_renamed(
+    pydnet_path, home: PosterHome, demo_corpus, tmp_path
+) -> None:  # noqa: ANN001
+    folder = tmp_path / "posters"
+    folder.mkdir()
+    original = sorted((demo_corpus / "images").iterdir())[0]
+    shutil.copy(original, folder / original.name)
+    register_depth_model(home.models_dir, "pydnet", pydnet_path)
+    assert ingest_directory(home, folder).failed_runs == []
+    (folder / original.name).rename(folder / f"renamed{original.suffix}")
+    with open_database(home).read() as connection:
+        (poster_id,) = connection.execute("SELECT poster_id FROM posters").fetchone()
+    out = tmp_path / "anatomy.png"
+    result = CliRunner().invoke(
+        main, ["show", poster_id, "--out", str(out), "--home", str(home.root)]
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\x89PNG")
