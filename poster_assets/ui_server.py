@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 
 from poster_assets.defs.abandoned_runs import fail_abandoned_runs
@@ -23,6 +24,7 @@ from poster_assets.home import HOME_ENV_VAR, PosterHome
 from poster_assets.runs import open_instance
 
 SHUTDOWN_GRACE_S = 20.0
+GROUP_EXIT_WAIT_S = 2.0
 
 
 def dagster_dev_command(host: str, port: int) -> list[str]:
@@ -80,7 +82,9 @@ def serve_ui(
         child = subprocess.Popen(dagster_dev_command(host, port), env=env, start_new_session=True)
         while child.poll() is None:
             if stop_requested:
-                return _stop(child)
+                stopped = _stop(child)
+                fail_abandoned_runs(open_instance(home))  # the runs it cut off, now, not later
+                return stopped
             try:
                 child.wait(timeout=0.5)
             except subprocess.TimeoutExpired:
@@ -101,4 +105,8 @@ def _stop(child: subprocess.Popen[bytes]) -> int:
         child.wait()
     with contextlib.suppress(ProcessLookupError):
         os.killpg(child.pid, signal.SIGKILL)  # webserver/daemon children, if any survived
+        deadline = time.monotonic() + GROUP_EXIT_WAIT_S  # so that their runs can be marked
+        while time.monotonic() < deadline:
+            os.killpg(child.pid, 0)
+            time.sleep(0.1)
     return 0

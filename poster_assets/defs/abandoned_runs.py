@@ -24,8 +24,9 @@ PID_REUSE_SLACK_S = 5.0  # /proc start times are rounded to the second
 
 
 def process_start_time(pid: int) -> float | None:
-    """When process `pid` started (epoch seconds); None when there is no such process. Without
-    /proc (not Linux) only whether it exists is known, and an existing one counts as old."""
+    """When process `pid` started (epoch seconds); None when there is no such process, or only
+    its zombie. Without /proc (not Linux) only whether it exists is known, and an existing one
+    counts as old."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -39,6 +40,8 @@ def process_start_time(pid: int) -> float | None:
             boot = next(int(line.split()[1]) for line in system if line.startswith("btime"))
     except (OSError, StopIteration, IndexError):
         return 0.0
+    if fields[0] == "Z":  # field 3: state; a zombie has finished, its parent not yet told
+        return None
     return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")  # field 22: starttime, in ticks
 
 

@@ -112,10 +112,11 @@ def test_killed_runs_do_not_block_the_sensor_and_a_cut_off_run_is_resumed(
         )[0]
         ui.send_signal(signal.SIGTERM)  # stop the UI while the sensor's run is under way
         ui.wait(timeout=90)
-        dead = _runs(home, tags={ABANDONED_TAG: "true"})
-        assert len(dead) == 4 and all(run.status == DagsterRunStatus.FAILURE for run in dead)
-        [cut_off] = _runs(home, run_ids=[sensor_run.run_id])
-        assert cut_off.status == DagsterRunStatus.STARTED  # its process went with the UI
+        dead = {run.run_id: run.status for run in _runs(home, tags={ABANDONED_TAG: "true"})}
+        assert set(dead.values()) == {DagsterRunStatus.FAILURE}
+        # The run cut off is marked as the UI stops, unless its process was still exiting
+        # then; the next start marks it (asserted below).
+        assert len(dead) == (5 if sensor_run.run_id in dead else 4)
 
         ui = start_ui(home.root, port, watch=watched)
         partition = sensor_run.tags["dagster/partition"]
