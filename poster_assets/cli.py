@@ -154,8 +154,8 @@ def refresh(home: Path | None, workers: int) -> None:
 @home_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of objects.")
 def sql(query: str, home: Path | None, as_json: bool) -> None:
-    """Run one read-only SQL QUERY on a snapshot of the store (the DuckDB file, or the lake)
-    and print the rows. It cannot write, or read files other than the store."""
+    """Run one read-only SQL QUERY on the store (the DuckDB file, or the lake) and print the
+    rows. It cannot write or read other files, and never makes an ingest fail."""
     from poster_assets.json_records import records_json
     from poster_assets.store.opening import open_database
     from poster_assets.store.user_query import run_user_query

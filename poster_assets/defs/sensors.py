@@ -52,7 +52,7 @@ def new_poster_files(
         db,
         [(new_batch_id(), batch) for batch in plan.batches],
         source="sensor",
-        source_dir=path_text(watched_folder.path),
+        source_dir=root,
     )
     # Registered but never partitioned (this tick's, or a tick that died before returning).
     partitioned = set(context.instance.get_dynamic_partitions(BATCH_PARTITIONS_NAME))
