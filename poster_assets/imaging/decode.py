@@ -24,7 +24,7 @@ DEFAULT_MAX_PIXELS = 100_000_000
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 DEFAULT_MIN_SIDE = 32
 DEFAULT_MAX_ASPECT = 20.0
-DEFAULT_MAX_SIDE = 1536
+DEFAULT_MAX_SIDE = 1024  # 2,048 px: a 100-MP file's whole ingest peaked at ~1.7 GB (docs/design.md)
 _EXIF_ORIENTATION_TAG = 0x0112
 _EXIF_TRANSPOSE = {  # EXIF orientation -> what makes the picture upright (1: it is)
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -178,7 +178,7 @@ def decode_image(data: bytes, limits: DecodeLimits = DEFAULT_LIMITS) -> DecodedI
 
 def _within_side(image: Image.Image, max_side: int) -> Image.Image:
     """Reduced by a whole factor (box averages) until its long side fits `max_side`: every
-    stage then works on at most ~2.4 megapixels (1536 px square) whatever the file holds."""
+    stage then works on at most ~1 megapixel (1024 px square) whatever the file holds."""
     factor = math.ceil(max(image.size) / max_side)
     if factor <= 1:
         return image

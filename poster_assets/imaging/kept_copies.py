@@ -2,8 +2,8 @@
 previews and `show` read these, never the user's file again: a file replaced, edited or
 renamed after ingest cannot lend its pixels to another poster's analysis or make it fail.
 What is kept comes from the very buffer that was hashed: the file's bytes, or for a picture
-over `DecodeLimits.max_side` (1536 px) the reduced picture ingest decoded, as PNG: a
-100-megapixel file then costs every later reader at most ~2.4 megapixels."""
+over `DecodeLimits.max_side` (1024 px) the reduced picture ingest decoded, as PNG: a
+100-megapixel file then costs every later reader at most ~1 megapixel."""
 
 from __future__ import annotations
 

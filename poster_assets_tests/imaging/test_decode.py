@@ -146,11 +146,11 @@ def test_read_refuses_files_over_the_size_limit(tmp_path: Path) -> None:
 def test_pictures_over_the_side_limit_are_reduced_upright_and_in_colour() -> None:
     rotated = decode_image(jpeg_with_orientation(6, width=4000, height=3000))
     assert rotated.reduced and rotated.exif_transposed
-    assert rotated.height > rotated.width and max(rotated.height, rotated.width) <= 1536
+    assert rotated.height > rotated.width and max(rotated.height, rotated.width) <= 1024
     original = gradient_rgb(3200, 400)
     palette = decode_image(encoded(original.convert("P"), "PNG"))
-    assert palette.reduced and (palette.width, palette.height) == (1067, 134)  # 3200 / 3
-    expected = np.asarray(original.reduce(3), dtype=np.float32)
+    assert palette.reduced and (palette.width, palette.height) == (800, 100)  # 3200 / 4
+    expected = np.asarray(original.reduce(4), dtype=np.float32)
     assert np.abs(palette.rgb.astype(np.float32) - expected).mean() < 12  # palette quantising
     small = decode_image(encoded(gradient_rgb(), "PNG"))
     assert not small.reduced and (small.width, small.height) == (120, 180)
