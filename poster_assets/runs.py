@@ -68,8 +68,7 @@ def ingest_directory(
     listing = list_image_files(directory)
     planned = [(new_batch_id(), files) for files in chunk(listing.files, batch_size)]
     db = open_database(home)
-    scan = f"scan-{new_batch_id()}"
-    record_unreadable_folders(db, scan, path_text(directory.resolve()), listing.unreadable_dirs)
+    record_unreadable_folders(db, path_text(directory.resolve()), listing.unreadable_dirs)
     with ExitStack() as owned:
         # Ours from before they are registered: another ingest's resume skips them.
         for batch_id, _ in planned:
@@ -83,7 +82,6 @@ def ingest_directory(
             unreadable_dirs=listing.unreadable_dirs,
         )
         # Earlier CLI batches whose run was killed or failed are finished first.
-        fail_abandoned_runs(open_instance(home))
         resumed = [batch for batch in unfinished_batches(home) if batch not in registered]
         report.resumed_batches = resumed
         report.failed_runs = materialize_batches(
@@ -97,8 +95,10 @@ def ingest_directory(
 
 def unfinished_batches(home: PosterHome) -> list[str]:
     """CLI batches whose newest run did not succeed (killed, crashed or failed) or that never
-    ran. The sensor's batches are left to the daemon."""
+    ran. The sensor's batches are left to the daemon. Runs whose process died are marked
+    failed first, so they no longer hold run slots."""
     instance = open_instance(home)
+    fail_abandoned_runs(instance)
     unfinished = []
     for batch_id in batch_ids_from(open_database(home), "cli"):
         runs = instance.get_runs(

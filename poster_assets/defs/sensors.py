@@ -45,9 +45,8 @@ def new_poster_files(
         settle_seconds=watched_folder.settle_seconds,
     )
     db = store.database()
-    scan = f"scan-{new_batch_id()}"
     root = path_text(Path(watched_folder.path).resolve())
-    record_unreadable_folders(db, scan, root, listing.unreadable_dirs)
+    record_unreadable_folders(db, root, listing.unreadable_dirs)
     register_batches(
         db,
         [(new_batch_id(), batch) for batch in plan.batches],
@@ -59,10 +58,11 @@ def new_poster_files(
     to_run = sensor_batches_missing_from(db, partitioned)
     # Runs whose process died free their slot, and their batches run again.
     fail_abandoned_runs(context.instance)
-    ours = set(batch_ids_from(db, "sensor"))
+    to_resume = batches_to_resume(context.instance, PROCESS_BATCH_JOB)
+    ours = set(batch_ids_from(db, "sensor")) if to_resume else set()
     resumed = [
         RunRequest(partition_key=batch_id, run_key=f"{batch_id}:after-{abandoned_run}")
-        for batch_id, abandoned_run in batches_to_resume(context.instance, PROCESS_BATCH_JOB)
+        for batch_id, abandoned_run in to_resume
         if batch_id in ours
     ]
     if not to_run and not resumed:

@@ -45,16 +45,17 @@ def materialize_stage(
 ) -> MaterializeResult:
     config = dict(context.op_execution_context.op_config or {})
     show_progress = config.pop("show_progress", True)
+    home = store.paths()
     try:
         prepared = spec.prepare(
-            StageContext(store.paths(), spec.settings(**config), compute.library_defaults)
+            StageContext(home, spec.settings(**config), compute.library_defaults)
         )
     except ModelMissingError as error:
         context.log.warning(str(error))
         return missing_model_result(str(error))
     db = store.database()
     batch_id = context.partition_key
-    copies = PosterCopies(store.paths().poster_copies_dir)
+    copies = PosterCopies(home.poster_copies_dir)
     todo = pending_posters(db, spec.name, prepared.version, batch_id, spec.upstream, spec.requires)
     result = process_pending(
         context, db, stage=spec.name, tables=spec.tables, prepared=prepared, todo=todo,

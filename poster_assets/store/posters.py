@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from poster_assets.corpus.batching import new_batch_id
 from poster_assets.corpus.ingest import INGEST_STAGE, IngestResult, PathRow, PosterRow
 from poster_assets.errors import FAILURE_COLUMNS, FailureKind, PosterAssetsError
 from poster_assets.store.database import PosterDatabase
@@ -74,12 +75,11 @@ def ingested_rows(db: PosterDatabase, batch_id: str) -> IngestResult:
     )
 
 
-def record_unreadable_folders(
-    db: PosterDatabase, scan_id: str, root: str, folders: Sequence[str]
-) -> None:
+def record_unreadable_folders(db: PosterDatabase, root: str, folders: Sequence[str]) -> None:
     """Folders under `root` a scan could not list, as `failures` rows of that scan (their
-    files are unknown, so no batch holds them). They replace the rows of earlier scans of
-    `root`, so a folder listed again loses its row."""
+    files are unknown, so no batch holds them: `batch_id` is the scan's `scan-...` id). They
+    replace the rows of earlier scans of `root`, so a folder listed again loses its row."""
+    scan_id = f"scan-{new_batch_id()}"
     kind = FailureKind.UNREADABLE_FOLDER.value
     message = "folder could not be listed, so its files were not ingested: fix its permissions"
     now = datetime.now(UTC)
