@@ -13,7 +13,7 @@ from poster_assets.defs.resources import (
     WatchedFolder,
     environment_store,
 )
-from poster_assets.defs.sensors import new_poster_files
+from poster_assets.defs.sensors import watched_folder_sensor
 from poster_assets.defs.ssl_assets import (
     ssl_embeddings,
     ssl_encoder,
@@ -53,12 +53,18 @@ def build_definitions(
             ssl_genre_probe,
         ],
         jobs=[process_batch_job, process_batch_celery_job, pretrain_job],
-        sensors=[new_poster_files] if watched_folder is not None else [],
+        sensors=[watched_folder_sensor(_folder(watched_folder))] if watched_folder else [],
         resources=resources,
         # Runs the UI, the sensor and backfills launch (also of assets picked by hand) run
         # every step in one process, as `ingest` does; the Celery job keeps its executor.
         executor=in_process_executor,
     )
+
+
+def _folder(watched_folder: WatchedFolder) -> str | None:
+    """The watched folder's path as it is now (an `EnvVar` read from the environment)."""
+    path = watched_folder.path
+    return path.get_value() if isinstance(path, EnvVar) else path
 
 
 defs = build_definitions(

@@ -131,9 +131,12 @@ def stage_timings(home: PosterHome) -> dict[str, dict[str, float]]:
         for event in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION):
             name = event.asset_materialization.asset_key.to_user_string()
             metadata = event.asset_materialization.metadata
-            if name in STAGE_ASSETS and "median_ms_per_poster" in metadata:
+            if name in STAGE_ASSETS and "this_run_median_ms_per_poster" in metadata:
                 recorded.setdefault(name, []).append(
-                    {key: metadata[f"{key}_per_poster"].value for key in ("median_ms", "p90_ms")}
+                    {
+                        key: metadata[f"this_run_{key}_per_poster"].value
+                        for key in ("median_ms", "p90_ms")
+                    }
                 )
         for step in instance.get_run_step_stats(run.run_id):
             if step.end_time and step.start_time:

@@ -1,5 +1,7 @@
 """The `posters` asset: a batch's files, hashed, decoded and recorded in DuckDB."""
 
+from pathlib import Path
+
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -13,12 +15,13 @@ from dagster import (
 )
 
 from poster_assets.corpus.ingest import IngestResult, ingest_files
-from poster_assets.defs.partitions import batch_partitions
+from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME, batch_partitions
+from poster_assets.defs.preview_files import preview_markdown
 from poster_assets.defs.resources import PosterStore
 from poster_assets.errors import PosterInputError
 from poster_assets.imaging.decode import DecodeLimits
 from poster_assets.imaging.kept_copies import PosterCopies
-from poster_assets.imaging.preview import contact_sheet, markdown_image
+from poster_assets.imaging.preview import contact_sheet
 from poster_assets.store.batches import batch_file_paths
 from poster_assets.store.posters import (
     BatchSummary,
@@ -57,14 +60,22 @@ def posters(
 ) -> MaterializeResult:
     """Hash, decode and validate each file of the batch not ingested yet (a rerun retries
     the failed ones and keeps the rest as stored); valid posters go to table `posters` (keyed
-    by sha256), their paths to `poster_paths`, unusable files to `failures`."""
+    by sha256), their paths to `poster_paths`, unusable files to `failures`.
+
+    Partitions are ingest batches, made by `poster-assets ingest` and the new-poster sensor.
+    To rerun batches, pick existing ones in the launch dialog (All, or their ids); a
+    partition added there by hand is not a batch and its run removes it."""
     batch_id = context.partition_key
     db = store.database()
     paths = batch_file_paths(db, batch_id)
     if not paths:
+        # A partition added by hand in the launch dialog: removed, so that it does not stay
+        # in the partition bar as a failure.
+        context.instance.delete_dynamic_partition(BATCH_PARTITIONS_NAME, batch_id)
         raise Failure(
-            f"batch {batch_id} has no registered files; batches are created by "
-            "`poster-assets ingest DIR` or by the new-poster sensor"
+            f"{batch_id!r} is not an ingest batch, so its partition was removed: batches are "
+            "made by `poster-assets ingest DIR` and the new-poster sensor; to rerun batches, "
+            "pick existing ones in the dialog (e.g. All)"
         )
     limits = DecodeLimits(
         max_pixels=config.max_pixels,
@@ -93,7 +104,13 @@ def posters(
         "store": MetadataValue.text(db.location),
     }
     first = batch_poster_paths(db, batch_id, PREVIEW_POSTERS)
-    preview = _preview(copies, first)
+    preview = preview_markdown(
+        context.instance,
+        "posters",
+        "|".join(poster_id for poster_id, _ in first),
+        "the batch's first posters",
+        lambda: _contact_sheet(copies, first),
+    )
     if preview:
         metadata["preview"] = MetadataValue.md(preview)
     return MaterializeResult(
@@ -115,14 +132,13 @@ def failure_rate_check(summary: BatchSummary, max_failure_rate: float) -> AssetC
     )
 
 
-def _preview(copies: PosterCopies, posters: list[tuple[str, str]]) -> str | None:
+def _contact_sheet(copies: PosterCopies, posters: list[tuple[str, str]]) -> bytes | None:
     """Best effort: a poster whose bytes cannot be read is left out of the picture only."""
-    images = []
+    images, captions = [], []
     for poster_id, path in posters:
         try:
             images.append(copies.rgb(poster_id, path))
         except PosterInputError:
             continue
-    if not images:
-        return None
-    return markdown_image(contact_sheet(images), alt="first posters of this batch")
+        captions.append(f"{poster_id[:8]} {Path(path).name}")
+    return contact_sheet(images, captions) if images else None

@@ -6,6 +6,7 @@ from pathlib import Path
 from dagster import (
     DefaultSensorStatus,
     RunRequest,
+    SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
@@ -27,12 +28,6 @@ from poster_assets.store.batches import (
 from poster_assets.store.posters import record_unreadable_folders
 
 
-@sensor(
-    job=process_batch_job,
-    minimum_interval_seconds=30,
-    default_status=DefaultSensorStatus.STOPPED,
-    description="New image files under $POSTER_ASSETS_WATCH_DIR become batches and runs.",
-)
 def new_poster_files(
     context: SensorEvaluationContext, store: PosterStore, watched_folder: WatchedFolder
 ) -> SensorResult:
@@ -77,3 +72,19 @@ def new_poster_files(
         dynamic_partitions_requests=[batch_partitions.build_add_request(to_run)],
         cursor=plan.cursor.to_json(),
     )
+
+
+def watched_folder_sensor(folder: str | None) -> SensorDefinition:
+    """The sensor, described with the folder it watches (as the UI's Automation page shows
+    it), or with how to set one."""
+    where = (
+        folder
+        or "the folder in $POSTER_ASSETS_WATCH_DIR (not set: start the UI with "
+        "`poster-assets ui --watch DIR`)"
+    )
+    return sensor(
+        job=process_batch_job,
+        minimum_interval_seconds=30,
+        default_status=DefaultSensorStatus.STOPPED,
+        description=f"New image files under {where} become batches and runs.",
+    )(new_poster_files)

@@ -30,6 +30,7 @@ from poster_assets.ssl.task_names import TASKS
 from poster_assets.ssl.train import TrainSettings
 from poster_assets.stages.embeddings import EMBEDDINGS
 from poster_assets.stages.ssl_embeddings import SSL_EMBEDDINGS_STAGE, prepare_ssl_embeddings
+from poster_assets.store.batch_state import stage_batch_state
 from poster_assets.store.stages import pending_posters
 from poster_assets.store.trained_models import add_metrics, find_model, newest_model
 
@@ -161,8 +162,12 @@ class SslEmbeddingsConfig(Config):
     show_progress: bool = True
 
 
+# Not a dependency of `ssl_encoder` in the graph: with that edge every "Materialize all" of a
+# batch warned that the encoder was never materialized, though embedding is optional until
+# one is trained. Which encoder embedded a batch is in the metadata's `model` and
+# `embeddings.model`; training one embeds every stored poster itself.
 @asset(
-    deps=["posters", "ssl_encoder"],
+    deps=["posters"],
     partitions_def=batch_partitions,
     group_name="foreground",
     kinds={"openvino", "duckdb"},
@@ -174,8 +179,9 @@ def ssl_embeddings(
     store: PosterStore,
     compute: PosterCompute,
 ) -> MaterializeResult:
-    """The batch's posters embedded with the newest pretrained encoder (its OpenVINO IR), in
-    `embeddings` under the model's name; nothing to do before one is trained."""
+    """The batch's posters embedded with the newest pretrained encoder (`ssl_encoder`, its
+    OpenVINO IR), in `embeddings` under the model's name; nothing to do before one is
+    trained."""
     db = store.database()
     model = newest_model(db, SSL_MODEL_KIND)
     if model is None:
@@ -191,7 +197,8 @@ def ssl_embeddings(
         todo=todo, show_progress=config.show_progress, workers=compute.worker_count(),
         copies=PosterCopies(store.paths().poster_copies_dir),
     )  # fmt: skip
-    return MaterializeResult(metadata=stage_metadata(prepared, result, {}, [], ""))
+    batch = stage_batch_state(db, SSL_EMBEDDINGS_STAGE, model.version, context.partition_key)
+    return MaterializeResult(metadata=stage_metadata(prepared, result, batch, {}))
 
 
 class ProbeConfig(Config):

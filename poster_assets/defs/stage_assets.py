@@ -1,6 +1,8 @@
 """One partitioned asset per registered stage, built from its declaration: its deps are its
 upstream stages, its config its settings, and every run processes only the batch's posters
 the stage has not finished at its current version (delta and retry) and replaces their rows.
+Its metadata and picture describe the batch as stored, so a rerun with nothing to do keeps
+them.
 """
 
 import dataclasses
@@ -11,16 +13,31 @@ from dagster import (
     AssetsDefinition,
     Field,
     MaterializeResult,
+    MetadataValue,
     asset,
 )
 
 from poster_assets.defs.partitions import batch_partitions
+from poster_assets.defs.preview_files import preview_markdown
 from poster_assets.defs.resources import PosterCompute, PosterStore
-from poster_assets.defs.stage_io import missing_model_result, process_pending, stage_metadata
-from poster_assets.errors import ModelMissingError
+from poster_assets.defs.stage_io import (
+    missing_model_result,
+    process_pending,
+    stage_metadata,
+    titles_table,
+)
+from poster_assets.errors import ModelMissingError, PosterAssetsError
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.registry import STAGES, stage_named
-from poster_assets.stages.spec import StageContext, StageSpec
+from poster_assets.stages.spec import StageContext, StageSpec, no_preview
+from poster_assets.stages.titles import TITLE
+from poster_assets.store.batch_state import (
+    batch_done_posters,
+    batch_rows,
+    stage_batch_state,
+    stages_stamp,
+)
+from poster_assets.store.database import PosterDatabase
 from poster_assets.store.stages import StoredRows, pending_posters
 
 PREVIEW_POSTERS = 6
@@ -62,12 +79,43 @@ def materialize_stage(
         reads=spec.reads, show_progress=show_progress, copies=copies,
         workers=compute.worker_count() if spec.parallel else 1,
     )  # fmt: skip
-    previews = spec.preview(StoredRows(db, copies), result.done[:PREVIEW_POSTERS]) if todo else []
-    return MaterializeResult(
-        metadata=stage_metadata(
-            prepared, result, spec.summarize(result.tables), previews, spec.preview_caption
+    batch = stage_batch_state(db, spec.name, prepared.version, batch_id)
+    summary = spec.summarize({table.name: batch_rows(db, table, batch_id) for table in spec.tables})
+    metadata = stage_metadata(prepared, result, batch, summary)
+    if spec.name == TITLE.name:
+        metadata["titles"] = titles_table(db, batch_id)
+    picture = _preview(context, spec, db, copies, prepared.version)
+    if picture:
+        metadata["preview"] = MetadataValue.md(picture)
+    return MaterializeResult(metadata=metadata)
+
+
+def _preview(
+    context: AssetExecutionContext,
+    spec: StageSpec,
+    db: PosterDatabase,
+    copies: PosterCopies,
+    version: str,
+) -> str | None:
+    """The stage's picture of the batch's first finished posters, drawn from their stored
+    rows (again only when those rows changed). Best effort: a picture that cannot be drawn
+    is a warning, never a failed batch."""
+    if spec.preview is no_preview:
+        return None
+    shown = batch_done_posters(db, spec.name, version, context.partition_key, PREVIEW_POSTERS)
+    if not shown:
+        return None
+    try:
+        return preview_markdown(
+            context.instance,
+            spec.asset,
+            f"{version}|{stages_stamp(db, shown)}",
+            spec.preview_caption,
+            lambda: spec.preview(StoredRows(db, copies), shown),
         )
-    )
+    except PosterAssetsError as error:
+        context.log.warning(f"no preview for {spec.asset}: {error}")
+        return None
 
 
 def stage_asset(spec: StageSpec) -> AssetsDefinition:

@@ -1,16 +1,27 @@
 """What every per-poster analysis asset does: run its stage over the pending posters, store
-the result, log each failure, and describe it in the asset's metadata."""
+the result, log each failure, and describe the batch in the asset's metadata."""
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
+from dagster import (
+    AssetExecutionContext,
+    MaterializeResult,
+    MetadataValue,
+    TableColumn,
+    TableRecord,
+    TableSchema,
+)
 
 from poster_assets.imaging.kept_copies import PosterCopies
-from poster_assets.imaging.preview import markdown_image
 from poster_assets.stages.runner import PosterRef, StageResult, run_stage
 from poster_assets.stages.spec import PreparedStage, TableSpec
+from poster_assets.store.batch_state import StageBatchState, batch_titles
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.stages import replace_stage_rows, rows_for_posters
+from poster_assets.timing import median_p90_ms
+
+TITLE_ROWS = 100  # rows of the titles table on the asset's page
 
 
 def process_pending(
@@ -52,6 +63,7 @@ def process_pending(
         tables=result.tables,
         done=result.done,
         failures=result.failures,
+        seconds=dict(zip(ids, result.seconds, strict=True)),
         only_where=prepared.scope,
     )
     for failure in result.failures.itertuples():
@@ -74,29 +86,66 @@ def metadata_value(value: object) -> MetadataValue:
 
 def stage_metadata(
     prepared: PreparedStage,
-    result: StageResult,
+    run: StageResult,
+    batch: StageBatchState,
     summary: Mapping[str, object],
-    previews: Sequence[bytes],
-    caption: str,
 ) -> dict[str, MetadataValue]:
-    """Version, counts, the stage's own summary, each poster's time in the stage (with
-    parallel workers, including sharing the CPU: what the bench reads) and previews."""
+    """The batch as the store holds it (posters, done, failed, the stage's own summary, the
+    median time per poster), then what this run did, as separate `this_run_` fields: a rerun
+    with nothing to do states the same batch. Times are each poster's wall time in the stage
+    (with parallel workers, sharing the CPU: what the bench reads)."""
     metadata = {
         "version": MetadataValue.text(prepared.version),
-        "posters_processed": MetadataValue.int(len(result.done) + len(result.failures)),
-        "posters_failed": MetadataValue.int(len(result.failures)),
+        "posters": MetadataValue.int(batch.posters),
+        "done": MetadataValue.int(batch.done),
+        "failed": MetadataValue.int(batch.failed),
+        "pending": MetadataValue.int(batch.pending),
         **{name: metadata_value(value) for name, value in summary.items()},
-        **{
+    }
+    if batch.seconds:
+        metadata |= {
             f"{name}_per_poster": MetadataValue.float(value)
-            for name, value in result.timing().items()
+            for name, value in median_p90_ms(batch.seconds).items()
+        }
+    metadata |= {
+        "this_run_processed": MetadataValue.int(len(run.done) + len(run.failures)),
+        "this_run_failed": MetadataValue.int(len(run.failures)),
+        **{
+            f"this_run_{name}_per_poster": MetadataValue.float(value)
+            for name, value in run.timing().items()
         },
     }
     if prepared.model is not None:
         metadata["model"] = MetadataValue.text(prepared.model)
-    if previews:
-        pictures = [markdown_image(png, alt=caption) for png in previews]
-        metadata["preview"] = MetadataValue.md("\n\n".join(pictures))
     return metadata
+
+
+def titles_table(db: PosterDatabase, batch_id: str, limit: int = TITLE_ROWS) -> MetadataValue:
+    """The titles read in the batch, as a table on the `titles` asset's page."""
+    rows = batch_titles(db, batch_id, limit)
+    return MetadataValue.table(
+        records=[
+            TableRecord(
+                {
+                    "poster": row.poster_id[:12],
+                    "file": Path(row.path).name,
+                    "title": row.title_text or "(none)",
+                    "placement": row.placement or "",
+                    "confidence": round(float(row.confidence), 3),
+                }
+            )
+            for row in rows.itertuples()
+        ],
+        schema=TableSchema(
+            columns=[
+                TableColumn("poster", "string"),
+                TableColumn("file", "string"),
+                TableColumn("title", "string"),
+                TableColumn("placement", "string"),
+                TableColumn("confidence", "float"),
+            ]
+        ),
+    )
 
 
 def missing_model_result(message: str) -> MaterializeResult:

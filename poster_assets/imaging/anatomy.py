@@ -1,6 +1,6 @@
 """One picture of a poster's anatomy for people to check: the poster with its OCR lines and
-title, the depth map, the depth histogram with its modes and K-means cuts, and the layers with
-the title layer marked."""
+title, the depth map, the depth histogram with its modes and K-means cuts, the layers with
+the title layer marked, and the foreground with faces and objects; each panel has its legend."""
 
 from __future__ import annotations
 
@@ -13,8 +13,15 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
 import numpy as np  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
 
-from poster_assets.imaging.annotate import draw_ocr  # noqa: E402
+from poster_assets.imaging.annotate import (  # noqa: E402
+    FOREGROUND_LEGEND,
+    LINE_COLOUR,
+    TITLE_COLOUR,
+    draw_foreground,
+    draw_ocr,
+)
 
 LAYER_COLOURS = np.array(
     [[230, 80, 60], [250, 190, 60], [70, 130, 220], [120, 200, 120], [170, 110, 200]], np.uint8
@@ -34,38 +41,83 @@ class Anatomy:
     cuts: Sequence[float]
     labels: np.ndarray  # (h, w) layer index, 0 = nearest
     title_layer: int | None
+    caption: str  # what the picture is of: short id and title read
+    foreground: np.ndarray | None = None  # (h, w) mask, any size; None before the stage ran
+    faces: Sequence[tuple[float, float, float, float]] = ()
+    objects: Sequence[tuple[str, tuple[float, float, float, float]]] = ()
+
+
+def _patch(colour: Sequence[int], label: str) -> Patch:
+    return Patch(facecolor=np.asarray(colour) / 255, edgecolor="black", label=label)
 
 
 def anatomy_png(anatomy: Anatomy) -> bytes:
     figure, axes = plt.subplots(
-        1, 4, figsize=(13, 4.6), gridspec_kw={"width_ratios": [1, 1, 1.4, 1]}
+        1, 5, figsize=(17, 5.2), gridspec_kw={"width_ratios": [1, 1, 1.4, 1, 1]}
     )
-    poster = draw_ocr(anatomy.rgb, anatomy.polygons, anatomy.title_box)
-    axes[0].imshow(poster)
-    axes[0].set_title(f"OCR; title: {anatomy.title_text or '(none)'}"[:48], fontsize=9)
+    figure.suptitle(anatomy.caption, fontsize=11, x=0.01, ha="left")
+    axes[0].imshow(draw_ocr(anatomy.rgb, anatomy.polygons, anatomy.title_box))
+    axes[0].set_title(f"title read: {anatomy.title_text or '(none)'}"[:44], fontsize=9)
+    _legend(axes[0], [_patch(LINE_COLOUR, "OCR line"), _patch(TITLE_COLOUR, "title")])
     shown = axes[1].imshow(anatomy.depth, cmap="magma_r", vmin=0, vmax=1)
     axes[1].set_title("depth (bright = near)", fontsize=9)
     figure.colorbar(shown, ax=axes[1], fraction=0.046)
-    centres = (anatomy.histogram_edges[:-1] + anatomy.histogram_edges[1:]) / 2
-    width = anatomy.histogram_edges[1] - anatomy.histogram_edges[0]
-    axes[2].bar(centres, anatomy.histogram_counts, width=width, color="0.6")
-    for mode in anatomy.modes:
-        axes[2].axvline(mode, color="tab:red", linestyle="-", linewidth=1.5)
-    for cut in anatomy.cuts:
-        axes[2].axvline(cut, color="tab:blue", linestyle="--", linewidth=1.5)
-    axes[2].set_title("depth histogram: modes (red), K-means cuts (blue)", fontsize=9)
-    axes[2].set_xlabel("depth, 0 = near")
-    layers = LAYER_COLOURS[anatomy.labels % len(LAYER_COLOURS)]
-    axes[3].imshow(layers)
+    _histogram(axes[2], anatomy)
+    layer_count = int(anatomy.labels.max()) + 1
+    axes[3].imshow(LAYER_COLOURS[anatomy.labels % len(LAYER_COLOURS)])
     if anatomy.title_layer is not None:
         outline = anatomy.labels == anatomy.title_layer
         axes[3].contour(outline, levels=[0.5], colors="black", linewidths=1.5)
     title_layer = "none" if anatomy.title_layer is None else str(anatomy.title_layer)
-    axes[3].set_title(f"layers near to far; title layer {title_layer} outlined", fontsize=9)
-    for axis in (axes[0], axes[1], axes[3]):
+    axes[3].set_title(f"depth layers; title layer ({title_layer}) outlined", fontsize=9)
+    _legend(
+        axes[3],
+        [
+            _patch(LAYER_COLOURS[index % len(LAYER_COLOURS)], _layer_name(index, layer_count))
+            for index in range(layer_count)
+        ],
+    )
+    axes[4].imshow(draw_foreground(anatomy.rgb, anatomy.foreground, anatomy.faces, anatomy.objects))
+    found = f"{len(anatomy.faces)} faces, {len(anatomy.objects)} objects"
+    axes[4].set_title(
+        f"foreground; {found}" if anatomy.foreground is not None else f"no foreground yet; {found}",
+        fontsize=9,
+    )
+    _legend(axes[4], [_patch(colour, label.split(" (")[0]) for colour, label in FOREGROUND_LEGEND])
+    for axis in (axes[0], axes[1], axes[3], axes[4]):
         axis.set_axis_off()
-    figure.tight_layout()
+    figure.tight_layout(rect=(0, 0.08, 1, 0.95))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=80)
     plt.close(figure)
     return buffer.getvalue()
+
+
+def _histogram(axis: plt.Axes, anatomy: Anatomy) -> None:
+    centres = (anatomy.histogram_edges[:-1] + anatomy.histogram_edges[1:]) / 2
+    width = anatomy.histogram_edges[1] - anatomy.histogram_edges[0]
+    axis.bar(centres, anatomy.histogram_counts, width=width, color="0.6", label="pixels")
+    for index, mode in enumerate(anatomy.modes):
+        axis.axvline(mode, color="tab:red", linewidth=1.5, label="mode" if index == 0 else None)
+    for index, cut in enumerate(anatomy.cuts):
+        axis.axvline(
+            cut, color="tab:blue", linestyle="--", linewidth=1.5,
+            label="K-means cut" if index == 0 else None,
+        )  # fmt: skip
+    axis.set_title("depth histogram", fontsize=9)
+    axis.set_xlabel("depth, 0 = near")
+    axis.legend(fontsize=8, loc="upper right")
+
+
+def _layer_name(index: int, count: int) -> str:
+    if index == 0:
+        return "0 near"
+    return f"{index} far" if index == count - 1 else str(index)
+
+
+def _legend(axis: plt.Axes, handles: list[Patch]) -> None:
+    """Under the panel, so that it hides nothing of the poster."""
+    axis.legend(
+        handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), fontsize=8,
+        ncol=min(len(handles), 3), frameon=False, handlelength=1, columnspacing=0.8,
+    )  # fmt: skip

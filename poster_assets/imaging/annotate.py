@@ -31,6 +31,11 @@ def draw_ocr(
 FOREGROUND_TINT = (255, 0, 160)
 FACE_COLOUR = (40, 255, 40)
 OBJECT_COLOUR = (255, 200, 0)
+FOREGROUND_LEGEND = (
+    (FOREGROUND_TINT, "foreground outline (background dimmed)"),
+    (FACE_COLOUR, "face"),
+    (OBJECT_COLOUR, "COCO object"),
+)
 
 
 def draw_foreground(

@@ -83,6 +83,7 @@ def embed_posters(
         replace_stage_rows(
             db, stage=SSL_EMBEDDINGS_STAGE, version=model.version, batch_id=batch_id,
             tables=result.tables, done=result.done, failures=result.failures,
+            seconds=dict(zip([ref.poster_id for ref in refs], result.seconds, strict=True)),
             only_where=("model", model.model_name),
         )  # fmt: skip
         embedded += len(result.done)

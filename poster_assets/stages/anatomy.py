@@ -1,5 +1,6 @@
-"""One poster's anatomy gathered from its stored rows (OCR, title, depth, histogram, layers),
-for the layers preview and `poster-assets show`."""
+"""One poster's anatomy gathered from its stored rows (OCR, title, depth, histogram, layers,
+and where they exist foreground, faces and objects), for the layers preview, `poster-assets
+show` and the report."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import numpy as np
 
 from poster_assets.errors import PosterAssetsError, PosterInputError
 from poster_assets.imaging.anatomy import Anatomy
+from poster_assets.imaging.preview import poster_caption
 from poster_assets.stages.spec import RowReader
+from poster_assets.stages.stored import foreground_mask
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.masks import decode_mask_png
 
@@ -54,4 +57,12 @@ def load_anatomy(rows: RowReader, poster_id: str) -> Anatomy:
         cuts=list(layers["depth_from"].iloc[1:]),
         labels=masks.argmax(axis=0).astype(np.uint8),
         title_layer=int(title_layers[0]) if len(title_layers) else None,
+        caption=f"poster {poster_caption(poster_id, title_text)}",
+        foreground=foreground_mask(rows.rows("foreground", ids)),
+        faces=[_box(row) for row in rows.rows("faces", ids).itertuples()],
+        objects=[(row.label, _box(row)) for row in rows.rows("objects", ids).itertuples()],
     )
+
+
+def _box(row: object) -> tuple[float, float, float, float]:
+    return (row.x0, row.y0, row.x1, row.y1)

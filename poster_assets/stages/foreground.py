@@ -10,13 +10,19 @@ import cv2
 import numpy as np
 import pandas as pd
 
-from poster_assets.imaging.annotate import draw_foreground
-from poster_assets.imaging.preview import contact_sheet
+from poster_assets.imaging.annotate import FOREGROUND_LEGEND, draw_foreground
+from poster_assets.imaging.preview import contact_sheet, poster_caption
 from poster_assets.models.packaged import BLAZEFACE_FULL_RANGE, SSD_MOBILENET_V2_COCO
 from poster_assets.stages import spec
 from poster_assets.stages.detection import FACES, OBJECTS
 from poster_assets.stages.layers import LAYERS
-from poster_assets.stages.stored import LayerMap, foreground_masks, layer_map, poster_pictures
+from poster_assets.stages.stored import (
+    LayerMap,
+    foreground_masks,
+    layer_map,
+    poster_pictures,
+    titles_read,
+)
 from poster_assets.vision.depth import stored_size
 from poster_assets.vision.foreground import ForegroundCues, ForegroundMask, segment_foreground
 from poster_assets.vision.masks import encode_mask_png
@@ -117,12 +123,13 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
     }
 
 
-def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> list[bytes]:
+def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> bytes | None:
     """Posters with their foreground outlined, faces and objects boxed."""
     masks = foreground_masks(rows.rows("foreground", poster_ids))
     faces = rows.rows("faces", poster_ids)
     objects = rows.rows("objects", poster_ids)
-    pictures = []
+    titles = titles_read(rows, poster_ids)
+    pictures, captions = [], []
     for poster_id, rgb in poster_pictures(rows, poster_ids).items():
         face_boxes = [
             (row.x0, row.y0, row.x1, row.y1)
@@ -133,7 +140,8 @@ def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> list[bytes]:
             for row in objects[objects["poster_id"] == poster_id].itertuples()
         ]
         pictures.append(draw_foreground(rgb, masks.get(poster_id), face_boxes, object_boxes))
-    return [contact_sheet(pictures)] if pictures else []
+        captions.append(poster_caption(poster_id, titles.get(poster_id)))
+    return contact_sheet(pictures, captions, FOREGROUND_LEGEND) if pictures else None
 
 
 FOREGROUND_STAGE = spec.StageSpec(
@@ -141,7 +149,7 @@ FOREGROUND_STAGE = spec.StageSpec(
     tables=(FOREGROUND,), upstream=("layers", "faces", "objects"), parallel=True,
     reads=(LAYERS.name, FACES.name, OBJECTS.name), settings=ForegroundSettings,
     prepare=prepare, summarize=summarize,
-    preview=preview, preview_caption="foreground (outlined), faces (green), objects (yellow)",
+    preview=preview, preview_caption="foreground (outlined; background dimmed), faces, objects",
     description="A foreground mask per poster (table `foreground`): GrabCut seeded by the near "
     "depth layers, saliency, faces and people/animals; the row's `method` names the cues used.",
 )  # fmt: skip

@@ -12,6 +12,7 @@ import pandas as pd
 
 from poster_assets.errors import ModelMissingError
 from poster_assets.imaging.anatomy import anatomy_png
+from poster_assets.imaging.preview import stacked_png
 from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages import spec
@@ -32,7 +33,7 @@ from poster_assets.vision.saliency import spectral_residual_saliency
 
 LAYERS_REVISION = "r4"
 LAYER_METHOD = "kmeans-depth"
-PREVIEW_POSTERS = 2
+ANATOMY_POSTERS = 3  # pictures on the asset's page, one under the other
 DEPTH_HISTOGRAMS = spec.TableSpec(
     "depth_histograms",
     (
@@ -172,11 +173,11 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
     }
 
 
-def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> list[bytes]:
-    """The anatomy picture (poster, depth, histogram, layers) of the first posters."""
-    return [
-        anatomy_png(load_anatomy(rows, poster_id)) for poster_id in poster_ids[:PREVIEW_POSTERS]
-    ]
+def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> bytes | None:
+    """The anatomy pictures (poster, depth, histogram, layers, foreground) of the first
+    posters, one under the other."""
+    pictures = [anatomy_png(load_anatomy(rows, poster)) for poster in poster_ids[:ANATOMY_POSTERS]]
+    return stacked_png(pictures) if pictures else None
 
 
 LAYER = spec.StageSpec(

@@ -51,6 +51,12 @@ class TableSpec:
         return [column.name for column in self.all_columns]
 
     @property
+    def light_column_names(self) -> list[str]:
+        """Every column but pictures (BLOB) and vectors (FLOAT[])."""
+        bulky = ("BLOB", "FLOAT[]")
+        return [column.name for column in self.all_columns if not column.sql_type.startswith(bulky)]
+
+    @property
     def row_columns(self) -> frozenset[str]:
         """What a stage's per-poster function returns for each row (ids are added for it)."""
         return frozenset(self.column_names[2:])
@@ -131,8 +137,8 @@ def no_summary(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
     return {}
 
 
-def no_preview(rows: RowReader, poster_ids: Sequence[str]) -> list[bytes]:
-    return []
+def no_preview(rows: RowReader, poster_ids: Sequence[str]) -> bytes | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -154,7 +160,8 @@ class StageSpec:
     requires: tuple[str, ...] = ()
     settings: type = NoSettings
     summarize: Callable[[Mapping[str, pd.DataFrame]], dict[str, object]] = no_summary
-    preview: Callable[[RowReader, Sequence[str]], list[bytes]] = no_preview  # PNG pictures
+    # One PNG of the given posters (the batch's first), shown on the asset's page.
+    preview: Callable[[RowReader, Sequence[str]], bytes | None] = no_preview
     preview_caption: str = ""
     # Several posters at once in worker threads (PosterCompute.workers): for stages whose work
     # is single-threaded native code that releases the GIL (OCR engines, GrabCut, SLIC).

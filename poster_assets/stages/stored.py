@@ -65,3 +65,9 @@ def poster_pictures(rows: RowReader, poster_ids: Sequence[str]) -> dict[str, np.
         except (PosterInputError, KeyError):
             continue
     return pictures
+
+
+def titles_read(rows: RowReader, poster_ids: Sequence[str]) -> dict[str, str]:
+    """The title read on each poster ('' where none was), for captions."""
+    titles = rows.rows("titles", poster_ids)
+    return dict(zip(titles["poster_id"], titles["title_text"], strict=True))

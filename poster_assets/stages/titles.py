@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from poster_assets.imaging.annotate import draw_ocr
-from poster_assets.imaging.preview import contact_sheet
+from poster_assets.imaging.annotate import LINE_COLOUR, TITLE_COLOUR, draw_ocr
+from poster_assets.imaging.preview import contact_sheet, poster_caption
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages import spec
 from poster_assets.stages.ocr import OCR_LINES
@@ -76,11 +76,11 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
     }
 
 
-def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> list[bytes]:
+def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> bytes | None:
     """Posters with every OCR line outlined and the chosen title boxed."""
     lines = rows.rows("ocr_lines", poster_ids)
     titles = rows.rows("titles", poster_ids).set_index("poster_id")
-    pictures = []
+    pictures, captions = [], []
     for poster_id, rgb in poster_pictures(rows, poster_ids).items():
         polygons = [
             np.asarray(polygon, float).reshape(4, 2)
@@ -89,13 +89,15 @@ def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> list[bytes]:
         title = titles.loc[poster_id]
         box = None if title["title_text"] == "" else (title.x0, title.y0, title.x1, title.y1)
         pictures.append(draw_ocr(rgb, polygons, box))
-    return [contact_sheet(pictures)] if pictures else []
+        captions.append(poster_caption(poster_id, title["title_text"]))
+    legend = [(LINE_COLOUR, "OCR line"), (TITLE_COLOUR, "title chosen")]
+    return contact_sheet(pictures, captions, legend) if pictures else None
 
 
 TITLE = spec.StageSpec(
     name="titles", asset="titles", group="text", kinds=("python", "duckdb"),
     tables=(TITLES,), upstream=("ocr",), reads=(OCR_LINES.name,), prepare=prepare,
-    summarize=summarize, preview=preview, preview_caption="OCR lines (thin) and title (thick)",
+    summarize=summarize, preview=preview, preview_caption="OCR lines and the title chosen",
     description="Which OCR lines form each poster's title, its box and placement: table "
     "`titles`. A poster with no readable title gets an empty `title_text` and the reason.",
 )  # fmt: skip

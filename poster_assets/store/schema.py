@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS stage_runs (
     version      VARCHAR NOT NULL,         -- code + model version of the stage
     status       VARCHAR NOT NULL,         -- 'done' or 'failed'
     finished_at  TIMESTAMPTZ NOT NULL,
+    seconds      DOUBLE,                   -- the poster's time in the stage (NULL before 2026-12)
     PRIMARY KEY (stage, poster_id)
 );
 CREATE TABLE IF NOT EXISTS metadata (
@@ -131,10 +132,12 @@ CREATE TABLE IF NOT EXISTS models (
 
 SCHEMA_SQL = "\n".join([CORE_SCHEMA_SQL, *(table.ddl() for table in stage_tables())])
 
-# Homes made by earlier versions: columns added after a table first shipped; titles' version
-# no longer carries the OCR version (OCR redone now redoes titles through staleness).
+# Homes made by earlier versions: columns added after a table first shipped (layers' saliency,
+# stage times); titles' version no longer carries the OCR version (OCR redone now redoes
+# titles through staleness).
 MIGRATIONS_SQL = """
 ALTER TABLE layers ADD COLUMN IF NOT EXISTS saliency DOUBLE;
+ALTER TABLE stage_runs ADD COLUMN IF NOT EXISTS seconds DOUBLE;
 UPDATE stage_runs SET version = split_part(version, '+', 1)
 WHERE stage = 'titles' AND contains(version, '+');
 """

@@ -60,12 +60,15 @@ def replace_stage_rows(
     tables: Mapping[str, pd.DataFrame],
     done: list[str],
     failures: pd.DataFrame,
+    seconds: Mapping[str, float] | None = None,
     only_where: tuple[str, str] | None = None,
 ) -> None:
     """In one transaction: replace each table's rows of the processed posters, record which
-    are done and which failed (with their failure rows). `only_where` (column, value) limits
-    the replaced rows, for tables several stages share (embeddings, by model)."""
+    are done and which failed (with their failure rows and each poster's `seconds` in the
+    stage). `only_where` (column, value) limits the replaced rows, for tables several stages
+    share (embeddings, by model)."""
     processed = done + failures["poster_id"].tolist()
+    took = seconds or {}
     now = datetime.now(UTC)
     status = pd.DataFrame(
         {
@@ -75,6 +78,7 @@ def replace_stage_rows(
             "version": version,
             "status": ["done"] * len(done) + ["failed"] * len(failures),
             "finished_at": now,
+            "seconds": pd.Series([took.get(poster) for poster in processed], dtype="float64"),
         }
     )
     with db.write() as connection:
@@ -111,7 +115,8 @@ def replace_stage_rows(
             "AND poster_id IN (SELECT poster_id FROM processed)",
             [stage],
         )
-        connection.execute("INSERT INTO stage_runs SELECT * FROM new_status")
+        columns = ", ".join(status.columns)
+        connection.execute(f"INSERT INTO stage_runs ({columns}) SELECT {columns} FROM new_status")
 
 
 def rows_for_posters(db: PosterDatabase, table: str, poster_ids: list[str]) -> pd.DataFrame:

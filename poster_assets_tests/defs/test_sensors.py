@@ -12,7 +12,7 @@ from dagster import DagsterInstance, SensorResult, build_sensor_context, instanc
 from poster_assets.corpus.batching import FolderCursor
 from poster_assets.corpus.discovery import list_image_files
 from poster_assets.defs.resources import PosterStore, WatchedFolder
-from poster_assets.defs.sensors import new_poster_files
+from poster_assets.defs.sensors import watched_folder_sensor
 from poster_assets.home import PosterHome
 from poster_assets.store.batches import register_batches
 from poster_assets.store.opening import open_database
@@ -36,7 +36,7 @@ def _tick(
             "watched_folder": WatchedFolder(path=str(folder), batch_size=2, settle_seconds=0),
         },
     )
-    result = new_poster_files(context)
+    result = watched_folder_sensor(str(folder))(context)
     assert isinstance(result, SensorResult)
     # Apply what the daemon would: partitions added, cursor stored.
     for request in result.dynamic_partitions_requests or []:
@@ -115,3 +115,8 @@ def test_a_name_that_is_not_utf8_is_batched_and_does_not_fail_ticks(
         paths = [row[0] for row in connection.execute("SELECT path FROM batch_files").fetchall()]
     assert sorted(Path(path).name for path in paths) == ["a.png", "bad\\xffname.png"]
     assert _tick(instance, home, folder, cursor=first.cursor).run_requests == []
+
+
+def test_the_sensor_names_the_folder_it_watches(tmp_path: Path) -> None:
+    assert str(tmp_path) in (watched_folder_sensor(str(tmp_path)).description or "")
+    assert "poster-assets ui --watch" in (watched_folder_sensor(None).description or "")

@@ -1,0 +1,104 @@
+"""What one batch holds for a stage, read from the store: what an asset's metadata states,
+whatever the run that wrote it did (a rerun with nothing to do reports the same batch)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from poster_assets.stages.spec import TableSpec
+from poster_assets.store.database import PosterDatabase
+
+
+@dataclass(frozen=True)
+class StageBatchState:
+    posters: int  # the batch's posters (first ingested in it)
+    done: int  # done at the stage's current version
+    failed: int  # failed at the current version
+    seconds: list[float]  # each done or failed poster's recorded time in the stage
+
+    @property
+    def pending(self) -> int:
+        return self.posters - self.done - self.failed
+
+
+def stage_batch_state(
+    db: PosterDatabase, stage: str, version: str, batch_id: str
+) -> StageBatchState:
+    with db.read() as connection:
+        rows = connection.execute(
+            """
+            SELECT s.status, s.seconds FROM posters p
+            JOIN stage_runs s ON s.poster_id = p.poster_id AND s.stage = $stage
+                 AND s.version = $version
+            WHERE p.batch_id = $batch
+            """,
+            {"stage": stage, "version": version, "batch": batch_id},
+        ).fetchall()
+        (posters,) = connection.execute(
+            "SELECT count(*) FROM posters WHERE batch_id = ?", [batch_id]
+        ).fetchone()
+    return StageBatchState(
+        posters=posters,
+        done=sum(status == "done" for status, _ in rows),
+        failed=sum(status == "failed" for status, _ in rows),
+        seconds=[seconds for _, seconds in rows if seconds is not None],
+    )
+
+
+def batch_rows(db: PosterDatabase, table: TableSpec, batch_id: str) -> pd.DataFrame:
+    """The table's rows of the batch's posters, without pictures and vectors (what summaries
+    count never needs them, and a batch's vectors are megabytes)."""
+    columns = ", ".join(f"t.{name}" for name in table.light_column_names)
+    with db.read() as connection:
+        return connection.execute(
+            f"SELECT {columns} FROM {table.name} t "
+            "JOIN posters p ON p.poster_id = t.poster_id WHERE p.batch_id = ?",
+            [batch_id],
+        ).df()
+
+
+def batch_done_posters(
+    db: PosterDatabase, stage: str, version: str, batch_id: str, limit: int
+) -> list[str]:
+    """The batch's first posters by path that the stage finished at its current version."""
+    with db.read() as connection:
+        rows = connection.execute(
+            """
+            SELECT p.poster_id FROM posters p
+            JOIN stage_runs s ON s.poster_id = p.poster_id AND s.stage = $stage
+                 AND s.version = $version AND s.status = 'done'
+            WHERE p.batch_id = $batch ORDER BY p.path LIMIT $limit
+            """,
+            {"stage": stage, "version": version, "batch": batch_id, "limit": limit},
+        ).fetchall()
+    return [poster_id for (poster_id,) in rows]
+
+
+def stages_stamp(db: PosterDatabase, poster_ids: Sequence[str]) -> str:
+    """When each stage last finished these posters: a picture drawn from their rows is the
+    same while this is."""
+    with db.read() as connection:
+        connection.register("wanted", pd.DataFrame({"poster_id": list(poster_ids)}, dtype="string"))
+        rows = connection.execute(
+            "SELECT poster_id, stage, version, epoch_us(finished_at) FROM stage_runs "
+            "JOIN wanted USING (poster_id) ORDER BY poster_id, stage"
+        ).fetchall()
+    return ";".join(":".join(str(value) for value in row) for row in rows)
+
+
+def batch_titles(db: PosterDatabase, batch_id: str, limit: int) -> pd.DataFrame:
+    """The batch's titles as read, first posters by path: poster_id, path, title_text,
+    placement, confidence (posters without a title: empty text)."""
+    with db.read() as connection:
+        return connection.execute(
+            """
+            SELECT p.poster_id, p.path, t.title_text,
+                   concat_ws(' ', t.placement_v, t.placement_h) AS placement, t.confidence
+            FROM titles t JOIN posters p ON p.poster_id = t.poster_id
+            WHERE p.batch_id = ? ORDER BY p.path LIMIT ?
+            """,
+            [batch_id, limit],
+        ).df()
