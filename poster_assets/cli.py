@@ -128,9 +128,21 @@ def ingest(
             f"({loaded.rows_unmatched} rows matched no poster, "
             f"{loaded.duplicate_rows} repeated a poster)"
         )
+    _next_steps(paths)
     if report.failed_runs:
         click.echo(f"error: runs failed for batches: {', '.join(report.failed_runs)}", err=True)
         sys.exit(1)
+
+
+def _next_steps(paths: PosterHome) -> None:
+    """Where the rows are and what to do with them, after `ingest` and `demo`."""
+    from poster_assets.store.opening import open_database
+
+    home = f" --home {paths.root}"
+    click.echo(f"rows in:     {open_database(paths).location}")
+    click.echo(f'query it:    poster-assets sql "SELECT * FROM titles LIMIT 5"{home}')
+    click.echo(f"look at it:  poster-assets report --out poster-report{home}")
+    click.echo(f"open the UI: poster-assets ui{home}")
 
 
 @main.command()
@@ -163,8 +175,12 @@ def sql(query: str, home: Path | None, as_json: bool) -> None:
     frame = run_user_query(open_database(_home(home).ensure()), query)
     if as_json:
         click.echo(records_json(frame))
+    elif not len(frame.columns):
+        click.echo("(no result)")
+    elif frame.empty:
+        click.echo(f"(no rows; columns: {', '.join(map(str, frame.columns))})")
     else:
-        click.echo(frame.to_string(index=False) if len(frame.columns) else "(no result)")
+        click.echo(frame.to_string(index=False))
 
 
 @main.command()
@@ -184,8 +200,12 @@ def ui(home: Path | None, host: str, port: int, watch: Path | None) -> None:
 
     refuse_busy_port(host, port)
     extra_env = {WATCH_DIR_ENV_VAR: str(watch.resolve())} if watch else {}
-    click.echo(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
-    sys.exit(serve_ui(_home(home), host, port, extra_env))
+    click.echo("starting the Dagster webserver and daemon (about 30 s)...")
+
+    def ready() -> None:
+        click.echo(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
+
+    sys.exit(serve_ui(_home(home), host, port, extra_env, on_ready=ready))
 
 
 @main.command()
@@ -217,11 +237,7 @@ def demo(home: Path | None, count: int) -> None:
     click.echo(
         f"in total: {totals.posters} posters, {totals.failures} failures, {totals.batches} batches"
     )
-    click.echo(f"rows in:     {open_database(paths).location}")
-    click.echo(
-        f'query it:    poster-assets sql "SELECT * FROM posters LIMIT 5" --home {paths.root}'
-    )
-    click.echo(f"open the UI: poster-assets ui --home {paths.root}")
+    _next_steps(paths)
     if report.failed_runs:
         sys.exit(1)
 
@@ -279,7 +295,7 @@ def similar(
     if as_json:
         click.echo(found.to_json(orient="records", indent=2))
     else:
-        click.echo(found.to_string(index=False))
+        click.echo(found.fillna("").to_string(index=False))
 
 
 @main.group(name="eval")

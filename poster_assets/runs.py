@@ -1,5 +1,6 @@
 """Run the asset graph in-process for a folder: register batches, add their partitions, and
-materialize each one against the home's Dagster instance (so the UI shows these runs too)."""
+materialize each one against the home's Dagster instance (so the UI shows these runs too, as
+runs of its code location)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from poster_assets.corpus.path_text import path_text
 from poster_assets.definitions import build_definitions
 from poster_assets.defs.abandoned_runs import fail_abandoned_runs
 from poster_assets.defs.jobs import PRETRAIN_JOB, PROCESS_BATCH_JOB
+from poster_assets.defs.located_runs import run_in_process
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME
 from poster_assets.defs.resources import PosterCompute, home_store
 from poster_assets.home import PosterHome
@@ -25,6 +27,7 @@ from poster_assets.store.opening import open_database
 from poster_assets.store.posters import BatchSummary, record_unreadable_folders, summarize_batch
 
 DEFAULT_BATCH_SIZE = 1000
+LAUNCHED_BY = "poster-assets command line"  # the runs' tag, shown in the UI
 BATCH_WAIT_S = 6 * 3600  # how long a run waits for another process running the same batch
 
 
@@ -172,16 +175,13 @@ def materialize_batches(
         try:
             with batch_lock(home, batch_id).acquire(0 if skip_if_running else BATCH_WAIT_S):
                 instance.add_dynamic_partitions(BATCH_PARTITIONS_NAME, [batch_id])
-                result = job.execute_in_process(
-                    run_config=run_config,
-                    instance=instance,
-                    partition_key=batch_id,
-                    raise_on_error=False,
+                succeeded, run_id = run_in_process(
+                    job, instance, run_config, launched_by=LAUNCHED_BY, partition_key=batch_id
                 )
         except Timeout:
             continue  # another live process is running this batch now
-        if not result.success:
-            failed.append(f"{batch_id} (run {result.run_id})")
+        if not succeeded:
+            failed.append(f"{batch_id} (run {run_id})")
     return failed
 
 
@@ -194,8 +194,8 @@ def run_pretraining(
     instance; returns the failed run's id, or None."""
     instance = open_instance(home)
     job, run_config = _job_and_run_config(home, PRETRAIN_JOB, asset_config, quiet_dagster_logs)
-    result = job.execute_in_process(run_config=run_config, instance=instance, raise_on_error=False)
-    return None if result.success else result.run_id
+    succeeded, run_id = run_in_process(job, instance, run_config, launched_by=LAUNCHED_BY)
+    return None if succeeded else run_id
 
 
 def process_corpus(

@@ -16,7 +16,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+import urllib.request
+from collections.abc import Callable, Mapping
 
 from poster_assets.defs.abandoned_runs import fail_abandoned_runs
 from poster_assets.errors import PosterAssetsError
@@ -61,9 +62,14 @@ def refuse_busy_port(host: str, port: int) -> None:
 
 
 def serve_ui(
-    home: PosterHome, host: str, port: int, extra_env: Mapping[str, str] | None = None
+    home: PosterHome,
+    host: str,
+    port: int,
+    extra_env: Mapping[str, str] | None = None,
+    on_ready: Callable[[], None] = lambda: None,
 ) -> int:
-    """Blocks until dagster dev exits or we are told to stop; returns its exit code."""
+    """Blocks until dagster dev exits or we are told to stop; returns its exit code.
+    `on_ready` is called once the webserver answers (dagster dev takes ~30 s to start)."""
     # Create its storages before dagster dev's processes race; free the slots of dead runs.
     fail_abandoned_runs(open_instance(home.ensure()))
     env = {
@@ -80,7 +86,11 @@ def serve_ui(
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         child = subprocess.Popen(dagster_dev_command(host, port), env=env, start_new_session=True)
+        ready = False
         while child.poll() is None:
+            if not ready and webserver_answers(host, port):
+                ready = True
+                on_ready()
             if stop_requested:
                 stopped = _stop(child)
                 fail_abandoned_runs(open_instance(home))  # the runs it cut off, now, not later
@@ -93,6 +103,15 @@ def serve_ui(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def webserver_answers(host: str, port: int) -> bool:
+    url_host = f"[{host}]" if ":" in host else host
+    try:
+        with urllib.request.urlopen(f"http://{url_host}:{port}/server_info", timeout=1) as reply:
+            return reply.status == 200
+    except OSError:  # refused, reset or timed out: not serving yet
+        return False
 
 
 def _stop(child: subprocess.Popen[bytes]) -> int:

@@ -22,30 +22,32 @@ def free_port() -> int:
 
 
 def start_ui(home: Path, port: int, watch: Path | None = None) -> subprocess.Popen[bytes]:
-    """Start the UI with SIGINT ignored (as if backgrounded) and wait until it serves; with
-    `watch`, the new-poster sensor watches that folder."""
+    """Start the UI with SIGINT ignored (as if backgrounded) and wait until it prints its URL;
+    with `watch`, the new-poster sensor watches that folder. The URL is printed only once the
+    webserver answers: checked here at once."""
     # `trap '' INT` is what a non-interactive shell does to a job it puts in the background;
     # not a preexec_fn, which runs Python in a forked copy of this multi-threaded process and
     # can deadlock there on a lock another thread held at the fork.
     arguments = [CONSOLE_SCRIPT, "ui", "--home", str(home), "--port", str(port)]
     command = shlex.join(arguments + (["--watch", str(watch)] if watch else []))
-    process = subprocess.Popen(
-        ["sh", "-c", f"trap '' INT; exec {command}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    printed = home.parent / f"ui-{port}.out"
+    with printed.open("wb") as stdout:
+        process = subprocess.Popen(
+            ["sh", "-c", f"trap '' INT; exec {command}"], stdout=stdout, stderr=subprocess.DEVNULL
+        )
+    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
-    while True:
+    while f"Dagster UI on {url}" not in printed.read_text():
         if process.poll() is not None:
             raise RuntimeError(f"ui exited with {process.returncode} before serving")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2):
-                return process
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise TimeoutError("webserver did not come up in 120 s") from None
-            time.sleep(1)
+        if time.monotonic() > deadline:
+            process.kill()
+            raise TimeoutError("the UI printed no URL in 120 s")
+        time.sleep(0.2)
+    with urllib.request.urlopen(f"{url}/server_info", timeout=2) as reply:
+        if reply.status != 200:
+            raise RuntimeError(f"the UI printed its URL before it answered ({reply.status})")
+    return process
 
 
 def graphql(port: int, query: str, variables: dict[str, Any]) -> dict[str, Any]:

@@ -38,7 +38,8 @@ def batch_vectors(db: PosterDatabase, batch_id: str) -> pd.DataFrame:
 def _describe_neighbours(
     connection: duckdb.DuckDBPyConnection, neighbours: list[Neighbour]
 ) -> pd.DataFrame:
-    """Index matches as `nearest_posters` gives them: poster_id, similarity, path, title."""
+    """Index matches as `nearest_posters` gives them: poster_id, similarity, path, title (from
+    metadata), title_read (OCR)."""
     found = pd.DataFrame(
         {
             "poster_id": pd.Series([n.poster_id for n in neighbours], dtype="string"),
@@ -48,10 +49,11 @@ def _describe_neighbours(
     connection.register("found", found)
     return connection.execute(
         """
-        SELECT f.poster_id, f.similarity, p.path, m.title
+        SELECT f.poster_id, f.similarity, p.path, m.title, nullif(t.title_text, '') AS title_read
         FROM found f
         JOIN posters p USING (poster_id)
         LEFT JOIN metadata m USING (poster_id)
+        LEFT JOIN titles t USING (poster_id)
         ORDER BY f.similarity DESC, f.poster_id
         """
     ).df()
@@ -73,7 +75,7 @@ def nearest_posters(
     db: PosterDatabase, poster_id: str, *, k: int = 10, region: str = "poster", model: str
 ) -> pd.DataFrame:
     """The `k` posters most similar to `poster_id` (itself excluded), best first, with
-    similarity, path and known title."""
+    similarity, path, known title and the title read."""
     with db.read() as connection:  # one connection: opening the file is most of a query's time
         query = _stored_vector(connection, poster_id, region, model)
         return connection.execute(
@@ -85,10 +87,12 @@ def nearest_posters(
                 ORDER BY similarity DESC, poster_id
                 LIMIT $k
             )
-            SELECT n.poster_id, n.similarity, p.path, m.title
+            SELECT n.poster_id, n.similarity, p.path, m.title,
+                   nullif(t.title_text, '') AS title_read
             FROM nearest n
             JOIN posters p USING (poster_id)
             LEFT JOIN metadata m USING (poster_id)
+            LEFT JOIN titles t USING (poster_id)
             ORDER BY n.similarity DESC, n.poster_id
             """,
             {"query": query, "region": region, "model": model, "poster_id": poster_id,
