@@ -298,6 +298,33 @@ def similar(
         click.echo(found.fillna("").to_string(index=False))
 
 
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write index.html and its pictures into (created).",
+)
+@click.option(
+    "--batch", "batch_ids", multiple=True, help="A batch id (repeat for more); default: all."
+)
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+              help="Most posters, first by batch and path.")  # fmt: skip
+@click.option("-k", "k", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Nearest neighbours per poster.")  # fmt: skip
+@home_option
+def report(out: Path, batch_ids: tuple[str, ...], limit: int, k: int, home: Path | None) -> None:
+    """Write a static HTML report of batches' posters (anatomy, titles read, what was found,
+    nearest neighbours) that opens offline in a browser."""
+    from poster_assets.report.batch_report import ReportSettings, write_report
+    from poster_assets.store.opening import open_database
+
+    paths = _home(home).ensure()
+    settings = ReportSettings(batch_ids=batch_ids, limit=limit, neighbours=k)
+    page = write_report(paths, open_database(paths), out, settings)
+    click.echo(f"report: {page.resolve()}")
+
+
 @main.group(name="eval")
 def evaluate() -> None:
     """Measure the pipeline on a labelled corpus (labels.csv + images/)."""

@@ -28,7 +28,7 @@ from poster_assets.defs.stage_io import (
 )
 from poster_assets.errors import ModelMissingError, PosterAssetsError
 from poster_assets.imaging.kept_copies import PosterCopies
-from poster_assets.stages.registry import STAGES, stage_named
+from poster_assets.stages.registry import STAGES, stage_and_ancestors, stage_named
 from poster_assets.stages.spec import StageContext, StageSpec, no_preview
 from poster_assets.stages.titles import TITLE
 from poster_assets.store.batch_state import (
@@ -97,9 +97,9 @@ def _preview(
     copies: PosterCopies,
     version: str,
 ) -> str | None:
-    """The stage's picture of the batch's first finished posters, drawn from their stored
-    rows (again only when those rows changed). Best effort: a picture that cannot be drawn
-    is a warning, never a failed batch."""
+    """The stage's picture of the batch's first finished posters, drawn from the rows of the
+    stage and those upstream (again only when those rows changed). Best effort: a picture
+    that cannot be drawn is a warning, never a failed batch."""
     if spec.preview is no_preview:
         return None
     shown = batch_done_posters(db, spec.name, version, context.partition_key, PREVIEW_POSTERS)
@@ -109,7 +109,7 @@ def _preview(
         return preview_markdown(
             context.instance,
             spec.asset,
-            f"{version}|{stages_stamp(db, shown)}",
+            f"{version}|{stages_stamp(db, shown, stage_and_ancestors(spec.name))}",
             spec.preview_caption,
             lambda: spec.preview(StoredRows(db, copies), shown),
         )

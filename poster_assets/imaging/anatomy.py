@@ -45,6 +45,7 @@ class Anatomy:
     foreground: np.ndarray | None = None  # (h, w) mask, any size; None before the stage ran
     faces: Sequence[tuple[float, float, float, float]] = ()
     objects: Sequence[tuple[str, tuple[float, float, float, float]]] = ()
+    with_detections: bool = True  # draw the panel of foreground, faces and objects
 
 
 def _patch(colour: Sequence[int], label: str) -> Patch:
@@ -52,9 +53,11 @@ def _patch(colour: Sequence[int], label: str) -> Patch:
 
 
 def anatomy_png(anatomy: Anatomy) -> bytes:
+    panels = 5 if anatomy.with_detections else 4
     figure, axes = plt.subplots(
-        1, 5, figsize=(17, 5.2), gridspec_kw={"width_ratios": [1, 1, 1.4, 1, 1]}
-    )
+        1, panels, figsize=(3.4 * panels, 5.2),
+        gridspec_kw={"width_ratios": [1, 1, 1.4, 1, 1][:panels]},
+    )  # fmt: skip
     figure.suptitle(anatomy.caption, fontsize=11, x=0.01, ha="left")
     axes[0].imshow(draw_ocr(anatomy.rgb, anatomy.polygons, anatomy.title_box))
     axes[0].set_title(f"title read: {anatomy.title_text or '(none)'}"[:44], fontsize=9)
@@ -77,20 +80,23 @@ def anatomy_png(anatomy: Anatomy) -> bytes:
             for index in range(layer_count)
         ],
     )
-    axes[4].imshow(draw_foreground(anatomy.rgb, anatomy.foreground, anatomy.faces, anatomy.objects))
-    found = f"{len(anatomy.faces)} faces, {len(anatomy.objects)} objects"
-    axes[4].set_title(
-        f"foreground; {found}" if anatomy.foreground is not None else f"no foreground yet; {found}",
-        fontsize=9,
-    )
-    _legend(axes[4], [_patch(colour, label.split(" (")[0]) for colour, label in FOREGROUND_LEGEND])
-    for axis in (axes[0], axes[1], axes[3], axes[4]):
+    if anatomy.with_detections:
+        _detections(axes[4], anatomy)
+    for axis in (axes[0], axes[1], *axes[3:]):
         axis.set_axis_off()
     figure.tight_layout(rect=(0, 0.08, 1, 0.95))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=80)
     plt.close(figure)
     return buffer.getvalue()
+
+
+def _detections(axis: plt.Axes, anatomy: Anatomy) -> None:
+    axis.imshow(draw_foreground(anatomy.rgb, anatomy.foreground, anatomy.faces, anatomy.objects))
+    found = f"{len(anatomy.faces)} faces, {len(anatomy.objects)} objects"
+    masked = "foreground" if anatomy.foreground is not None else "no foreground yet"
+    axis.set_title(f"{masked}; {found}", fontsize=9)
+    _legend(axis, [_patch(colour, label.split(" (")[0]) for colour, label in FOREGROUND_LEGEND])
 
 
 def _histogram(axis: plt.Axes, anatomy: Anatomy) -> None:

@@ -1,6 +1,6 @@
 """One poster's anatomy gathered from its stored rows (OCR, title, depth, histogram, layers,
-and where they exist foreground, faces and objects), for the layers preview, `poster-assets
-show` and the report."""
+and for `poster-assets show` and the report its foreground, faces and objects), for the layers
+preview too."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ class AnatomyUnavailableError(PosterAssetsError, LookupError):
     pass
 
 
-def load_anatomy(rows: RowReader, poster_id: str) -> Anatomy:
+def load_anatomy(rows: RowReader, poster_id: str, detections: bool = True) -> Anatomy:
+    """`detections`: with the foreground, faces and objects (stages after the layers)."""
     ids = [poster_id]
     poster = rows.rows("posters", ids)
     if poster.empty:
@@ -58,10 +59,16 @@ def load_anatomy(rows: RowReader, poster_id: str) -> Anatomy:
         labels=masks.argmax(axis=0).astype(np.uint8),
         title_layer=int(title_layers[0]) if len(title_layers) else None,
         caption=f"poster {poster_caption(poster_id, title_text)}",
-        foreground=foreground_mask(rows.rows("foreground", ids)),
-        faces=[_box(row) for row in rows.rows("faces", ids).itertuples()],
-        objects=[(row.label, _box(row)) for row in rows.rows("objects", ids).itertuples()],
+        **(_detections(rows, ids) if detections else {"with_detections": False}),
     )
+
+
+def _detections(rows: RowReader, ids: list[str]) -> dict[str, object]:
+    return {
+        "foreground": foreground_mask(rows.rows("foreground", ids)),
+        "faces": [_box(row) for row in rows.rows("faces", ids).itertuples()],
+        "objects": [(row.label, _box(row)) for row in rows.rows("objects", ids).itertuples()],
+    }
 
 
 def _box(row: object) -> tuple[float, float, float, float]:

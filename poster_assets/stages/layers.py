@@ -170,13 +170,19 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
         "title_box_mostly_in_one_layer": (
             float((titled["title_share"] >= 0.6).mean()) if len(titled) else 0.0
         ),
+        "share_with_title_layer": (
+            titled["poster_id"].nunique() / len(histograms) if len(histograms) else 0.0
+        ),
     }
 
 
 def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> bytes | None:
-    """The anatomy pictures (poster, depth, histogram, layers, foreground) of the first
-    posters, one under the other."""
-    pictures = [anatomy_png(load_anatomy(rows, poster)) for poster in poster_ids[:ANATOMY_POSTERS]]
+    """The anatomy pictures (poster, depth, histogram, layers) of the first posters, one
+    under the other: what the layers are drawn from, not what later stages add to them."""
+    pictures = [
+        anatomy_png(load_anatomy(rows, poster, detections=False))
+        for poster in poster_ids[:ANATOMY_POSTERS]
+    ]
     return stacked_png(pictures) if pictures else None
 
 

@@ -31,6 +31,14 @@ def stage_named(name: str) -> StageSpec:
     return next(stage for stage in STAGES if stage.name == name)
 
 
+def stage_and_ancestors(name: str) -> list[str]:
+    """The stage and every stage upstream of it: what its rows were derived from."""
+    found = [name]
+    for upstream in stage_named(name).upstream:
+        found += [stage for stage in stage_and_ancestors(upstream) if stage not in found]
+    return found
+
+
 def stage_tables() -> tuple[TableSpec, ...]:
     return tuple(table for stage in STAGES for table in stage.tables)
 

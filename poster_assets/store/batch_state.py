@@ -77,14 +77,16 @@ def batch_done_posters(
     return [poster_id for (poster_id,) in rows]
 
 
-def stages_stamp(db: PosterDatabase, poster_ids: Sequence[str]) -> str:
-    """When each stage last finished these posters: a picture drawn from their rows is the
-    same while this is."""
+def stages_stamp(db: PosterDatabase, poster_ids: Sequence[str], stages: Sequence[str]) -> str:
+    """When `stages` last finished these posters: a picture drawn from their rows is the same
+    while this is."""
     with db.read() as connection:
         connection.register("wanted", pd.DataFrame({"poster_id": list(poster_ids)}, dtype="string"))
         rows = connection.execute(
             "SELECT poster_id, stage, version, epoch_us(finished_at) FROM stage_runs "
-            "JOIN wanted USING (poster_id) ORDER BY poster_id, stage"
+            "JOIN wanted USING (poster_id) WHERE list_contains($stages, stage) "
+            "ORDER BY poster_id, stage",
+            {"stages": list(stages)},
         ).fetchall()
     return ";".join(":".join(str(value) for value in row) for row in rows)
 

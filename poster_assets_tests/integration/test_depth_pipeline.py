@@ -18,10 +18,12 @@ from poster_assets.home import PosterHome
 from poster_assets.models.depth import load_depth_estimator
 from poster_assets.models.registry import register_depth_model
 from poster_assets.runs import ingest_directory
+from poster_assets.stages.layers import ANATOMY_POSTERS
 from poster_assets.store.opening import open_database
 from poster_assets.vision.depth import decode_depth_png, normalise_depth
 from poster_assets.vision.masks import decode_mask_png
 from poster_assets_tests.conftest import shared_dir
+from poster_assets_tests.published_pictures import linked_pictures
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +154,8 @@ def test_show_writes_the_anatomy_picture(pydnet_path, home: PosterHome, demo_cor
         AssetKey("layers")
     )
     preview = event.asset_materialization.metadata["preview"].value
-    assert preview.count("![poster anatomy](data:image/png;base64,") == 2
+    [stacked] = linked_pictures(DagsterInstance.from_config(str(home.dagster_home)), preview)
+    assert stacked.format == "PNG" and stacked.height == ANATOMY_POSTERS * picture.height
 
 
 @pytest.mark.shared_data

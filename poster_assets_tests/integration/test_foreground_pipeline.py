@@ -18,6 +18,7 @@ from poster_assets.cli import main
 from poster_assets.demo.generator import LAYER_SUBJECT
 from poster_assets.evaluation.genres import genre_report
 from poster_assets.home import PosterHome
+from poster_assets.imaging.preview import CAPTION_HEIGHT, LEGEND_HEIGHT, THUMB_HEIGHT
 from poster_assets.models.embedder import EMBEDDING_DIMENSIONS, ImageEmbedder
 from poster_assets.pretraining.training_sets import curriculum_labels
 from poster_assets.runs import ingest_directory, materialize_batches
@@ -25,6 +26,7 @@ from poster_assets.ssl.curriculum_labels import TASK_CLASSES
 from poster_assets.store.batches import all_batch_ids
 from poster_assets.store.opening import open_database
 from poster_assets.vision.masks import decode_mask_png
+from poster_assets_tests.published_pictures import linked_pictures
 
 
 def _truths(demo_corpus: Path) -> dict[str, dict]:
@@ -101,8 +103,8 @@ def test_embeddings_cover_each_region_with_full_length_vectors(layered_home) -> 
 def test_the_foreground_preview_is_attached_to_the_materialization(layered_home) -> None:  # noqa: ANN001
     instance = DagsterInstance.from_config(str(layered_home.dagster_home))
     event = instance.get_latest_materialization_event(AssetKey("foreground"))
-    preview = event.asset_materialization.metadata["preview"].value
-    assert preview.startswith("![foreground (outlined), faces (green), objects (yellow)]")
+    [sheet] = linked_pictures(instance, event.asset_materialization.metadata["preview"].value)
+    assert sheet.height == THUMB_HEIGHT + CAPTION_HEIGHT + 2 * 4 + LEGEND_HEIGHT  # one row
 
 
 @pytest.mark.shared_data

@@ -18,6 +18,7 @@ from poster_assets.defs.jobs import PROCESS_BATCH_JOB
 from poster_assets.defs.resources import PosterStore
 from poster_assets.errors import FailureKind
 from poster_assets.home import PosterHome
+from poster_assets.imaging.preview import THUMB_HEIGHT
 from poster_assets.runs import ingest_directory
 from poster_assets.store.opening import open_database
 from poster_assets_tests.image_files import (
@@ -29,6 +30,7 @@ from poster_assets_tests.image_files import (
     sixteen_bit_grey_png,
     write,
 )
+from poster_assets_tests.published_pictures import linked_pictures
 
 
 def _job(home: PosterHome) -> JobDefinition:
@@ -155,7 +157,8 @@ def test_materialization_records_metadata_preview_and_failure_rate_check(
     assert materialization.partition == batch.batch_id
     metadata = materialization.metadata
     assert (metadata["new_posters"].value, metadata["failed"].value) == (8, 6)
-    assert metadata["preview"].value.startswith("![first posters of this batch](data:image/png")
+    [sheet] = linked_pictures(instance, metadata["preview"].value)
+    assert sheet.width > 6 * 100 and sheet.height > THUMB_HEIGHT  # six posters, captions
 
     result = _job(home).execute_in_process(instance=instance, partition_key=batch.batch_id)
     [check] = result.get_asset_check_evaluations()

@@ -1,0 +1,1 @@
+"""A static HTML report of a batch's posters: anatomy, titles and nearest neighbours."""
