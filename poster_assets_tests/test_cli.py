@@ -21,6 +21,10 @@ def test_ingest_then_sql_json(home: PosterHome, demo_corpus: Path) -> None:
     output = _invoke("ingest", str(demo_corpus / "images"), "--home", str(home.root))
     assert "new posters:        8" in output
     assert "failed:             0" in output
+    # It ends with where the rows are and what to do next.
+    assert f"rows in:     {home.root / 'posters.duckdb'}" in output
+    assert f"poster-assets report --out poster-report --home {home.root}" in output
+    assert f"open the UI: poster-assets ui --home {home.root}" in output
     rows = json.loads(
         _invoke(
             "sql",
@@ -33,6 +37,11 @@ def test_ingest_then_sql_json(home: PosterHome, demo_corpus: Path) -> None:
     assert rows == [{"n": 8, "w": 300}]
     again = _invoke("ingest", str(demo_corpus / "images"), "--home", str(home.root))
     assert "unchanged, skipped: 8" in again and "new posters:        0" in again
+
+
+def test_an_empty_sql_result_says_so(home: PosterHome) -> None:
+    output = _invoke("sql", "SELECT poster_id, path FROM posters", "--home", str(home.root))
+    assert output.strip() == "(no rows; columns: poster_id, path)"
 
 
 def test_sql_refuses_writes_with_a_clear_message(home: PosterHome) -> None:

@@ -164,6 +164,11 @@ def test_similar_lists_the_nearest_posters_from_the_index_as_an_exact_scan_would
     exact_found = json.loads(exact.stdout)
     assert [row["poster_id"] for row in exact_found] == [row["poster_id"] for row in found]
     assert [row["similarity"] for row in exact_found] == pytest.approx(similarities, abs=2e-3)
+    # The title read is shown beside the known one (none here: no metadata was joined).
+    titles_read = dict(_query(home, "SELECT poster_id, title_text FROM titles"))
+    for row in found + exact_found:
+        assert row["title"] is None and row["title_read"] == (titles_read[row["poster_id"]] or None)
+    assert sum(row["title_read"] is not None for row in found) >= 3
     missing = CliRunner().invoke(main, [*args[:-1], "--region", "nowhere"])
     assert missing.exit_code == 1 and "no 'nowhere' embedding" in missing.output
 

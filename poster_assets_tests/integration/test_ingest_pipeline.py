@@ -167,7 +167,9 @@ def test_materialization_records_metadata_preview_and_failure_rate_check(
     assert check.metadata["failure_rate"].value == pytest.approx(6 / 15)
 
 
-def test_a_partition_without_files_fails_with_a_clear_message(home: PosterHome) -> None:
+def test_a_partition_added_by_hand_fails_clearly_and_is_removed(home: PosterHome) -> None:
+    """The launch dialog lets people add a partition; it is no batch, and its run says so and
+    removes it rather than leaving a red partition behind."""
     instance = DagsterInstance.from_config(str(home.dagster_home))
     instance.add_dynamic_partitions("batches", ["no-such-batch"])
     result = _job(home).execute_in_process(
@@ -175,7 +177,9 @@ def test_a_partition_without_files_fails_with_a_clear_message(home: PosterHome) 
     )
     assert not result.success
     [failure] = [event for event in result.all_events if event.is_step_failure]
-    assert "has no registered files" in str(failure.step_failure_data.error.message)
+    message = str(failure.step_failure_data.error.message)
+    assert "'no-such-batch' is not an ingest batch, so its partition was removed" in message
+    assert instance.get_dynamic_partitions("batches") == []
 
 
 # The CLI in a process of its own, reporting its peak resident memory on exit. Not ru_maxrss:
