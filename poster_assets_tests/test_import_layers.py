@@ -15,7 +15,7 @@ LAYERS = [
     {"models"},  # loading and running networks
     {"stages", "ssl"},  # per-poster stages; self-supervised training pieces (torch)
     {"store"},  # DuckDB / DuckLake schema, writes and queries
-    {"pretraining", "evaluation"},  # training sets and runs against a store; measurements
+    {"pretraining", "evaluation", "report"},  # work on a store: training, measurements, report
     {"defs"},  # the Dagster layer
     {"definitions", "runs", "scale", "bench", "cli", "ui_server"},  # entry points
 ]
