@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -21,6 +22,9 @@ def test_ingest_then_sql_json(home: PosterHome, demo_corpus: Path) -> None:
     output = _invoke("ingest", str(demo_corpus / "images"), "--home", str(home.root))
     assert "new posters:        8" in output
     assert "failed:             0" in output
+    # Every stage shows its progress bar (a stage's bar is named after it and the batch).
+    for stage in ("ocr", "titles", "faces", "objects", "foreground", "embeddings", "palette"):
+        assert re.search(rf"(^|\r){stage} \d{{8}}T\d{{6}}-\w+: 100%", output, re.MULTILINE), stage
     # It ends with where the rows are and what to do next.
     assert f"rows in:     {home.root / 'posters.duckdb'}" in output
     assert f"poster-assets report --out poster-report --home {home.root}" in output

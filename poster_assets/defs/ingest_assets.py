@@ -31,7 +31,7 @@ from poster_assets.store.posters import (
     summarize_batch,
 )
 
-PREVIEW_POSTERS = 12
+PREVIEW_POSTERS = 6
 
 
 class IngestConfig(Config):

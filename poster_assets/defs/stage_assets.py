@@ -80,8 +80,9 @@ def materialize_stage(
         workers=compute.worker_count() if spec.parallel else 1,
     )  # fmt: skip
     batch = stage_batch_state(db, spec.name, prepared.version, batch_id)
-    summary = spec.summarize({table.name: batch_rows(db, table, batch_id) for table in spec.tables})
-    metadata = stage_metadata(prepared, result, batch, summary)
+    stored = {table.name: batch_rows(db, table, batch_id) for table in spec.tables}
+    counts = {f"{name}_rows": len(frame) for name, frame in stored.items()}
+    metadata = stage_metadata(prepared, result, batch, {**counts, **spec.summarize(stored)})
     if spec.name == TITLE.name:
         metadata["titles"] = titles_table(db, batch_id)
     picture = _preview(context, spec, db, copies, prepared.version)

@@ -22,7 +22,7 @@ def contact_sheet(
     images: Sequence[np.ndarray],
     captions: Sequence[str] = (),
     legend: Legend = (),
-    columns: int = 6,
+    columns: int = 3,  # fits the value column of the UI's metadata table (about 450 px)
     gap: int = 4,
 ) -> bytes:
     """Thumbnails (each scaled to THUMB_HEIGHT) in a grid on a white page, each with its
@@ -38,7 +38,7 @@ def contact_sheet(
     rows = (len(thumbs) + columns - 1) // columns
     used_columns = min(columns, len(thumbs))
     grid_height = rows * (cell_height + gap) + gap
-    width = used_columns * (cell_width + gap) + gap
+    width = max(used_columns * (cell_width + gap) + gap, gap + _legend_width(legend, font))
     sheet = Image.new("RGB", (width, grid_height + (LEGEND_HEIGHT if legend else 0)), "white")
     draw = ImageDraw.Draw(sheet)
     for index, thumb in enumerate(thumbs):
@@ -52,6 +52,15 @@ def contact_sheet(
     return png_bytes(sheet)
 
 
+def _legend_width(legend: Legend, font: ImageFont.FreeTypeFont) -> int:
+    return sum(_entry_width(label, font) for _, label in legend)
+
+
+def _entry_width(label: str, font: ImageFont.FreeTypeFont) -> int:
+    """A swatch, its label and the space before the next entry."""
+    return 17 + int(font.getlength(label)) + 14
+
+
 def _draw_legend(
     draw: ImageDraw.ImageDraw, legend: Legend, font: ImageFont.FreeTypeFont, top: int, gap: int
 ) -> None:
@@ -59,7 +68,7 @@ def _draw_legend(
     for colour, label in legend:
         draw.rectangle((x, top + 5, x + 12, top + 17), fill=colour, outline="black")
         draw.text((x + 17, top + 4), label, fill="black", font=font)
-        x += 17 + int(font.getlength(label)) + 14
+        x += _entry_width(label, font)
 
 
 def _fitted(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:

@@ -74,3 +74,9 @@ def test_a_picture_is_published_once_and_linked_in_place() -> None:
         [picture] = linked_pictures(instance, first)
         assert picture.format == "PNG" and picture.height == THUMB_HEIGHT + 8
         assert preview_markdown(instance, "titles", "v1|b", "x", lambda: None) is None
+
+
+def test_a_long_legend_widens_the_sheet() -> None:
+    legend = [((255, 0, 0), "a legend entry far longer than one small poster is wide")] * 2
+    sheet = Image.open(io.BytesIO(contact_sheet([_poster(90)], legend=legend)))
+    assert sheet.width > 2 * 300

@@ -46,6 +46,7 @@ def test_a_rerun_with_nothing_to_do_states_the_batch_and_keeps_its_pictures(
         metadata = _latest(instance, asset)
         assert metadata["this_run_processed"] == 0
         assert metadata["posters"] == metadata["done"] == 8 and metadata["failed"] == 0
+        assert metadata[f"{asset}_rows"] >= 8  # each of these assets writes a table of its name
         assert metadata["median_ms_per_poster"] > 0  # the batch's, from the store
         assert metadata["preview"] == earlier["preview"]  # the same picture, not drawn again
         assert linked_pictures(instance, metadata["preview"])  # and its file is there

@@ -104,7 +104,8 @@ def test_the_foreground_preview_is_attached_to_the_materialization(layered_home)
     instance = DagsterInstance.from_config(str(layered_home.dagster_home))
     event = instance.get_latest_materialization_event(AssetKey("foreground"))
     [sheet] = linked_pictures(instance, event.asset_materialization.metadata["preview"].value)
-    assert sheet.height == THUMB_HEIGHT + CAPTION_HEIGHT + 2 * 4 + LEGEND_HEIGHT  # one row
+    row = THUMB_HEIGHT + CAPTION_HEIGHT + 4
+    assert sheet.height == 2 * row + 4 + LEGEND_HEIGHT  # six posters in two rows of three
 
 
 @pytest.mark.shared_data
