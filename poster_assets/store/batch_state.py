@@ -1,5 +1,9 @@
 """What one batch holds for a stage, read from the store: what an asset's metadata states,
-whatever the run that wrote it did (a rerun with nothing to do reports the same batch)."""
+whatever the run that wrote it did (a rerun with nothing to do reports the same batch).
+
+A batch's posters are those first ingested in it and those it registered again under another
+path (already known): a batch of known posters shows them, done by the batch that found them
+first."""
 
 from __future__ import annotations
 
@@ -11,10 +15,17 @@ import pandas as pd
 from poster_assets.stages.spec import TableSpec
 from poster_assets.store.database import PosterDatabase
 
+# The batch's posters (parameter $batch), for a WITH clause.
+BATCH_POSTERS = """batch_posters AS (
+    SELECT p.poster_id, p.path FROM posters p
+    WHERE p.batch_id = $batch
+       OR p.poster_id IN (SELECT poster_id FROM poster_paths WHERE batch_id = $batch)
+)"""
+
 
 @dataclass(frozen=True)
 class StageBatchState:
-    posters: int  # the batch's posters (first ingested in it)
+    posters: int  # the batch's posters, known ones included
     done: int  # done at the stage's current version
     failed: int  # failed at the current version
     seconds: list[float]  # each done or failed poster's recorded time in the stage
@@ -29,16 +40,16 @@ def stage_batch_state(
 ) -> StageBatchState:
     with db.read() as connection:
         rows = connection.execute(
-            """
-            SELECT s.status, s.seconds FROM posters p
-            JOIN stage_runs s ON s.poster_id = p.poster_id AND s.stage = $stage
+            f"""
+            WITH {BATCH_POSTERS}
+            SELECT s.status, s.seconds FROM batch_posters b
+            JOIN stage_runs s ON s.poster_id = b.poster_id AND s.stage = $stage
                  AND s.version = $version
-            WHERE p.batch_id = $batch
             """,
             {"stage": stage, "version": version, "batch": batch_id},
         ).fetchall()
         (posters,) = connection.execute(
-            "SELECT count(*) FROM posters WHERE batch_id = ?", [batch_id]
+            f"WITH {BATCH_POSTERS} SELECT count(*) FROM batch_posters", {"batch": batch_id}
         ).fetchone()
     return StageBatchState(
         posters=posters,
@@ -54,9 +65,9 @@ def batch_rows(db: PosterDatabase, table: TableSpec, batch_id: str) -> pd.DataFr
     columns = ", ".join(f"t.{name}" for name in table.light_column_names)
     with db.read() as connection:
         return connection.execute(
-            f"SELECT {columns} FROM {table.name} t "
-            "JOIN posters p ON p.poster_id = t.poster_id WHERE p.batch_id = ?",
-            [batch_id],
+            f"WITH {BATCH_POSTERS} SELECT {columns} FROM {table.name} t "
+            "JOIN batch_posters b ON b.poster_id = t.poster_id",
+            {"batch": batch_id},
         ).df()
 
 
@@ -66,11 +77,12 @@ def batch_done_posters(
     """The batch's first posters by path that the stage finished at its current version."""
     with db.read() as connection:
         rows = connection.execute(
-            """
-            SELECT p.poster_id FROM posters p
-            JOIN stage_runs s ON s.poster_id = p.poster_id AND s.stage = $stage
+            f"""
+            WITH {BATCH_POSTERS}
+            SELECT b.poster_id FROM batch_posters b
+            JOIN stage_runs s ON s.poster_id = b.poster_id AND s.stage = $stage
                  AND s.version = $version AND s.status = 'done'
-            WHERE p.batch_id = $batch ORDER BY p.path LIMIT $limit
+            ORDER BY b.path LIMIT $limit
             """,
             {"stage": stage, "version": version, "batch": batch_id, "limit": limit},
         ).fetchall()
@@ -96,11 +108,12 @@ def batch_titles(db: PosterDatabase, batch_id: str, limit: int) -> pd.DataFrame:
     placement, confidence (posters without a title: empty text)."""
     with db.read() as connection:
         return connection.execute(
-            """
-            SELECT p.poster_id, p.path, t.title_text,
+            f"""
+            WITH {BATCH_POSTERS}
+            SELECT b.poster_id, b.path, t.title_text,
                    concat_ws(' ', t.placement_v, t.placement_h) AS placement, t.confidence
-            FROM titles t JOIN posters p ON p.poster_id = t.poster_id
-            WHERE p.batch_id = ? ORDER BY p.path LIMIT ?
+            FROM titles t JOIN batch_posters b ON b.poster_id = t.poster_id
+            ORDER BY b.path LIMIT $limit
             """,
-            [batch_id, limit],
+            {"batch": batch_id, "limit": limit},
         ).df()

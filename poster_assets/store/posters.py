@@ -146,10 +146,11 @@ def corpus_totals(db: PosterDatabase) -> CorpusTotals:
 
 
 def batch_poster_paths(db: PosterDatabase, batch_id: str, limit: int) -> list[tuple[str, str]]:
-    """(poster_id, path) of the batch's first posters by path."""
+    """(poster_id, path) of the first files by path the batch registered as posters, new or
+    already known."""
     with db.read() as connection:
         rows = connection.execute(
-            "SELECT poster_id, path FROM posters WHERE batch_id = ? ORDER BY path LIMIT ?",
+            "SELECT poster_id, path FROM poster_paths WHERE batch_id = ? ORDER BY path LIMIT ?",
             [batch_id, limit],
         ).fetchall()
     return [(poster_id, path) for poster_id, path in rows]

@@ -11,9 +11,9 @@ from poster_assets.store.database import PosterDatabase
 
 
 def report_posters(db: PosterDatabase, batch_ids: Sequence[str], limit: int) -> pd.DataFrame:
-    """The batches' first posters by batch and path (every batch's where `batch_ids` is
-    empty): poster_id, batch_id, path, width, height, title_read, placement, confidence,
-    title (from metadata), year, genres, faces, objects (labels, most frequent first)."""
+    """The batches' first posters by batch and path, already known ones too (every batch's
+    where `batch_ids` is empty): poster_id, batch_id, path, width, height, title_read,
+    placement, confidence, title (from metadata), year, genres, faces, objects (labels)."""
     with db.read() as connection:
         connection.register("wanted", pd.DataFrame({"batch_id": list(batch_ids)}, dtype="string"))
         return connection.execute(
@@ -29,6 +29,8 @@ def report_posters(db: PosterDatabase, batch_ids: Sequence[str], limit: int) -> 
             LEFT JOIN titles t USING (poster_id)
             LEFT JOIN metadata m USING (poster_id)
             WHERE $all OR p.batch_id IN (SELECT batch_id FROM wanted)
+               OR p.poster_id IN (SELECT poster_id FROM poster_paths
+                                  WHERE batch_id IN (SELECT batch_id FROM wanted))
             ORDER BY p.batch_id, p.path
             LIMIT $limit
             """,
