@@ -78,6 +78,7 @@ def test_every_project_error_is_one_line_and_exit_status_one(
         ("similar", "ffff", "--home", str(home.root)): "no poster has an id starting with 'ffff'",
         ("eval", "ssl", str(tmp_path), "--home", str(home.root)): "no model 'poster-ssl'",
         ("show", "ab", "--out", str(tmp_path / "a.png"), "--home", str(home.root)): "no poster",
+        ("report", "--out", str(tmp_path / "r"), "--home", str(home.root)): "no posters in any",
     }
     for args, message in cases.items():
         result = CliRunner().invoke(main, list(args))
