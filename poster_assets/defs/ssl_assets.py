@@ -13,13 +13,13 @@ from dagster import (
 from pydantic import Field
 
 from poster_assets.defs.partitions import batch_partitions
+from poster_assets.defs.preview_files import preview_markdown
 from poster_assets.defs.resources import PosterCompute, PosterStore
 from poster_assets.defs.stage_io import missing_model_result, process_pending, stage_metadata
 from poster_assets.errors import UnknownModelError
 from poster_assets.evaluation.genre_probe import TooFewPostersError
 from poster_assets.evaluation.stored_probe import NoProbeDataError, probe_stored_vectors
 from poster_assets.imaging.kept_copies import PosterCopies
-from poster_assets.imaging.preview import markdown_image
 from poster_assets.models.ssl_encoder import load_trained_encoder
 from poster_assets.pretraining.pretrain import SSL_MODEL_KIND, pretrain
 from poster_assets.pretraining.stored_sets import store_training_set
@@ -152,7 +152,14 @@ def ssl_encoder(
             "posters_embedded": MetadataValue.int(outcome.embedded),
             "embedding_failures": MetadataValue.int(outcome.embedding_failures),
             "loss_curves": MetadataValue.md(
-                markdown_image(outcome.loss_plot_png, alt="training losses")
+                preview_markdown(
+                    context.instance,
+                    "ssl_encoder",
+                    model.version,
+                    "training losses",
+                    lambda: outcome.loss_plot_png,
+                )  # fmt: skip
+                or ""
             ),
         }
     )

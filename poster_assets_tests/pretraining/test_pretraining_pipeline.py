@@ -34,6 +34,7 @@ from poster_assets.store.opening import open_database
 from poster_assets.store.stages import load_foreground_masks, load_layer_maps
 from poster_assets.store.trained_models import find_model
 from poster_assets.store.whole_tables import read_table
+from poster_assets_tests.published_pictures import linked_pictures
 
 
 def _query(home: PosterHome, sql: str) -> list[tuple]:
@@ -164,7 +165,8 @@ def test_pretraining_registers_saves_embeds_and_probes(pretrained_home) -> None:
     instance = DagsterInstance.from_config(str(home.dagster_home))
     event = instance.get_latest_materialization_event(AssetKey("ssl_encoder"))
     metadata = event.asset_materialization.metadata
-    assert metadata["loss_curves"].value.startswith("![training losses](data:image/png;base64,")
+    [curves] = linked_pictures(instance, metadata["loss_curves"].value)  # shown in place
+    assert curves.width > 300
     assert metadata["posters_embedded"].value == 30
     probe_event = instance.get_latest_materialization_event(AssetKey("ssl_genre_probe"))
     assert probe_event.asset_materialization.metadata["test_mAP"].value == probe["mAP"]
