@@ -5,6 +5,7 @@ here: a new stage is one line below (docs/architecture.md)."""
 from __future__ import annotations
 
 from poster_assets.stages.depth import DEPTH
+from poster_assets.stages.depth_quality import DEPTH_QUALITY_STAGE
 from poster_assets.stages.detection import FACE, OBJECT
 from poster_assets.stages.embeddings import EMBEDDING
 from poster_assets.stages.foreground import FOREGROUND_STAGE
@@ -21,6 +22,7 @@ STAGES: tuple[StageSpec, ...] = (
     LAYER,
     FACE,
     OBJECT,
+    DEPTH_QUALITY_STAGE,
     FOREGROUND_STAGE,
     EMBEDDING,
     PALETTE_STAGE,

@@ -95,3 +95,19 @@ def test_command_line_runs_are_runs_of_the_code_location(layered_home: PosterHom
         assert run.remote_job_origin.location_name == CODE_LOCATION
         assert run.remote_job_origin.repository_origin.repository_name == "__repository__"
         assert run.tags[LAUNCHED_BY_TAG] == "poster-assets command line"
+
+
+def test_depth_quality_says_whether_depth_follows_the_subjects(layered_home: PosterHome) -> None:
+    """The demo corpus pastes its subjects on photographs: PyDNet's verdict is on the page."""
+    rows = _query_all(layered_home, "SELECT subject_nearer, column_r, row_r FROM depth_quality")
+    assert len(rows) == 8 and all(-1 <= r <= 1 for _, *rs in rows for r in rs)
+    assert any(nearer is not None for nearer, *_ in rows)  # the astronauts are people
+    instance = DagsterInstance.from_config(str(layered_home.dagster_home))
+    metadata = _latest(instance, "depth_quality")
+    assert 0 <= metadata["people_nearer_rate"] <= 1 and metadata["posters_with_people"] >= 1
+    assert "posters (chance: 50 %)" in metadata["depth_verdict"]
+
+
+def _query_all(home: PosterHome, sql: str) -> list[tuple]:
+    with open_database(home).read() as connection:
+        return connection.execute(sql).fetchall()
