@@ -69,7 +69,11 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
         "posters_with_people": len(judged),
         "mean_abs_column_r": column_r,
         "mean_abs_row_r": row_r,
-        "depth_verdict": verdict(nearer, len(judged), column_r, row_r),
+        "depth_verdict": (
+            verdict(nearer, len(judged), column_r, row_r)
+            if len(rows)
+            else "no depth maps yet (which depth model to register: `poster-assets models list`)"
+        ),
     }
 
 
@@ -80,7 +84,7 @@ def verdict(nearer: float, judged: int, column_r: float, row_r: float) -> str:
     ramp = max(column_r, row_r) > RAMP_R
     helps = nearer >= 0.75 and not ramp
     return (
-        f"people nearer than the rest on {nearer:.0%} of {judged} posters (chance: 50 %); "
+        f"people nearer than the rest on {nearer:.0%} of {judged} posters (chance: 50%); "
         f"mean |r| of the map with x {column_r:.2f}, with y {row_r:.2f}: "
         + (
             "depth follows the subjects"

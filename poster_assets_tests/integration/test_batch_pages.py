@@ -105,7 +105,7 @@ def test_depth_quality_says_whether_depth_follows_the_subjects(layered_home: Pos
     instance = DagsterInstance.from_config(str(layered_home.dagster_home))
     metadata = _latest(instance, "depth_quality")
     assert 0 <= metadata["people_nearer_rate"] <= 1 and metadata["posters_with_people"] >= 1
-    assert "posters (chance: 50 %)" in metadata["depth_verdict"]
+    assert "posters (chance: 50%)" in metadata["depth_verdict"]
 
 
 def _query_all(home: PosterHome, sql: str) -> list[tuple]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from poster_assets.stages.depth_quality import verdict
+from poster_assets.stages.depth_quality import DEPTH_QUALITY, summarize, verdict
 from poster_assets.vision.depth_quality import axis_correlations, depth_quality, subject_mask
 
 
@@ -39,3 +40,8 @@ def test_the_verdict_says_when_depth_is_not_helping() -> None:
     assert "follows the subjects" in verdict(0.9, 40, 0.2, 0.3)
     assert "mostly a gradient prior" in verdict(0.9, 40, 0.2, 0.8)  # a ramp even so
     assert verdict(0.0, 0, 0.1, 0.1).startswith("no faces or people found")
+
+
+def test_without_depth_maps_the_verdict_says_how_to_get_them() -> None:
+    empty = pd.DataFrame(columns=DEPTH_QUALITY.column_names)
+    assert "poster-assets models list" in summarize({"depth_quality": empty})["depth_verdict"]
