@@ -21,16 +21,15 @@ from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.preview_files import preview_markdown
 from poster_assets.defs.resources import PosterCompute, PosterStore
 from poster_assets.defs.stage_io import (
+    listing_table,
     missing_model_result,
     process_pending,
     stage_metadata,
-    titles_table,
 )
 from poster_assets.errors import ModelMissingError, PosterAssetsError
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.registry import STAGES, stage_and_ancestors, stage_named
 from poster_assets.stages.spec import StageContext, StageSpec, no_preview
-from poster_assets.stages.titles import TITLE
 from poster_assets.store.batch_state import (
     batch_done_posters,
     batch_rows,
@@ -83,8 +82,8 @@ def materialize_stage(
     stored = {table.name: batch_rows(db, table, batch_id) for table in spec.tables}
     counts = {f"{name}_rows": len(frame) for name, frame in stored.items()}
     metadata = stage_metadata(prepared, result, batch, {**counts, **spec.summarize(stored)})
-    if spec.name == TITLE.name:
-        metadata["titles"] = titles_table(db, batch_id)
+    if spec.listing is not None:
+        metadata[spec.asset] = listing_table(spec.listing(stored))
     picture = _preview(context, spec, db, copies, prepared.version)
     if picture:
         metadata["preview"] = MetadataValue.md(picture)

@@ -2,8 +2,8 @@
 the result, log each failure, and describe the batch in the asset's metadata."""
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
+import pandas as pd
 from dagster import (
     AssetExecutionContext,
     MaterializeResult,
@@ -16,12 +16,12 @@ from dagster import (
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.runner import PosterRef, StageResult, run_stage
 from poster_assets.stages.spec import PreparedStage, TableSpec
-from poster_assets.store.batch_state import StageBatchState, batch_titles
+from poster_assets.store.batch_state import StageBatchState
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.stages import replace_stage_rows, rows_for_posters
 from poster_assets.timing import median_p90_ms
 
-TITLE_ROWS = 100  # rows of the titles table on the asset's page
+LISTING_ROWS = 100  # rows of a stage's listing on the asset's page
 
 
 def process_pending(
@@ -120,32 +120,25 @@ def stage_metadata(
     return metadata
 
 
-def titles_table(db: PosterDatabase, batch_id: str, limit: int = TITLE_ROWS) -> MetadataValue:
-    """The titles read in the batch, as a table on the `titles` asset's page."""
-    rows = batch_titles(db, batch_id, limit)
+def listing_table(frame: pd.DataFrame, limit: int = LISTING_ROWS) -> MetadataValue:
+    """A stage's listing of the batch as a table on the asset's page (its first rows)."""
+    shown = frame.head(limit)
     return MetadataValue.table(
-        records=[
-            TableRecord(
-                {
-                    "poster": row.poster_id[:12],
-                    "file": Path(row.path).name,
-                    "title": row.title_text or "(none)",
-                    "placement": row.placement or "",
-                    "confidence": round(float(row.confidence), 3),
-                }
-            )
-            for row in rows.itertuples()
-        ],
+        records=[TableRecord(record) for record in shown.to_dict(orient="records")],
         schema=TableSchema(
             columns=[
-                TableColumn("poster", "string"),
-                TableColumn("file", "string"),
-                TableColumn("title", "string"),
-                TableColumn("placement", "string"),
-                TableColumn("confidence", "float"),
+                TableColumn(str(name), _column_type(dtype)) for name, dtype in shown.dtypes.items()
             ]
         ),
     )
+
+
+def _column_type(dtype: object) -> str:
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int"
+    return "float" if pd.api.types.is_float_dtype(dtype) else "string"
 
 
 def missing_model_result(message: str) -> MaterializeResult:

@@ -10,7 +10,7 @@ from poster_assets.errors import PosterAssetsError, PosterInputError
 from poster_assets.imaging.anatomy import Anatomy
 from poster_assets.imaging.preview import poster_caption
 from poster_assets.stages.spec import RowReader
-from poster_assets.stages.stored import foreground_mask
+from poster_assets.stages.stored import detection_boxes, foreground_mask, labelled_boxes
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.masks import decode_mask_png
 
@@ -66,10 +66,6 @@ def load_anatomy(rows: RowReader, poster_id: str, detections: bool = True) -> An
 def _detections(rows: RowReader, ids: list[str]) -> dict[str, object]:
     return {
         "foreground": foreground_mask(rows.rows("foreground", ids)),
-        "faces": [_box(row) for row in rows.rows("faces", ids).itertuples()],
-        "objects": [(row.label, _box(row)) for row in rows.rows("objects", ids).itertuples()],
+        "faces": detection_boxes(rows.rows("faces", ids)),
+        "objects": labelled_boxes(rows.rows("objects", ids)),
     }
-
-
-def _box(row: object) -> tuple[float, float, float, float]:
-    return (row.x0, row.y0, row.x1, row.y1)

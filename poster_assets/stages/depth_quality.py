@@ -11,6 +11,7 @@ import pandas as pd
 from poster_assets.stages import spec
 from poster_assets.stages.depth import DEPTH_MAPS
 from poster_assets.stages.detection import FACES, OBJECTS
+from poster_assets.stages.stored import detection_boxes
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.depth_quality import depth_quality
 
@@ -36,11 +37,7 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
         faces = poster.upstream["faces"]
         objects = poster.upstream["objects"]
         people = objects[objects["label"].isin(SUBJECT_LABELS)]
-        boxes = [
-            (row.x0, row.y0, row.x1, row.y1)
-            for frame in (faces, people)
-            for row in frame.itertuples()
-        ]
+        boxes = detection_boxes(faces) + detection_boxes(people)
         quality = depth_quality(depth, boxes, (poster.width, poster.height))
         return {
             "depth_quality": [

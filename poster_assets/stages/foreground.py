@@ -18,7 +18,9 @@ from poster_assets.stages.detection import FACES, OBJECTS
 from poster_assets.stages.layers import LAYERS
 from poster_assets.stages.stored import (
     LayerMap,
+    detection_boxes,
     foreground_masks,
+    labelled_boxes,
     layer_map,
     poster_pictures,
     titles_read,
@@ -131,14 +133,8 @@ def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> bytes | None:
     titles = titles_read(rows, poster_ids)
     pictures, captions = [], []
     for poster_id, rgb in poster_pictures(rows, poster_ids).items():
-        face_boxes = [
-            (row.x0, row.y0, row.x1, row.y1)
-            for row in faces[faces["poster_id"] == poster_id].itertuples()
-        ]
-        object_boxes = [
-            (row.label, (row.x0, row.y0, row.x1, row.y1))
-            for row in objects[objects["poster_id"] == poster_id].itertuples()
-        ]
+        face_boxes = detection_boxes(faces[faces["poster_id"] == poster_id])
+        object_boxes = labelled_boxes(objects[objects["poster_id"] == poster_id])
         pictures.append(draw_foreground(rgb, masks.get(poster_id), face_boxes, object_boxes))
         captions.append(poster_caption(poster_id, titles.get(poster_id)))
     return contact_sheet(pictures, captions, FOREGROUND_LEGEND) if pictures else None

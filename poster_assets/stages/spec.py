@@ -160,6 +160,9 @@ class StageSpec:
     requires: tuple[str, ...] = ()
     settings: type = NoSettings
     summarize: Callable[[Mapping[str, pd.DataFrame]], dict[str, object]] = no_summary
+    # A table of the batch for the asset's page, from the batch's rows of `tables` (each with
+    # its poster's `poster_path`): plain columns, first posters first.
+    listing: Callable[[Mapping[str, pd.DataFrame]], pd.DataFrame] | None = None
     # One PNG of the given posters (the batch's first), shown on the asset's page.
     preview: Callable[[RowReader, Sequence[str]], bytes | None] = no_preview
     preview_caption: str = ""

@@ -67,6 +67,19 @@ def poster_pictures(rows: RowReader, poster_ids: Sequence[str]) -> dict[str, np.
     return pictures
 
 
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in poster pixels
+
+
+def detection_boxes(rows: pd.DataFrame) -> list[Box]:
+    """Rows of `faces` or `objects` as boxes."""
+    return [(row.x0, row.y0, row.x1, row.y1) for row in rows.itertuples()]
+
+
+def labelled_boxes(rows: pd.DataFrame) -> list[tuple[str, Box]]:
+    """Rows of `objects` as (label, box)."""
+    return list(zip(rows["label"], detection_boxes(rows), strict=True))
+
+
 def titles_read(rows: RowReader, poster_ids: Sequence[str]) -> dict[str, str]:
     """The title read on each poster ('' where none was), for captions."""
     titles = rows.rows("titles", poster_ids)

@@ -4,6 +4,7 @@ placement. Reads rows only, no pixels."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
@@ -94,10 +95,26 @@ def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> bytes | None:
     return contact_sheet(pictures, captions, legend) if pictures else None
 
 
+def listing(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """The titles read: poster, file, title, placement, confidence."""
+    rows = tables["titles"].sort_values("poster_path")
+    placement = rows["placement_v"].fillna("") + " " + rows["placement_h"].fillna("")
+    return pd.DataFrame(
+        {
+            "poster": rows["poster_id"].str[:12],
+            "file": [PurePath(path).name for path in rows["poster_path"]],
+            "title": rows["title_text"].replace("", "(none)"),
+            "placement": placement.str.strip(),
+            "confidence": rows["confidence"].astype(float).round(3),
+        }
+    )
+
+
 TITLE = spec.StageSpec(
     name="titles", asset="titles", group="text", kinds=("python", "duckdb"),
     tables=(TITLES,), upstream=("ocr",), reads=(OCR_LINES.name,), prepare=prepare,
-    summarize=summarize, preview=preview, preview_caption="OCR lines and the title chosen",
+    summarize=summarize, listing=listing,
+    preview=preview, preview_caption="OCR lines and the title chosen",
     description="Which OCR lines form each poster's title, its box and placement: table "
     "`titles`. A poster with no readable title gets an empty `title_text` and the reason.",
 )  # fmt: skip

@@ -60,12 +60,13 @@ def stage_batch_state(
 
 
 def batch_rows(db: PosterDatabase, table: TableSpec, batch_id: str) -> pd.DataFrame:
-    """The table's rows of the batch's posters, without pictures and vectors (what summaries
-    count never needs them, and a batch's vectors are megabytes)."""
+    """The table's rows of the batch's posters with each poster's `poster_path`, without
+    pictures and vectors (summaries and listings never need them, and a batch's vectors are
+    megabytes)."""
     columns = ", ".join(f"t.{name}" for name in table.light_column_names)
     with db.read() as connection:
         return connection.execute(
-            f"WITH {BATCH_POSTERS} SELECT {columns} FROM {table.name} t "
+            f"WITH {BATCH_POSTERS} SELECT {columns}, b.path AS poster_path FROM {table.name} t "
             "JOIN batch_posters b ON b.poster_id = t.poster_id",
             {"batch": batch_id},
         ).df()
@@ -101,19 +102,3 @@ def stages_stamp(db: PosterDatabase, poster_ids: Sequence[str], stages: Sequence
             {"stages": list(stages)},
         ).fetchall()
     return ";".join(":".join(str(value) for value in row) for row in rows)
-
-
-def batch_titles(db: PosterDatabase, batch_id: str, limit: int) -> pd.DataFrame:
-    """The batch's titles as read, first posters by path: poster_id, path, title_text,
-    placement, confidence (posters without a title: empty text)."""
-    with db.read() as connection:
-        return connection.execute(
-            f"""
-            WITH {BATCH_POSTERS}
-            SELECT b.poster_id, b.path, t.title_text,
-                   concat_ws(' ', t.placement_v, t.placement_h) AS placement, t.confidence
-            FROM titles t JOIN batch_posters b ON b.poster_id = t.poster_id
-            ORDER BY b.path LIMIT $limit
-            """,
-            {"batch": batch_id, "limit": limit},
-        ).df()
