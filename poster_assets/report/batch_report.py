@@ -18,6 +18,7 @@ from poster_assets.imaging.anatomy import anatomy_png
 from poster_assets.imaging.annotate import draw_ocr
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.imaging.preview import png_bytes
+from poster_assets.models.embedder import ImageEmbedder
 from poster_assets.report.page import Neighbour, PosterCard, report_html
 from poster_assets.stages.anatomy import AnatomyUnavailableError, load_anatomy
 from poster_assets.store.database import PosterDatabase
@@ -38,7 +39,7 @@ class ReportSettings:
     batch_ids: Sequence[str] = ()  # empty: every batch
     limit: int = 50  # posters
     neighbours: int = 5
-    embedding_model: str = "efficientnet-lite3-imagenet"  # `ImageEmbedder.model_name`
+    embedding_model: str = ImageEmbedder.model_name
 
 
 def write_report(home: PosterHome, db: PosterDatabase, out: Path, settings: ReportSettings) -> Path:
