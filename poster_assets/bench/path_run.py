@@ -48,7 +48,7 @@ class PathSpec:
 
 
 # The stage settings before the throughput work: rapidocr's own detection size, angle
-# classifier and recogniser widths and batches; GrabCut's 4 rounds.
+# classifier and recogniser widths and batches; GrabCut's 4 rounds; scikit-learn's K-means.
 SETTINGS_BEFORE = {
     "ocr_lines": {
         name: getattr(RAPIDOCR_DEFAULTS, name)
@@ -61,6 +61,7 @@ SETTINGS_BEFORE = {
         )
     },
     "foreground": {"grabcut_iterations": 4},
+    "layers": {"kmeans": "lloyd"},
 }
 
 

@@ -6,16 +6,19 @@ them.
 """
 
 import dataclasses
+import enum
 import typing
 
 from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
+    EnumValue,
     Field,
     MaterializeResult,
     MetadataValue,
     asset,
 )
+from dagster import Enum as ConfigEnum
 
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.preview_files import preview_markdown
@@ -43,14 +46,24 @@ PREVIEW_POSTERS = 6
 
 
 def settings_schema(settings: type) -> dict[str, Field]:
-    """The stage's settings dataclass as Dagster config (shown in the UI's launchpad)."""
+    """The stage's settings dataclass as Dagster config (shown in the UI's launchpad); an
+    enum setting is a choice there, checked before the run starts."""
     hints = typing.get_type_hints(settings)
     schema = {
-        field.name: Field(hints[field.name], default_value=field.default, is_required=False)
+        field.name: _config_field(hints[field.name], field.default)
         for field in dataclasses.fields(settings)
     }
     schema["show_progress"] = Field(bool, default_value=True, is_required=False)
     return schema
+
+
+def _config_field(hint: type, default: object) -> Field:
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        choices = [EnumValue(member.value, python_value=member) for member in hint]
+        return Field(
+            ConfigEnum(hint.__name__, choices), default_value=default.value, is_required=False
+        )
+    return Field(hint, default_value=default, is_required=False)
 
 
 def materialize_stage(

@@ -8,7 +8,6 @@ once per thread and settings when tuned (its sessions are not thread-safe).
 from __future__ import annotations
 
 import functools
-import math
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import numpy as np
 import openvino as ov
 from rapidocr import EngineType, RapidOCR
 
+from poster_assets.models.line_recogniser import WidthBucketRecogniser
 from poster_assets.vision.text_lines import TextLine
 
 
@@ -32,7 +32,9 @@ class OcrSettings:
     text_score: float = 0.5
     use_angle_cls: bool = True
     rec_min_width: int = 320  # recogniser input width a line is padded to at least (48 px high)
-    rec_width_step: int = 0  # batch widths rounded up to a multiple of this; 0: exact widths
+    # > 0: each line padded to its own width rounded up to a multiple of this, lines of one
+    # width batched together; 0: rapidocr's batches, padded to their widest line
+    rec_width_step: int = 0
     rec_batch_size: int = 6  # lines recognised per inference
 
     def rapidocr_params(self) -> dict[str, object]:
@@ -95,27 +97,17 @@ def _with_bounded_shape_cache(engine: RapidOCR) -> RapidOCR:
     return engine
 
 
-def _with_width_steps(engine: RapidOCR, step: int) -> RapidOCR:
-    """Pad each batch of lines to a width that is a multiple of `step` (rapidocr pads to the
-    widest line's exact width): a few input shapes recur, so OpenVINO reuses their compiled
-    kernels instead of preparing a new shape almost every batch. rapidocr has no such
-    setting; this wraps its recogniser's resize."""
-    if step <= 0:
-        return engine
-    recogniser = engine.text_rec
-    exact = recogniser.resize_norm_img
-    height = recogniser.rec_image_shape[1]
-
-    def stepped(image: np.ndarray, max_wh_ratio: float) -> np.ndarray:
-        return exact(image, math.ceil(height * max_wh_ratio / step) * step / height)
-
-    recogniser.resize_norm_img = stepped
+def _with_width_buckets(engine: RapidOCR, step: int) -> RapidOCR:
+    """Recognise each line at its own width rounded up to `step` (line_recogniser.py);
+    without a step, rapidocr's own batching."""
+    if step > 0:
+        engine.text_rec = WidthBucketRecogniser(engine.text_rec, step)
     return engine
 
 
 def _built(settings: OcrSettings, runtime_params: Mapping[str, object]) -> RapidOCR:
     engine = RapidOCR(params=settings.rapidocr_params() | dict(runtime_params))
-    return _with_width_steps(_with_bounded_shape_cache(engine), settings.rec_width_step)
+    return _with_width_buckets(_with_bounded_shape_cache(engine), settings.rec_width_step)
 
 
 @functools.cache

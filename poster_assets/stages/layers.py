@@ -21,6 +21,7 @@ from poster_assets.stages.depth import DEPTH_MAPS
 from poster_assets.stages.titles import TITLES
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.depth_layers import (
+    KMeansSolver,
     box_layer_shares,
     depth_histogram,
     kmeans_layers,
@@ -31,7 +32,7 @@ from poster_assets.vision.depth_layers import (
 from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
-LAYERS_REVISION = "r4"
+LAYERS_REVISION = "r5"
 LAYER_METHOD = "kmeans-depth"
 ANATOMY_POSTERS = 3  # pictures on the asset's page, one under the other
 DEPTH_HISTOGRAMS = spec.TableSpec(
@@ -68,10 +69,12 @@ LAYERS = spec.TableSpec(
 @dataclass(frozen=True)
 class LayersSettings:
     """`k` layers per poster, or with `k_from_modes` as many as its depth histogram has modes
-    (at most `k`)."""
+    (at most `k`). `kmeans`: "exact" (the optimal layers) or "lloyd" (scikit-learn's
+    K-means, the code before; docs/measurements.md, "Throughput at 200 posters")."""
 
     k: int = 3
     k_from_modes: bool = False
+    kmeans: KMeansSolver = KMeansSolver.EXACT
 
 
 def poster_layers(
@@ -80,6 +83,7 @@ def poster_layers(
     title_box: tuple[float, float, float, float] | None,
     k: int,
     k_from_modes: bool = False,
+    solver: KMeansSolver = KMeansSolver.EXACT,
 ) -> tuple[dict, list[dict]]:
     """Histogram row and layer rows (without ids) for one poster. `depth` is the stored map;
     `rgb` and `title_box` are in the poster's own pixels. With `k_from_modes`, K is the
@@ -87,7 +91,7 @@ def poster_layers(
     histogram = depth_histogram(depth)
     if k_from_modes:
         k = max(1, min(k, len(histogram.modes)))
-    segmentation = kmeans_layers(depth, k)
+    segmentation = kmeans_layers(depth, k, solver)
     small_rgb = cv2.resize(rgb, (depth.shape[1], depth.shape[0]), interpolation=cv2.INTER_AREA)
     cleaned = remove_small_regions(snap_to_superpixels(segmentation.labels, small_rgb))
     # Snapping and cleaning can swallow a thin layer whole; the survivors keep their order.
@@ -151,11 +155,12 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
         depth = decode_depth_png(poster.upstream["depth_maps"]["depth_png"].iloc[0])
         histogram, layers = poster_layers(
             depth, poster.rgb, title_box(poster.upstream["titles"]), settings.k,
-            settings.k_from_modes,
+            settings.k_from_modes, settings.kmeans,
         )  # fmt: skip
         return {"depth_histograms": [histogram], "layers": layers}
 
-    version = f"{LAYERS_REVISION}-{k_rule}+{ref.version}+{load_title_scorer().version}"
+    rule = f"{k_rule}-{settings.kmeans.value}"
+    version = f"{LAYERS_REVISION}-{rule}+{ref.version}+{load_title_scorer().version}"
     return spec.PreparedStage(version, spec.ready(segment), model=ref.version)
 
 

@@ -20,7 +20,7 @@ from poster_assets.stages import spec
 from poster_assets.vision.text_blocks import group_stacked_lines
 from poster_assets.vision.text_lines import TextLine
 
-OCR_STAGE_REVISION = 3  # bump when the stage's outputs change for the same settings
+OCR_STAGE_REVISION = 4  # bump when the stage's outputs change for the same settings
 BOX = (
     spec.Column("x0", "DOUBLE NOT NULL"), spec.Column("y0", "DOUBLE NOT NULL"),
     spec.Column("x1", "DOUBLE NOT NULL"), spec.Column("y1", "DOUBLE NOT NULL"),
@@ -53,16 +53,16 @@ OCR_BLOCKS = spec.TableSpec(
 class OcrStageSettings:
     """rapidocr settings; defaults are the measured best (docs/measurements.md, "Titles"):
     detection upscales a poster's short side to 448 px, not 736; the angle classifier, which
-    turned some titles upside down, is off; a short line is padded to 96 px for the
-    recogniser, not 320; and each batch of lines is padded to a multiple of 64 px, so that
-    OpenVINO meets a few recurring input shapes instead of a new one per batch. Same title
-    accuracy, less than half the OCR time."""
+    turned some titles upside down, is off; and each line goes to the recogniser padded to its
+    own width rounded up to 64 px (at least 192), batched only with lines of that width, so a
+    line's text no longer depends on the lines beside it and OpenVINO meets a few recurring
+    input shapes. Same title accuracy, less than half the OCR time."""
 
     det_limit_side_len: int = 448
     det_box_thresh: float = 0.3
     det_unclip_ratio: float = 1.6
     use_angle_cls: bool = False
-    rec_min_width: int = 96
+    rec_min_width: int = 192
     rec_width_step: int = 64
     rec_batch_size: int = 6
 

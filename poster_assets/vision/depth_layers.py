@@ -5,7 +5,9 @@ layer that carries the title."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
+import ckwrap
 import cv2
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
@@ -50,19 +52,34 @@ def depth_histogram(
     return DepthHistogram(counts, edges, smoothed, tuple(float(centres[p - 1]) for p in peaks))
 
 
-def kmeans_layers(depth: np.ndarray, k: int = 3, seed: int = 0) -> LayerSegmentation:
+class KMeansSolver(StrEnum):
+    """`exact`: the optimal clustering (dynamic programming over the map's distinct depth
+    values, Ckmeans.1d.dp), in ~1.5 ms. `lloyd`: scikit-learn's K-means++ and Lloyd
+    iterations, the code before (~25 ms); it stops near an optimum, not at it (a higher
+    within-layer sum of squares on 97 of 100 real posters)."""
+
+    EXACT = "exact"
+    LLOYD = "lloyd"
+
+
+def kmeans_layers(
+    depth: np.ndarray, k: int = 3, solver: KMeansSolver = KMeansSolver.EXACT, seed: int = 0
+) -> LayerSegmentation:
     """K-means on depth values alone. In one dimension the clusters are intervals, so each
     pixel's layer is found from the cuts halfway between sorted centres."""
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
-    values = depth.reshape(-1, 1).astype(np.float64)
-    distinct = len(np.unique(values))
-    k = min(k, distinct)
-    # One thread: sklearn's OpenMP threads made this 4x slower on 2 cores (95 against 25 ms
-    # a poster) and tied the last digits of the centres to the machine's core count.
-    with one_native_thread:
-        model = KMeans(n_clusters=k, n_init=4, random_state=seed).fit(values)
-    centres = np.sort(model.cluster_centers_[:, 0])
+    values, counts = np.unique(depth.astype(np.float64), return_counts=True)
+    k = min(k, len(values))
+    if solver is KMeansSolver.EXACT:
+        found = ckwrap.ckmeans(values, k, weights=counts.astype(np.float64)).centers
+    else:
+        # One thread: sklearn's OpenMP threads made this 4x slower on 2 cores (95 against
+        # 25 ms a poster) and tied the last digits of the centres to the core count.
+        with one_native_thread:
+            model = KMeans(n_clusters=k, n_init=4, random_state=seed)
+            found = model.fit(depth.reshape(-1, 1).astype(np.float64)).cluster_centers_[:, 0]
+    centres = np.sort(found)
     cuts = (centres[:-1] + centres[1:]) / 2
     labels = np.digitize(depth, cuts).astype(np.uint8)
     return LayerSegmentation(labels, tuple(map(float, centres)), tuple(map(float, cuts)))

@@ -1,5 +1,6 @@
 """The OCR engine after its detector and recogniser are recompiled with a bounded shape
-cache: the tuned settings survive, and it still reads text."""
+cache (the tuned settings survive, and it still reads text), and its recogniser's lines each
+padded to their own width."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import replace
 
 import cv2
 import numpy as np
+from rapidocr.ch_ppocr_rec import TextRecInput, TextRecognizer
 
 from poster_assets.models.ocr import RuntimeMode, load_ocr_engine, read_text_lines
 from poster_assets.stages.ocr import OcrStageSettings
@@ -28,11 +30,26 @@ def test_a_tuned_engine_keeps_one_thread_unpinned_and_reads_a_word() -> None:
     assert [line.text for line in lines] == ["POSTER"]
 
 
-def test_width_steps_pad_each_batch_to_a_multiple_of_the_step_and_still_read() -> None:
-    settings = replace(OcrStageSettings().ocr_settings(), rec_width_step=32)
+def _line(text: str, width: int) -> np.ndarray:
+    crop = np.full((48, width, 3), 255, np.uint8)
+    cv2.putText(crop, text, (4, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (0, 0, 0), 3)
+    return crop
+
+
+def test_a_line_reads_the_same_alone_and_beside_a_long_line() -> None:
+    """Each line is padded to its own width, so its text and score do not depend on the
+    lines recognised with it (rapidocr pads a batch to its widest line)."""
+    engine = load_ocr_engine(OcrStageSettings().ocr_settings(), RuntimeMode.TUNED)
+    word, long_line = _line("POSTER", 180), _line("A LONG LINE OF SMALL CREDITS " * 3, 1500)
+    alone = engine.text_rec(TextRecInput(img=[word]))
+    mixed = engine.text_rec(TextRecInput(img=[long_line, word, word]))
+    assert alone.txts == ("POSTER",)
+    assert mixed.txts[1:] == ("POSTER", "POSTER") and "LONG" in mixed.txts[0]
+    assert mixed.scores[1:] == [alone.scores[0]] * 2
+
+
+def test_rapidocr_batching_without_a_width_step() -> None:
+    settings = replace(OcrStageSettings().ocr_settings(), rec_width_step=0)
     engine = load_ocr_engine(settings, RuntimeMode.TUNED)
-    line = np.full((48, 150, 3), 255, np.uint8)  # rapidocr's exact width here: 150 px
-    for ratio in (150 / 48, 200 / 48, 321 / 48):
-        padded = engine.text_rec.resize_norm_img(line, ratio)
-        assert padded.shape[2] % 32 == 0 and 0 <= padded.shape[2] - 48 * ratio < 32
+    assert isinstance(engine.text_rec, TextRecognizer)
     assert [line.text for line in read_text_lines(engine, _word("POSTER"))] == ["POSTER"]

@@ -4,10 +4,11 @@ asset graph, the bench's stage list and compared tables all agree with the regis
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import AssetKey
+from dagster import AssetKey, DagsterInvalidConfigError, validate_run_config
 
 from poster_assets.bench.path_run import STAGE_ASSETS as BENCH_STAGE_ASSETS
 from poster_assets.bench.same_outputs import COMPARED_TABLES
@@ -72,3 +73,17 @@ def test_a_stage_reading_a_table_of_no_upstream_stage_is_refused() -> None:
 def test_a_key_naming_an_unknown_column_is_refused() -> None:
     with pytest.raises(ValueError, match="key"):
         TableSpec("t", (Column("a", "INTEGER"),), key=("poster_id", "b"))
+
+
+def test_an_enum_setting_is_a_choice_checked_before_the_run(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("POSTER_ASSETS_HOME", str(tmp_path))
+    layers = defs.resolve_assets_def(AssetKey("layers")).op.config_schema.as_field()
+    kmeans = layers.config_type.fields["kmeans"]
+    assert [value.config_value for value in kmeans.config_type.enum_values] == ["exact", "lloyd"]
+    assert kmeans.default_value == "exact"
+    job = defs.resolve_job_def("process_batch")
+    validate_run_config(job, {"ops": {"layers": {"config": {"kmeans": "lloyd"}}}})
+    with pytest.raises(DagsterInvalidConfigError, match="kmeans"):
+        validate_run_config(job, {"ops": {"layers": {"config": {"kmeans": "fast"}}}})

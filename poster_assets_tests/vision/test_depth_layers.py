@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from poster_assets.vision.depth_layers import (
+    KMeansSolver,
     box_layer_shares,
     depth_histogram,
     kmeans_layers,
@@ -39,19 +40,46 @@ def test_single_plane_has_one_mode() -> None:
     assert len(depth_histogram(np.full((20, 20), 0.4, np.float32)).modes) == 1
 
 
-def test_kmeans_recovers_planes_in_near_to_far_order() -> None:
+@pytest.mark.parametrize("solver", list(KMeansSolver))
+def test_kmeans_recovers_planes_in_near_to_far_order(solver: KMeansSolver) -> None:
     depth, truth = _three_planes()
-    layers = kmeans_layers(depth, k=3)
+    layers = kmeans_layers(depth, k=3, solver=solver)
     assert (layers.labels == truth).mean() > 0.99
     assert layers.centres == tuple(sorted(layers.centres))
     assert len(layers.cuts) == 2
 
 
-def test_kmeans_with_fewer_distinct_values_than_k() -> None:
-    layers = kmeans_layers(np.zeros((10, 10), np.float32), k=3)
+@pytest.mark.parametrize("solver", list(KMeansSolver))
+def test_kmeans_with_fewer_distinct_values_than_k(solver: KMeansSolver) -> None:
+    layers = kmeans_layers(np.zeros((10, 10), np.float32), k=3, solver=solver)
     assert layers.centres == (0.0,) and (layers.labels == 0).all()
     with pytest.raises(ValueError, match="at least 1"):
-        kmeans_layers(np.zeros((2, 2)), k=0)
+        kmeans_layers(np.zeros((2, 2)), k=0, solver=solver)
+
+
+def _within_layer_squares(depth: np.ndarray, labels: np.ndarray) -> float:
+    return sum(
+        float(((depth[labels == i] - depth[labels == i].mean()) ** 2).sum())
+        for i in np.unique(labels)
+    )
+
+
+def test_exact_kmeans_finds_the_best_two_cuts_of_a_skewed_map() -> None:
+    """Every pair of cuts between a small map's distinct values is tried; none beats the
+    exact solver, and Lloyd's iterations from K-means++ are no better."""
+    rng = np.random.default_rng(3)
+    depth = np.round(np.concatenate([rng.beta(0.6, 3.0, 300), rng.uniform(0, 1, 60)]), 2)
+    depth = depth.reshape(18, 20).astype(np.float32)
+    values = np.unique(depth)
+    best = min(
+        _within_layer_squares(depth, np.digitize(depth, [values[i], values[j]], right=True))
+        for i in range(len(values) - 2)
+        for j in range(i + 1, len(values) - 1)
+    )
+    exact = _within_layer_squares(depth, kmeans_layers(depth, 3, KMeansSolver.EXACT).labels)
+    lloyd = _within_layer_squares(depth, kmeans_layers(depth, 3, KMeansSolver.LLOYD).labels)
+    assert exact == pytest.approx(best, rel=1e-9)
+    assert lloyd >= exact - 1e-9
 
 
 def test_superpixels_snap_labels_to_image_edges() -> None:
