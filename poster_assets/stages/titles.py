@@ -19,6 +19,9 @@ from poster_assets.vision.text_lines import TextLine
 from poster_assets.vision.title_scorer import TitleScorer
 from poster_assets.vision.title_selection import choose_title
 
+# Bump when the choice changes for the same scorer (r2: the scale of type ignores stray glyphs).
+TITLE_CHOICE_REVISION = "r2"
+
 TITLES = spec.TableSpec(
     "titles",
     (
@@ -64,7 +67,8 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
         row = title_row(poster.upstream["ocr_lines"], poster.width, poster.height, scorer)
         return {"titles": [row]}
 
-    return spec.PreparedStage(scorer.version, spec.ready(choose), model=scorer.version)
+    version = f"{TITLE_CHOICE_REVISION}+{scorer.version}"
+    return spec.PreparedStage(version, spec.ready(choose), model=scorer.version)
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:

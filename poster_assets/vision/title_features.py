@@ -93,10 +93,13 @@ def candidate_features(
         return np.zeros((0, len(FEATURE_NAMES)))
     heights = np.array([line.height for line in lines])
     boxes = np.array([line.box for line in lines])
-    ranks = heights.argsort()[::-1].argsort() / max(len(lines) - 1, 1)
+    # The poster's scale of type comes from lines that can be titles: a stray glyph read in a
+    # graphic (a tall "M" at the edge) made the real title look small and lose.
+    scale = np.where([can_be_title(line) for line in lines], heights, 0.0)
+    ranks = scale.argsort()[::-1].argsort() / max(int(np.count_nonzero(scale)) - 1, 1)
     return np.array(
         [
-            _features(lines, candidate, heights, boxes, ranks, width, height)
+            _features(lines, candidate, heights, scale.max(), boxes, ranks, width, height)
             for candidate in candidates
         ],
         dtype=float,
@@ -107,6 +110,7 @@ def _features(
     lines: Sequence[TextLine],
     candidate: Candidate,
     heights: np.ndarray,
+    tallest: float,
     boxes: np.ndarray,
     ranks: np.ndarray,
     width: int,
@@ -114,7 +118,7 @@ def _features(
 ) -> list[float]:
     members = list(candidate.indices)
     own = heights[members]
-    top, tallest = own.max(), heights.max()
+    top = own.max()
     text = candidate_text(lines, candidate)
     letters = [char for char in text if char.isalpha()]
     x0, y0 = boxes[members, 0].min(), boxes[members, 1].min()

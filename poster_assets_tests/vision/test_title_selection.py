@@ -28,6 +28,20 @@ def test_large_line_wins_over_credits(scorer) -> None:  # noqa: ANN001
     assert 0 < choice.confidence <= 1
 
 
+def test_a_stray_glyph_read_in_a_graphic_does_not_shrink_the_title(scorer) -> None:  # noqa: ANN001
+    """A generated poster's lines as OCR read them: its whole graphic read as one tall "M"
+    made "STORM MOON" look small, and no title was chosen."""
+    lines = [
+        rect_line("STORM MOON", 32, 31, 291, 63, 0.99),
+        rect_line("M", 3, 135, 289, 385, 0.50),
+        rect_line("一", 102, 208, 114, 212, 0.88),
+        rect_line("DIRECTED BY J. OKAFOR", 90, 402, 209, 416, 0.99),
+        rect_line("STARRING A. RIVERA L. MOREAU", 68, 417, 231, 430, 0.99),
+        rect_line("IN CINEMAS 5 MAY", 104, 431, 194, 443, 0.99),
+    ]
+    assert choose_title(lines, W, H, scorer).text == "STORM MOON"
+
+
 def test_stacked_title_lines_merge_in_reading_order(scorer) -> None:  # noqa: ANN001
     lines = [
         rect_line("SAINTS", 60, 100, 240, 140),
