@@ -24,7 +24,12 @@ from poster_assets.demo.generator import (
     LAYER_TITLE,
 )
 from poster_assets.store.database import PosterDatabase
-from poster_assets.store.evaluation_reads import layers_of_file, mode_counts, title_layer_shares
+from poster_assets.store.evaluation_reads import (
+    layers_of_file,
+    mode_counts,
+    title_layer_shares,
+    title_text_of_file,
+)
 from poster_assets.vision.depth_layers import layer_role
 from poster_assets.vision.masks import decode_mask_png
 
@@ -40,7 +45,7 @@ def structure_report(db: PosterDatabase) -> dict[str, object]:
     shares = title_layer_shares(db)
     return {
         "titled_posters_with_layers": len(shares),
-        "title_box_mostly_in_one_layer": round(
+        "title_mostly_in_one_layer": round(
             float(np.mean([share >= MOSTLY_IN_ONE_LAYER for share in shares])), 4
         )
         if shares
@@ -55,6 +60,7 @@ def demo_layer_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]
     title_hits, ious = [], {name: [] for name in TRUE_LAYERS}
     subject_roles: list[str] = []
     subject_roles_by_depth: list[str] = []
+    glyph_ious: list[float] = []
     for truth in truths:
         rows = layers_of_file(db, truth["image"])
         if not rows:
@@ -64,6 +70,9 @@ def demo_layer_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]
             str(corpus_dir / "layers" / (os.path.splitext(truth["image"])[0] + ".png")),
             cv2.IMREAD_UNCHANGED,
         )
+        glyphs = title_text_of_file(db, truth["image"])  # a title not found counts as 0
+        true_title = true_map == LAYER_TITLE
+        glyph_ious.append(0.0 if glyphs is None else _iou(decode_mask_png(glyphs), true_title))
         true_map = cv2.resize(
             true_map, (masks.shape[2], masks.shape[1]), interpolation=cv2.INTER_NEAREST
         )
@@ -85,6 +94,8 @@ def demo_layer_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]
         "subject_layer_is_foreground_by_depth_order_only": _share(
             subject_roles_by_depth, "foreground"
         ),
+        # The stored title glyph pixels against the title's exact pixels, full size.
+        "title_text_iou": round(float(np.mean(glyph_ious)), 4) if glyph_ious else None,
         "best_layer_iou": {
             name: round(float(np.mean(values)), 4) if values else None
             for name, values in ious.items()

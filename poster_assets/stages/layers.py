@@ -1,5 +1,6 @@
 """The layers stage: the depth histogram and its modes, K-means (K=3) layers on depth near to
-far, snapped to SLIC superpixels, and the layer holding most of the title."""
+far, snapped to SLIC superpixels; the title's glyph pixels, and the layer holding most of
+them."""
 
 from __future__ import annotations
 
@@ -18,21 +19,23 @@ from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages import spec
 from poster_assets.stages.anatomy import load_anatomy
 from poster_assets.stages.depth import DEPTH_MAPS
+from poster_assets.stages.ocr import OCR_LINES
 from poster_assets.stages.titles import TITLES
+from poster_assets.vision import text_pixels
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.depth_layers import (
     KMeansSolver,
-    box_layer_shares,
     depth_histogram,
     kmeans_layers,
     layer_role,
+    mask_layer_shares,
     remove_small_regions,
     snap_to_superpixels,
 )
 from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
-LAYERS_REVISION = "r5"
+LAYERS_REVISION = "r6"
 LAYER_METHOD = "kmeans-depth"
 ANATOMY_POSTERS = 3  # pictures on the asset's page, one under the other
 DEPTH_HISTOGRAMS = spec.TableSpec(
@@ -59,10 +62,26 @@ LAYERS = spec.TableSpec(
         spec.Column("mask_png", "BLOB NOT NULL", "1-bit PNG at the stored depth map's size"),
         spec.Column("is_title_layer", "BOOLEAN NOT NULL"),
         spec.Column(
-            "title_share", "DOUBLE", "share of the title box in this layer (NULL: no title)"
+            "title_share",
+            "DOUBLE",
+            "share of the title's glyph pixels in this layer (NULL: no title)",
         ),
     ),
     key=("poster_id", "layer_index"),
+)
+
+TITLE_TEXT = spec.TableSpec(
+    "title_text",
+    (
+        spec.Column("width", "INTEGER NOT NULL", "of the mask: the poster's own pixels"),
+        spec.Column("height", "INTEGER NOT NULL"),
+        spec.Column("mask_png", "BLOB NOT NULL", "1-bit PNG, 1 = a pixel of the title's glyphs"),
+        spec.Column("method", "VARCHAR NOT NULL", "'glyphs', or 'box' where none were found"),
+        spec.Column("text_pixels", "INTEGER NOT NULL"),
+        spec.Column(
+            "box_share", "DOUBLE NOT NULL", "glyph pixels / pixels of the title lines' boxes"
+        ),
+    ),
 )
 
 
@@ -80,14 +99,15 @@ class LayersSettings:
 def poster_layers(
     depth: np.ndarray,
     rgb: np.ndarray,
-    title_box: tuple[float, float, float, float] | None,
+    title_glyphs: np.ndarray | None,
     k: int,
     k_from_modes: bool = False,
     solver: KMeansSolver = KMeansSolver.EXACT,
 ) -> tuple[dict, list[dict]]:
     """Histogram row and layer rows (without ids) for one poster. `depth` is the stored map;
-    `rgb` and `title_box` are in the poster's own pixels. With `k_from_modes`, K is the
-    number of histogram modes, at most `k`."""
+    `rgb` and `title_glyphs` (a bool mask of the title's glyph pixels, None without a title)
+    are in the poster's own pixels. With `k_from_modes`, K is the number of histogram modes,
+    at most `k`."""
     histogram = depth_histogram(depth)
     if k_from_modes:
         k = max(1, min(k, len(histogram.modes)))
@@ -101,11 +121,8 @@ def poster_layers(
     saliency = spectral_residual_saliency(small_rgb)
     mean_saliency = max(float(saliency.mean()), 1e-9)
     shares = None
-    if title_box is not None:
-        scale_x, scale_y = depth.shape[1] / rgb.shape[1], depth.shape[0] / rgb.shape[0]
-        x0, y0, x1, y1 = title_box
-        small_box = (x0 * scale_x, y0 * scale_y, x1 * scale_x, y1 * scale_y)
-        shares = box_layer_shares(labels, small_box, count)
+    if title_glyphs is not None and title_glyphs.any():
+        shares = mask_layer_shares(labels, title_glyphs, count)
     bounds = (0.0, *segmentation.cuts, 1.0)
     layers = []
     for index, kmeans_index in enumerate(survivors):
@@ -136,12 +153,28 @@ def poster_layers(
     return histogram_row, layers
 
 
-def title_box(titles: pd.DataFrame) -> tuple[float, float, float, float] | None:
-    """One poster's `titles` rows as a box, or None without a readable title."""
+def title_glyph_row(
+    rgb: np.ndarray, lines: pd.DataFrame, titles: pd.DataFrame
+) -> tuple[np.ndarray, dict] | None:
+    """The title's glyph mask and its `title_text` row, or None without a readable title.
+    Where no glyphs stand out from their ground, the lines' boxes stand in (method 'box')."""
     if titles.empty or titles["title_text"].iloc[0] == "":
         return None
-    title = titles.iloc[0]
-    return (title.x0, title.y0, title.x1, title.y1)
+    members = lines[lines["line_index"].isin(list(titles["line_indices"].iloc[0]))]
+    polygons = [np.asarray(polygon, float).reshape(4, 2) for polygon in members["polygon"]]
+    boxes = text_pixels.polygons_mask(rgb.shape[:2], polygons)
+    glyphs = text_pixels.text_pixels(rgb, polygons) & boxes
+    method = "glyphs" if glyphs.any() else "box"
+    mask = glyphs if glyphs.any() else boxes
+    row = {
+        "width": rgb.shape[1],
+        "height": rgb.shape[0],
+        "mask_png": encode_mask_png(mask),
+        "method": method,
+        "text_pixels": int(mask.sum()),
+        "box_share": float(mask.sum() / max(int(boxes.sum()), 1)),
+    }
+    return mask, row
 
 
 def prepare(context: spec.StageContext) -> spec.PreparedStage:
@@ -153,11 +186,13 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
 
     def segment(poster: spec.PosterInput) -> dict[str, list[dict]]:
         depth = decode_depth_png(poster.upstream["depth_maps"]["depth_png"].iloc[0])
+        title = title_glyph_row(poster.rgb, poster.upstream["ocr_lines"], poster.upstream["titles"])
         histogram, layers = poster_layers(
-            depth, poster.rgb, title_box(poster.upstream["titles"]), settings.k,
+            depth, poster.rgb, None if title is None else title[0], settings.k,
             settings.k_from_modes, settings.kmeans,
         )  # fmt: skip
-        return {"depth_histograms": [histogram], "layers": layers}
+        tables = {"depth_histograms": [histogram], "layers": layers}
+        return tables | {"title_text": [] if title is None else [title[1]]}
 
     rule = f"{k_rule}-{settings.kmeans.value}"
     version = f"{LAYERS_REVISION}-{rule}+{ref.version}+{load_title_scorer().version}"
@@ -172,7 +207,7 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
         "title_layer_by_depth_rank": {
             str(k): int(v) for k, v in titled["layer_index"].value_counts().items()
         },
-        "title_box_mostly_in_one_layer": (
+        "title_mostly_in_one_layer": (
             float((titled["title_share"] >= 0.6).mean()) if len(titled) else 0.0
         ),
         "share_with_title_layer": (
@@ -193,10 +228,12 @@ def preview(rows: spec.RowReader, poster_ids: Sequence[str]) -> bytes | None:
 
 LAYER = spec.StageSpec(
     name="layers", asset="layers", group="layers", kinds=("python", "duckdb"),
-    tables=(DEPTH_HISTOGRAMS, LAYERS), upstream=("depth", "titles"), parallel=True,
-    reads=(DEPTH_MAPS.name, TITLES.name), requires=(DEPTH_MAPS.name,), settings=LayersSettings,
+    tables=(DEPTH_HISTOGRAMS, LAYERS, TITLE_TEXT), upstream=("depth", "ocr", "titles"),
+    reads=(DEPTH_MAPS.name, OCR_LINES.name, TITLES.name), requires=(DEPTH_MAPS.name,),
+    parallel=True, settings=LayersSettings,
     prepare=prepare, summarize=summarize, preview=preview, preview_caption="poster anatomy",
     description="The depth histogram and its modes (table `depth_histograms`), and K-means "
     "layers on depth, near to far, snapped to SLIC superpixels, with the title layer marked "
-    "(table `layers`, one row per layer with a 1-bit PNG mask).",
+    "(table `layers`, one row per layer with a 1-bit PNG mask); the title's glyph pixels "
+    "(table `title_text`), whose layer is the title layer.",
 )  # fmt: skip

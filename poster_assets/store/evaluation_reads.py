@@ -88,7 +88,8 @@ def vectors_with_genres(db: PosterDatabase, model: str, region: str) -> list[tup
 
 
 def title_layer_shares(db: PosterDatabase) -> list[float]:
-    """Per titled poster with layers: the largest share of its title box in one layer."""
+    """Per titled poster with layers: the largest share of its title's glyph pixels in one
+    layer."""
     with db.read() as connection:
         rows = connection.execute(
             "SELECT max(title_share) FROM layers WHERE title_share IS NOT NULL GROUP BY poster_id"
@@ -116,6 +117,21 @@ def layers_of_file(db: PosterDatabase, file_name: str) -> list[tuple[bytes, bool
             """,
             [file_name],
         ).fetchall()
+
+
+def title_text_of_file(db: PosterDatabase, file_name: str) -> bytes | None:
+    """The title's glyph mask (1-bit PNG at the poster's size) of the poster with that file
+    name, or None without a title."""
+    with db.read() as connection:
+        found = connection.execute(
+            """
+            SELECT t.mask_png FROM title_text t
+            JOIN (SELECT DISTINCT poster_id FROM poster_paths
+                  WHERE regexp_extract(path, '[^/]+$') = ?) p USING (poster_id)
+            """,
+            [file_name],
+        ).fetchall()
+    return found[0][0] if found else None
 
 
 def titles_of_labelled(

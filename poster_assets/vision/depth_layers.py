@@ -118,17 +118,15 @@ def remove_small_regions(labels: np.ndarray, min_share: float = 0.01) -> np.ndar
     return cleaned
 
 
-def box_layer_shares(
-    labels: np.ndarray, box: tuple[float, float, float, float], layer_count: int
-) -> np.ndarray:
-    """(layer_count,) share of the box's pixels in each layer; `box` in the label map's
-    pixels. The title layer is the argmax for the title box."""
-    x0, y0, x1, y1 = (int(round(value)) for value in box)
-    height, width = labels.shape
-    window = labels[max(0, y0) : min(height, y1), max(0, x0) : min(width, x1)]
-    if window.size == 0:
-        raise ValueError(f"box {box} lies outside the {width}x{height} label map")
-    return np.bincount(window.ravel(), minlength=layer_count)[:layer_count] / window.size
+def mask_layer_shares(labels: np.ndarray, mask: np.ndarray, layer_count: int) -> np.ndarray:
+    """(layer_count,) share of the masked pixels in each layer; `mask` may be larger than
+    the label map (the poster's own pixels), which is then scaled up to it. The title layer
+    is the argmax for the title's glyph pixels."""
+    if not mask.any():
+        raise ValueError("the mask selects no pixels")
+    if mask.shape != labels.shape:
+        labels = cv2.resize(labels, (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_NEAREST)
+    return np.bincount(labels[mask], minlength=layer_count)[:layer_count] / int(mask.sum())
 
 
 SALIENT_RATIO = 1.25

@@ -57,7 +57,7 @@ def test_a_rerun_with_nothing_to_do_states_the_batch_and_keeps_its_pictures(
     read = {record.data["title"] for record in titles["titles"].records}
     assert len(read & _true_titles(demo_corpus)) >= 6
     layers = _latest(instance, "layers")
-    assert layers["title_box_mostly_in_one_layer"] > 0 and layers["share_with_title_layer"] > 0
+    assert layers["title_mostly_in_one_layer"] > 0 and layers["share_with_title_layer"] > 0
 
 
 def test_the_anatomy_shows_foreground_faces_and_objects(layered_home: PosterHome) -> None:

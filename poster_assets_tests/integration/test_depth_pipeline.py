@@ -168,7 +168,7 @@ def test_eval_layers_on_a_generated_corpus(pydnet_path, demo_corpus, tmp_path) -
     assert result.exit_code == 0, result.output
     report = json.loads(result.output[result.output.index("{") :])
     assert report["titled_posters_with_layers"] == 8
-    assert 0 <= report["title_box_mostly_in_one_layer"] <= 1
+    assert 0 <= report["title_mostly_in_one_layer"] <= 1
     assert sum(report["depth_mode_counts"].values()) == 8
     truth = report["against_ground_truth"]
     assert truth["posters"] == 8

@@ -38,7 +38,7 @@ SCREENSHOTS_ENV_VAR = "POSTER_ASSETS_SCREENSHOTS"
 PREVIEW_SELECTOR = "img[src^='/logs/poster_previews/']"
 PAGES = {  # asset: figures of the batch that must be non-zero
     "titles": ("posters", "done", "titles_found", "mean_confidence", "median_ms_per_poster"),
-    "layers": ("done", "title_box_mostly_in_one_layer", "share_with_title_layer"),
+    "layers": ("done", "title_mostly_in_one_layer", "share_with_title_layer"),
     "foreground": ("done", "median_foreground_share"),
 }
 

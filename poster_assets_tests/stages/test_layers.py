@@ -16,9 +16,11 @@ def _poster_and_depth(tiny_plane: bool) -> tuple[np.ndarray, np.ndarray]:
     return depth, rgb
 
 
-def test_layers_with_title_box_in_the_near_layer() -> None:
+def test_layers_with_the_title_glyphs_in_the_near_layer() -> None:
     depth, rgb = _poster_and_depth(tiny_plane=False)
-    histogram, layers = poster_layers(depth, rgb, (10, 70, 70, 100), k=2)
+    glyphs = np.zeros(rgb.shape[:2], bool)
+    glyphs[70:100:3, 10:70] = True  # strokes in the lower half, the poster's own pixels
+    histogram, layers = poster_layers(depth, rgb, glyphs, k=2)
     assert histogram["mode_count"] == 2
     assert [layer["role"] for layer in layers] == ["foreground", "background"]
     assert [layer["is_title_layer"] for layer in layers] == [True, False]

@@ -7,10 +7,10 @@ import pytest
 
 from poster_assets.vision.depth_layers import (
     KMeansSolver,
-    box_layer_shares,
     depth_histogram,
     kmeans_layers,
     layer_role,
+    mask_layer_shares,
     remove_small_regions,
     snap_to_superpixels,
 )
@@ -102,14 +102,16 @@ def test_small_islands_join_their_surroundings() -> None:
     assert (cleaned[:, 40:] == 2).all()
 
 
-def test_box_shares_and_title_layer() -> None:
+def test_mask_shares_at_the_label_maps_size_and_scaled_up() -> None:
     _, truth = _three_planes()
-    shares = box_layer_shares(truth, (20, 60, 70, 110), 3)
-    assert shares.tolist() == [1.0, 0.0, 0.0]
-    straddling = box_layer_shares(truth, (0, 30, 10, 50), 3)
-    assert straddling.tolist() == pytest.approx([0.0, 0.5, 0.5])
-    with pytest.raises(ValueError, match="outside"):
-        box_layer_shares(truth, (500, 500, 600, 600), 3)
+    inside_near = np.zeros(truth.shape, bool)
+    inside_near[60:110, 20:70] = True
+    assert mask_layer_shares(truth, inside_near, 3).tolist() == [1.0, 0.0, 0.0]
+    straddling = np.zeros((240, 180), bool)  # the poster at twice the map's size
+    straddling[60:100, 0:20] = True  # map rows 30..49: half band 2, half band 1
+    assert mask_layer_shares(truth, straddling, 3).tolist() == pytest.approx([0.0, 0.5, 0.5])
+    with pytest.raises(ValueError, match="no pixels"):
+        mask_layer_shares(truth, np.zeros(truth.shape, bool), 3)
 
 
 def test_roles_follow_depth_order_and_saliency() -> None:

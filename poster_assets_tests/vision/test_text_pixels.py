@@ -1,0 +1,56 @@
+"""Glyph pixels of a text line against the exact pixels the text was drawn with."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from poster_assets.vision.text_pixels import line_text_pixels, polygons_mask, text_pixels
+
+BOX = np.array([[20, 30], [280, 30], [280, 90], [20, 90]], float)
+
+
+def _poster(fill: tuple[int, int, int], outline: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A 300x200 poster: a vertical gradient ground, "TITLE" drawn inside BOX; returns the
+    picture and the exact glyph pixels (fill and outline)."""
+    ramp = np.linspace(40, 120, 200, dtype=np.uint8)[:, None]
+    rgb = np.dstack(
+        [ramp.repeat(300, 1), np.full((200, 300), 60, np.uint8), 255 - ramp.repeat(300, 1)]
+    )
+    rgb = np.ascontiguousarray(rgb)
+    truth = np.zeros((200, 300), np.uint8)
+    origin, font = (35, 80), cv2.FONT_HERSHEY_DUPLEX
+    if outline:
+        cv2.putText(rgb, "TITLE", origin, font, 1.9, (0, 0, 0), 9, cv2.LINE_8)
+        cv2.putText(truth, "TITLE", origin, font, 1.9, 1, 9, cv2.LINE_8)
+    cv2.putText(rgb, "TITLE", origin, font, 1.9, fill, 5, cv2.LINE_8)
+    cv2.putText(truth, "TITLE", origin, font, 1.9, 1, 5, cv2.LINE_8)
+    return rgb, truth.astype(bool)
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum() / (a | b).sum())
+
+
+@pytest.mark.parametrize(
+    "fill, outline",
+    [((250, 230, 60), False), ((250, 230, 60), True), ((10, 10, 10), False)],
+    ids=["light", "light-outlined", "dark"],
+)
+def test_glyphs_are_found_in_their_box_whatever_their_colour(fill, outline) -> None:  # noqa: ANN001
+    rgb, truth = _poster(fill, outline)
+    found = line_text_pixels(rgb, BOX)
+    assert _iou(found, truth) > 0.85
+    assert not found[~polygons_mask(truth.shape, [BOX])].any()  # nothing outside the box
+
+
+def test_a_flat_box_has_no_glyphs_and_lines_combine() -> None:
+    flat = np.full((200, 300, 3), 90, np.uint8)
+    assert not line_text_pixels(flat, BOX).any()
+    rgb, truth = _poster((250, 230, 60), False)
+    lower = BOX + (0, 100)
+    assert np.array_equal(
+        text_pixels(rgb, [BOX, lower]), line_text_pixels(rgb, BOX) | line_text_pixels(rgb, lower)
+    )
+    assert not line_text_pixels(rgb, np.array([[0, 0], [1, 0], [1, 1], [0, 1]], float)).any()
