@@ -356,12 +356,15 @@ def _evaluation_home(
     return paths
 
 
-def _evaluation_images(corpus: Path, limit: int | None, scratch: Path) -> Path:
+def _evaluation_images(corpus: Path, limit: int | None, scratch: Path, split: str = "all") -> Path:
     from poster_assets.evaluation.corpus import link_subset, read_labels
 
-    if limit is None:
+    if limit is None and split == "all":
         return corpus / "images"
-    return link_subset(corpus, read_labels(corpus, limit), scratch / "subset")
+    labels = read_labels(corpus, limit)
+    if split != "all":
+        labels = labels[labels["is_test"] == (split == "test")]
+    return link_subset(corpus, labels, scratch / "subset")
 
 
 def _fail_on(failed: list[str]) -> None:
@@ -402,22 +405,32 @@ def eval_titles(corpus: Path, home: Path | None, limit: int | None, ocr_config: 
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @home_option
 @limit_option
+@click.option(
+    "--split",
+    type=click.Choice(["all", "train", "test"]),
+    default="all",
+    show_default=True,
+    help="Only the fixed split's posters (labels.csv's imdb_id decides).",
+)
 @depth_model_option
 @depth_path_option
 def eval_layers(
     corpus: Path,
     home: Path | None,
     limit: int | None,
+    split: str,
     depth_model: str | None,
     depth_path: Path | None,
 ) -> None:
-    """Ingest CORPUS (temporary home unless --home) and print depth-layer metrics as JSON;
+    """Ingest CORPUS (temporary home unless --home) and print depth-layer metrics as JSON,
+    with whether the subject mask holds the faces and people found and leaves the border;
     a generated corpus (ground_truth.jsonl, layers/) also gets title-layer accuracy and the
-    IoU of layers and foreground masks with the true layers."""
+    IoU of layers, title glyphs and foreground masks with the true layers."""
     import tempfile
 
     from poster_assets.evaluation.foreground import demo_foreground_report
     from poster_assets.evaluation.layers import demo_layer_report, structure_report
+    from poster_assets.evaluation.subjects import subject_report
     from poster_assets.models.registry import registered_depth_model
     from poster_assets.runs import process_corpus
     from poster_assets.store.opening import open_database
@@ -426,9 +439,11 @@ def eval_layers(
         paths = _evaluation_home(home, Path(scratch), depth_model, depth_path)
         if registered_depth_model(paths.models_dir) is None:
             raise click.ClickException("no depth model: pass --depth-model NAME --depth-path FILE")
-        failed = process_corpus(paths, _evaluation_images(corpus, limit, Path(scratch)))
+        images = _evaluation_images(corpus, limit, Path(scratch), split)
+        failed = process_corpus(paths, images)
         db = open_database(paths)
-        report: dict[str, object] = {"corpus": str(corpus), **structure_report(db)}
+        report: dict[str, object] = {"corpus": str(corpus), "split": split, **structure_report(db)}
+        report["subject"] = subject_report(db)
         if (corpus / "ground_truth.jsonl").exists():
             report["against_ground_truth"] = demo_layer_report(db, corpus)
             report["foreground_against_ground_truth"] = demo_foreground_report(db, corpus)

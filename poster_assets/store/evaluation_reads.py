@@ -60,6 +60,13 @@ def poster_files(db: PosterDatabase) -> list[tuple[str, str, str]]:
         ).fetchall()
 
 
+def poster_sizes(db: PosterDatabase) -> dict[str, tuple[int, int]]:
+    """(width, height) of every poster."""
+    with db.read() as connection:
+        rows = connection.execute("SELECT poster_id, width, height FROM posters").fetchall()
+    return {poster_id: (width, height) for poster_id, width, height in rows}
+
+
 def region_vectors(db: PosterDatabase, model: str) -> list[tuple[str, str, list[float]]]:
     """(region, file name, vector) of a model's embeddings, per poster path."""
     with db.read() as connection:

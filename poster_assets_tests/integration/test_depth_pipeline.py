@@ -174,6 +174,10 @@ def test_eval_layers_on_a_generated_corpus(pydnet_path, demo_corpus, tmp_path) -
     assert truth["posters"] == 8
     assert set(truth["best_layer_iou"]) == {"background", "subject", "text"}
     assert all(0 < iou <= 1 for iou in truth["best_layer_iou"].values())
+    # Glyph pixels, not boxes: far above the text layer any depth layer gives.
+    assert truth["title_text_iou"] > max(0.6, 5 * truth["best_layer_iou"]["text"])
+    subject = report["subject"]
+    assert subject["posters"] == 8 and 0 <= subject["border_ring_in_subject"] < 0.25
     foreground = report["foreground_against_ground_truth"]
     assert foreground["posters"] == 8
     ious = foreground["mean_iou_with_true_subject"]

@@ -1,0 +1,76 @@
+"""Whether the subject mask (today the `foreground` stage's) covers what a person calls the
+subject of a real poster, which has no true mask: detected faces and people should lie
+inside it and the poster's border ring outside. Issue 18's targets, medians over posters:
+>= 0.90 of face area and >= 0.80 of person-box area inside, < 0.25 of the ring."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from poster_assets.stages.stored import detection_boxes
+from poster_assets.store.database import PosterDatabase
+from poster_assets.store.evaluation_reads import poster_sizes
+from poster_assets.store.stages import load_foreground_masks, rows_for_posters
+
+BORDER_RING_SHARE = 0.04  # of the height (top, bottom) and width (sides): GrabCut's ground seeds
+Box = tuple[float, float, float, float]
+
+
+def box_coverage(mask: np.ndarray, boxes: Sequence[Box], scale: tuple[float, float]) -> float:
+    """Share of the boxes' union (poster pixels; `scale` maps them to the mask's) inside
+    the mask."""
+    covered = np.zeros(mask.shape, bool)
+    for x0, y0, x1, y1 in boxes:
+        covered[
+            int(y0 * scale[1]) : int(np.ceil(y1 * scale[1])),
+            int(x0 * scale[0]) : int(np.ceil(x1 * scale[0])),
+        ] = True
+    return float((mask & covered).sum() / covered.sum()) if covered.any() else 0.0
+
+
+def ring_coverage(mask: np.ndarray) -> float:
+    """Share of the border ring inside the mask."""
+    height, width = mask.shape
+    rows, columns = (
+        max(1, round(BORDER_RING_SHARE * height)),
+        max(1, round(BORDER_RING_SHARE * width)),
+    )
+    ring = np.zeros(mask.shape, bool)
+    ring[:rows] = ring[-rows:] = True
+    ring[:, :columns] = ring[:, -columns:] = True
+    return float((mask & ring).sum() / ring.sum())
+
+
+def _median(values: list[float]) -> float | None:
+    return round(float(np.median(values)), 4) if values else None
+
+
+def subject_report(
+    db: PosterDatabase, poster_ids: Sequence[str] | None = None
+) -> dict[str, object]:
+    """The three figures over the posters (all with a foreground mask by default)."""
+    sizes = poster_sizes(db)
+    ids = list(sizes) if poster_ids is None else list(poster_ids)
+    masks = load_foreground_masks(db, ids)
+    faces = rows_for_posters(db, "faces", ids)
+    objects = rows_for_posters(db, "objects", ids)
+    people = objects[objects["label"] == "person"]
+    face_shares, person_shares, rings = [], [], []
+    for poster_id, mask in masks.items():
+        width, height = sizes[poster_id]
+        scale = (mask.shape[1] / width, mask.shape[0] / height)
+        rings.append(ring_coverage(mask))
+        for rows, shares in ((faces, face_shares), (people, person_shares)):
+            boxes = detection_boxes(rows[rows["poster_id"] == poster_id])
+            if boxes:
+                shares.append(box_coverage(mask, boxes, scale))
+    return {
+        "posters": len(masks),
+        "posters_with_faces": len(face_shares),
+        "face_area_in_subject": _median(face_shares),
+        "posters_with_people": len(person_shares),
+        "person_box_area_in_subject": _median(person_shares),
+        "border_ring_in_subject": _median(rings),
+    }
