@@ -82,6 +82,14 @@ def test_faces_are_certain_foreground_and_the_top_strip_is_background() -> None:
     assert method_name(ForegroundCues(saliency, faces=[(0, 0, 1, 1)])) == "grabcut:saliency+faces"
 
 
+def test_a_detected_subjects_box_is_probable_foreground_even_where_not_salient() -> None:
+    saliency = np.zeros((100, 80), np.float32)
+    saliency[40:, 45:] = 1.0  # the salient quarter lies outside the box
+    seeds = seed_mask(ForegroundCues(saliency=saliency, subjects=[(0, 20, 40, 100)]))
+    assert (seeds[20:100, 0:40] == cv2.GC_PR_FGD).all()  # the border inside it included
+    assert seeds[10, 60] == cv2.GC_PR_BGD and seeds[0, 60] == cv2.GC_BGD
+
+
 def test_a_flat_image_gets_a_mask_not_an_error() -> None:
     flat = np.full((60, 40, 3), 128, np.uint8)
     result = segment_foreground(flat, ForegroundCues(spectral_residual_saliency(flat)))
