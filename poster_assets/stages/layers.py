@@ -163,7 +163,7 @@ def title_glyph_row(
     members = lines[lines["line_index"].isin(list(titles["line_indices"].iloc[0]))]
     polygons = [np.asarray(polygon, float).reshape(4, 2) for polygon in members["polygon"]]
     boxes = text_pixels.polygons_mask(rgb.shape[:2], polygons)
-    glyphs = text_pixels.text_pixels(rgb, polygons) & boxes
+    glyphs = text_pixels.text_pixels(rgb, polygons)
     method = "glyphs" if glyphs.any() else "box"
     mask = glyphs if glyphs.any() else boxes
     row = {
