@@ -15,10 +15,13 @@ from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.evaluation_reads import poster_files
 from poster_assets.store.stages import load_foreground_masks, load_layer_maps
-from poster_assets.vision.foreground import GRABCUT_ITERATIONS, GRABCUT_SEED, SALIENT_QUANTILE
+from poster_assets.vision.foreground import (
+    GRABCUT_ITERATIONS,
+    GRABCUT_SEED,
+    RECT_MARGIN,
+    SALIENT_QUANTILE,
+)
 from poster_assets.vision.saliency import spectral_residual_saliency
-
-RECT_MARGIN = 0.05
 
 
 def grabcut_from_rectangle(rgb: np.ndarray) -> np.ndarray:

@@ -30,7 +30,7 @@ from poster_assets.vision.foreground import ForegroundCues, ForegroundMask, segm
 from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
-FOREGROUND_REVISION = "r6"  # r6: subject boxes probably foreground; r5: GrabCut seeded per poster
+FOREGROUND_REVISION = "r7"  # r7: rectangle fallback; r6: subject boxes probable foreground
 FOREGROUND = spec.TableSpec(
     "foreground",
     (

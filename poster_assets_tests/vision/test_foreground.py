@@ -13,6 +13,7 @@ from PIL import Image
 from poster_assets.demo.generator import LAYER_SUBJECT, generate_demo_corpus
 from poster_assets.vision.foreground import (
     ForegroundCues,
+    detected_region,
     drop_specks,
     method_name,
     seed_mask,
@@ -142,3 +143,21 @@ def test_three_grabcut_rounds_keep_the_masks_of_four(posters) -> None:  # noqa: 
         three, four = segment_foreground(rgb, cues, 3), segment_foreground(rgb, cues, 4)
         overlaps.append(_iou(three.mask, four.mask))
     assert np.mean(overlaps) >= 0.97
+
+
+def test_a_collapsed_cut_starts_again_from_the_rectangle_keeping_detected_subjects() -> None:
+    """Seeds proposing most of a poster whose subject is a small disc: GrabCut collapses, and
+    the rectangle start finds the disc; the detected box's seeded pixels stay."""
+    rgb = np.full((120, 90, 3), (40, 90, 160), np.uint8)
+    cv2.circle(rgb, (45, 60), 15, (230, 200, 40), -1)
+    truth = np.zeros((120, 90), np.uint8)
+    cv2.circle(truth, (45, 60), 15, 1, -1)
+    near = np.zeros((120, 90), bool)
+    near[5:115, 5:85] = True  # a near layer over almost everything
+    cues = ForegroundCues(
+        np.zeros((120, 90), np.float32), near_layers=near, subjects=[(70, 90, 85, 110)]
+    )
+    result = segment_foreground(rgb, cues, 3)
+    assert result.method.endswith(":rectangle-fallback")
+    assert _iou(result.mask & ~detected_region(cues), truth.astype(bool)) > 0.8
+    assert result.mask[90:110, 70:85].all()
