@@ -13,33 +13,22 @@ from poster_assets.stages.stored import detection_boxes
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.evaluation_reads import poster_sizes
 from poster_assets.store.stages import load_foreground_masks, rows_for_posters
+from poster_assets.vision.foreground import BORDER_SHARE
+from poster_assets.vision.masks import border_ring, box_mask
 
-BORDER_RING_SHARE = 0.04  # of the height (top, bottom) and width (sides): GrabCut's ground seeds
 Box = tuple[float, float, float, float]
 
 
 def box_coverage(mask: np.ndarray, boxes: Sequence[Box], scale: tuple[float, float]) -> float:
     """Share of the boxes' union (poster pixels; `scale` maps them to the mask's) inside
     the mask."""
-    covered = np.zeros(mask.shape, bool)
-    for x0, y0, x1, y1 in boxes:
-        covered[
-            int(y0 * scale[1]) : int(np.ceil(y1 * scale[1])),
-            int(x0 * scale[0]) : int(np.ceil(x1 * scale[0])),
-        ] = True
+    covered = box_mask(mask.shape, boxes, scale)
     return float((mask & covered).sum() / covered.sum()) if covered.any() else 0.0
 
 
 def ring_coverage(mask: np.ndarray) -> float:
-    """Share of the border ring inside the mask."""
-    height, width = mask.shape
-    rows, columns = (
-        max(1, round(BORDER_RING_SHARE * height)),
-        max(1, round(BORDER_RING_SHARE * width)),
-    )
-    ring = np.zeros(mask.shape, bool)
-    ring[:rows] = ring[-rows:] = True
-    ring[:, :columns] = ring[:, -columns:] = True
+    """Share of the border ring (as deep as GrabCut's ground seeds) inside the mask."""
+    ring = border_ring(mask.shape, BORDER_SHARE)
     return float((mask & ring).sum() / ring.sum())
 
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from poster_assets.vision.masks import border_ring, box_mask
+
 Box = tuple[float, float, float, float]
 SALIENT_QUANTILE = 0.8  # the top fifth of saliency counts as probably foreground
 BORDER_SHARE = 0.04
@@ -62,16 +64,10 @@ def method_name(cues: ForegroundCues) -> str:
 def detected_region(cues: ForegroundCues) -> np.ndarray:
     """Where detectors put a subject: people's and animals' boxes, and below each face the
     body that usually hangs there (about three face widths across, three heights down)."""
-    detected = np.zeros(cues.saliency.shape, bool)
-    for x0, y0, x1, y1 in cues.subjects:
-        detected[int(y0) : int(np.ceil(y1)), int(x0) : int(np.ceil(x1))] = True
-    for x0, y0, x1, y1 in cues.faces:
-        face_w, face_h = x1 - x0, y1 - y0
-        detected[
-            int(y0) : int(np.ceil(y1 + 3 * face_h)),
-            max(0, int(x0 - face_w)) : int(np.ceil(x1 + face_w)),
-        ] = True
-    return detected
+    bodies = [
+        (x0 - (x1 - x0), y0, x1 + (x1 - x0), y1 + 3 * (y1 - y0)) for x0, y0, x1, y1 in cues.faces
+    ]
+    return box_mask(cues.saliency.shape, [*cues.subjects, *bodies])
 
 
 def _certain_faces(seeds: np.ndarray, cues: ForegroundCues) -> np.ndarray:
@@ -98,11 +94,7 @@ def seed_mask(cues: ForegroundCues) -> np.ndarray:
     detected = detected_region(cues)
     seeds[evidence | detected] = cv2.GC_PR_FGD
     # The border is background wherever no detected person, animal or body reaches.
-    border = np.zeros((height, width), bool)
-    strip_y, strip_x = max(1, round(BORDER_SHARE * height)), max(1, round(BORDER_SHARE * width))
-    border[:strip_y] = border[-strip_y:] = True
-    border[:, :strip_x] = border[:, -strip_x:] = True
-    seeds[border & ~detected] = cv2.GC_BGD
+    seeds[border_ring((height, width), BORDER_SHARE) & ~detected] = cv2.GC_BGD
     return _certain_faces(seeds, cues)
 
 

@@ -1,8 +1,10 @@
-"""Boolean masks stored compactly: a 1-bit PNG per mask (typically well under 1 kB)."""
+"""Boolean masks: drawn from boxes and borders, and stored compactly as a 1-bit PNG per mask
+(typically well under 1 kB)."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 import numpy as np
 from PIL import Image
@@ -17,3 +19,30 @@ def encode_mask_png(mask: np.ndarray) -> bytes:
 
 def decode_mask_png(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("1"), dtype=bool)
+
+
+def box_mask(
+    shape: tuple[int, int],
+    boxes: Sequence[tuple[float, float, float, float]],
+    scale: tuple[float, float] = (1.0, 1.0),
+) -> np.ndarray:
+    """(H, W) bool: the union of the (x0, y0, x1, y1) boxes, times `scale` (x, y), each
+    widened outward to whole pixels and clipped to the mask."""
+    mask = np.zeros(shape, bool)
+    for x0, y0, x1, y1 in boxes:
+        mask[
+            max(0, int(y0 * scale[1])) : int(np.ceil(y1 * scale[1])),
+            max(0, int(x0 * scale[0])) : int(np.ceil(x1 * scale[0])),
+        ] = True
+    return mask
+
+
+def border_ring(shape: tuple[int, int], share: float) -> np.ndarray:
+    """(H, W) bool: strips along the four edges, `share` of the height (top and bottom) and
+    of the width (sides) deep, at least a pixel."""
+    height, width = shape
+    rows, columns = max(1, round(share * height)), max(1, round(share * width))
+    ring = np.zeros(shape, bool)
+    ring[:rows] = ring[-rows:] = True
+    ring[:, :columns] = ring[:, -columns:] = True
+    return ring
