@@ -425,15 +425,19 @@ def eval_layers(
     """Ingest CORPUS (temporary home unless --home) and print depth-layer metrics as JSON,
     with whether the subject mask holds the faces and people found and leaves the border;
     a generated corpus (ground_truth.jsonl, layers/) also gets title-layer accuracy and the
-    IoU of layers, title glyphs and foreground masks with the true layers."""
+    IoU of layers, title glyphs, foreground masks and composition roles with the true
+    layers."""
     import tempfile
 
+    from poster_assets.evaluation.composition import demo_composition_report, title_role_report
     from poster_assets.evaluation.foreground import demo_foreground_report
     from poster_assets.evaluation.layers import demo_layer_report, structure_report
-    from poster_assets.evaluation.subjects import subject_report
+    from poster_assets.evaluation.subjects import subject_masks, subject_report
+    from poster_assets.imaging.kept_copies import PosterCopies
     from poster_assets.models.registry import registered_depth_model
     from poster_assets.runs import process_corpus
     from poster_assets.store.opening import open_database
+    from poster_assets.store.stages import StoredRows
 
     with tempfile.TemporaryDirectory() as scratch:
         paths = _evaluation_home(home, Path(scratch), depth_model, depth_path)
@@ -443,10 +447,14 @@ def eval_layers(
         failed = process_corpus(paths, images)
         db = open_database(paths)
         report: dict[str, object] = {"corpus": str(corpus), "split": split, **structure_report(db)}
-        report["subject"] = subject_report(db)
+        report["subject"] = subject_report(db, subject_masks(db))
+        report["foreground_as_subject"] = subject_report(db, subject_masks(db, "foreground"))
+        rows = StoredRows(db, PosterCopies(paths.poster_copies_dir))
+        report["title_role"] = title_role_report(db, rows)
         if (corpus / "ground_truth.jsonl").exists():
             report["against_ground_truth"] = demo_layer_report(db, corpus)
             report["foreground_against_ground_truth"] = demo_foreground_report(db, corpus)
+            report["composition_against_ground_truth"] = demo_composition_report(db, corpus)
     _fail_on(failed)
     click.echo(json.dumps(report, indent=2))
 

@@ -21,6 +21,7 @@ from poster_assets.vision.foreground import (
     RECT_MARGIN,
     SALIENT_QUANTILE,
 )
+from poster_assets.vision.masks import iou
 from poster_assets.vision.saliency import spectral_residual_saliency
 
 
@@ -36,11 +37,6 @@ def grabcut_from_rectangle(rgb: np.ndarray) -> np.ndarray:
     cv2.setRNGSeed(GRABCUT_SEED)  # as in segment_foreground
     cv2.grabCut(bgr, labels, rect, *models, GRABCUT_ITERATIONS, cv2.GC_INIT_WITH_RECT)
     return np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD))
-
-
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
-    union = (a | b).sum()
-    return float((a & b).sum() / union) if union else 0.0
 
 
 def demo_foreground_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]:
@@ -65,15 +61,15 @@ def demo_foreground_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, ob
         )
         subject = cv2.resize(true_map, size, interpolation=cv2.INTER_NEAREST) == LAYER_SUBJECT
         saliency = spectral_residual_saliency(rgb)
-        scores["stored_foreground"].append(_iou(mask, subject))
+        scores["stored_foreground"].append(iou(mask, subject))
         scores["salient_fifth"].append(
-            _iou(saliency >= np.quantile(saliency, SALIENT_QUANTILE), subject)
+            iou(saliency >= np.quantile(saliency, SALIENT_QUANTILE), subject)
         )
-        scores["grabcut_from_rectangle"].append(_iou(grabcut_from_rectangle(rgb), subject))
+        scores["grabcut_from_rectangle"].append(iou(grabcut_from_rectangle(rgb), subject))
         if poster_id in layer_maps:
             near = layer_maps[poster_id].role_mask("foreground")
             near = cv2.resize(near.astype(np.uint8), size, interpolation=cv2.INTER_NEAREST)
-            scores["near_depth_layers"].append(_iou(near.astype(bool), subject))
+            scores["near_depth_layers"].append(iou(near.astype(bool), subject))
     return {
         "posters": len(scores["stored_foreground"]),
         "mean_iou_with_true_subject": {

@@ -31,7 +31,7 @@ from poster_assets.store.evaluation_reads import (
     title_text_of_file,
 )
 from poster_assets.vision.depth_layers import layer_role
-from poster_assets.vision.masks import decode_mask_png
+from poster_assets.vision.masks import decode_mask_png, iou
 
 MOSTLY_IN_ONE_LAYER = 0.6
 TRUE_LAYERS = {
@@ -72,7 +72,7 @@ def demo_layer_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]
         )
         glyphs = title_text_of_file(db, truth["image"])  # a title not found counts as 0
         true_title = true_map == LAYER_TITLE
-        glyph_ious.append(0.0 if glyphs is None else _iou(decode_mask_png(glyphs), true_title))
+        glyph_ious.append(0.0 if glyphs is None else iou(decode_mask_png(glyphs), true_title))
         true_map = cv2.resize(
             true_map, (masks.shape[2], masks.shape[1]), interpolation=cv2.INTER_NEAREST
         )
@@ -80,12 +80,12 @@ def demo_layer_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]
         holding = int(np.argmax([(mask & title_pixels).sum() for mask in masks]))
         marked = [index for index, row in enumerate(rows) if row[1]]
         title_hits.append(marked == [holding])
-        subject = int(np.argmax([_iou(mask, true_map == LAYER_SUBJECT) for mask in masks]))
+        subject = int(np.argmax([iou(mask, true_map == LAYER_SUBJECT) for mask in masks]))
         subject_roles.append(rows[subject][2])
         subject_roles_by_depth.append(layer_role(subject, rows[subject][3]))
         for name, values in TRUE_LAYERS.items():
             truth_mask = np.isin(true_map, values)
-            ious[name].append(max(_iou(mask, truth_mask) for mask in masks))
+            ious[name].append(max(iou(mask, truth_mask) for mask in masks))
     return {
         "posters": len(title_hits),
         "title_layer_accuracy": round(float(np.mean(title_hits)), 4) if title_hits else None,
@@ -105,8 +105,3 @@ def demo_layer_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, object]
 
 def _share(roles: list[str], role: str) -> float | None:
     return round(sum(r == role for r in roles) / len(roles), 4) if roles else None
-
-
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
-    union = (a | b).sum()
-    return float((a & b).sum() / union) if union else 0.0

@@ -1,18 +1,20 @@
-"""Whether the subject mask (today the `foreground` stage's) covers what a person calls the
-subject of a real poster, which has no true mask: detected faces and people should lie
-inside it and the poster's border ring outside. Issue 18's targets, medians over posters:
+"""Whether the subject role (the `composition` stage's subjects, or the `foreground` mask
+they are cut from) covers what a person calls the subject of a real poster, which has no
+true mask: detected faces and people should lie inside it and the poster's border ring
+outside. Issue 18's targets, medians over posters:
 >= 0.90 of face area and >= 0.80 of person-box area inside, < 0.25 of the ring."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from poster_assets.stages.stored import detection_boxes
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.evaluation_reads import poster_sizes
-from poster_assets.store.stages import load_foreground_masks, rows_for_posters
+from poster_assets.store.stages import load_foreground_masks, load_role_maps, rows_for_posters
+from poster_assets.vision.composition import FIRST_SUBJECT
 from poster_assets.vision.foreground import BORDER_SHARE
 from poster_assets.vision.masks import border_ring, box_mask
 
@@ -36,13 +38,18 @@ def _median(values: list[float]) -> float | None:
     return round(float(np.median(values)), 4) if values else None
 
 
-def subject_report(
-    db: PosterDatabase, poster_ids: Sequence[str] | None = None
-) -> dict[str, object]:
-    """The three figures over the posters (all with a foreground mask by default)."""
+def subject_masks(db: PosterDatabase, source: str = "composition") -> dict[str, np.ndarray]:
+    """Every poster's subject: the composition's subject roles, or the foreground mask."""
+    ids = list(poster_sizes(db))
+    if source == "foreground":
+        return load_foreground_masks(db, ids)
+    return {poster: roles >= FIRST_SUBJECT for poster, roles in load_role_maps(db, ids).items()}
+
+
+def subject_report(db: PosterDatabase, masks: Mapping[str, np.ndarray]) -> dict[str, object]:
+    """The three figures over the posters with a subject mask (any size)."""
     sizes = poster_sizes(db)
-    ids = list(sizes) if poster_ids is None else list(poster_ids)
-    masks = load_foreground_masks(db, ids)
+    ids = list(masks)
     faces = rows_for_posters(db, "faces", ids)
     objects = rows_for_posters(db, "objects", ids)
     people = objects[objects["label"] == "person"]

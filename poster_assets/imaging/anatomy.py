@@ -1,6 +1,7 @@
 """One picture of a poster's anatomy for people to check: the poster with its OCR lines and
 title, the depth map, the depth histogram with its modes and K-means cuts, the layers with
-the title layer marked, and the foreground with faces and objects; each panel has its legend."""
+the title layer marked, and the composition (or the foreground) with faces and objects;
+each panel has its legend."""
 
 from __future__ import annotations
 
@@ -16,9 +17,14 @@ import numpy as np  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from poster_assets.imaging.annotate import (  # noqa: E402
+    COMPOSITION_LEGEND,
+    FACE_COLOUR,
     FOREGROUND_LEGEND,
     LINE_COLOUR,
+    OBJECT_COLOUR,
     TITLE_COLOUR,
+    draw_composition,
+    draw_detections,
     draw_foreground,
     draw_ocr,
 )
@@ -45,7 +51,8 @@ class Anatomy:
     foreground: np.ndarray | None = None  # (h, w) mask, any size; None before the stage ran
     faces: Sequence[tuple[float, float, float, float]] = ()
     objects: Sequence[tuple[str, tuple[float, float, float, float]]] = ()
-    with_detections: bool = True  # draw the panel of foreground, faces and objects
+    roles: np.ndarray | None = None  # (H, W) composition map; drawn instead of the foreground
+    with_detections: bool = True  # draw the panel of foreground or composition, faces, objects
 
 
 def _patch(colour: Sequence[int], label: str) -> Patch:
@@ -92,8 +99,15 @@ def anatomy_png(anatomy: Anatomy) -> bytes:
 
 
 def _detections(axis: plt.Axes, anatomy: Anatomy) -> None:
-    axis.imshow(draw_foreground(anatomy.rgb, anatomy.foreground, anatomy.faces, anatomy.objects))
     found = f"{len(anatomy.faces)} faces, {len(anatomy.objects)} objects"
+    if anatomy.roles is not None:
+        picture = draw_composition(anatomy.rgb, anatomy.roles)
+        axis.imshow(draw_detections(picture, anatomy.faces, anatomy.objects))
+        axis.set_title(f"composition; {found}", fontsize=9)
+        boxes = ((FACE_COLOUR, "face"), (OBJECT_COLOUR, "COCO object"))
+        _legend(axis, [_patch(colour, label) for colour, label in COMPOSITION_LEGEND + boxes])
+        return
+    axis.imshow(draw_foreground(anatomy.rgb, anatomy.foreground, anatomy.faces, anatomy.objects))
     masked = "foreground" if anatomy.foreground is not None else "no foreground yet"
     axis.set_title(f"{masked}; {found}", fontsize=9)
     _legend(axis, [_patch(colour, label.split(" (")[0]) for colour, label in FOREGROUND_LEGEND])

@@ -1,5 +1,5 @@
 """Draw what the stages found on a poster for people to check: OCR lines and the title;
-the foreground, faces and objects."""
+the foreground, faces and objects; the composition's roles."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import cv2
 import numpy as np
+
+from poster_assets.vision.composition import BACKGROUND, FIRST_SUBJECT, OTHER_TEXT, TITLE_TEXT
 
 LINE_COLOUR = (0, 200, 255)
 TITLE_COLOUR = (255, 40, 40)
@@ -54,6 +56,15 @@ def draw_foreground(
         canvas[full == 0] = (canvas[full == 0] * 0.35).astype(np.uint8)
         contours, _ = cv2.findContours(full, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         cv2.drawContours(canvas, contours, -1, FOREGROUND_TINT, thickness=2)
+    return draw_detections(canvas, faces, objects)
+
+
+def draw_detections(
+    canvas: np.ndarray,
+    faces: Sequence[tuple[float, float, float, float]],
+    objects: Sequence[tuple[str, tuple[float, float, float, float]]],
+) -> np.ndarray:
+    """Draws face boxes and labelled object boxes on `canvas` (in place) and returns it."""
     for label, box in objects:
         x0, y0, x1, y1 = (int(round(value)) for value in box)
         cv2.rectangle(canvas, (x0, y0), (x1, y1), OBJECT_COLOUR, thickness=1)
@@ -65,3 +76,28 @@ def draw_foreground(
         x0, y0, x1, y1 = (int(round(value)) for value in box)
         cv2.rectangle(canvas, (x0, y0), (x1, y1), FACE_COLOUR, thickness=2)
     return canvas
+
+
+SUBJECT_TINTS = np.array([[255, 0, 160], [140, 90, 255], [255, 160, 0], [80, 160, 255]], np.uint8)
+TITLE_TEXT_TINT = (255, 40, 40)
+OTHER_TEXT_TINT = (0, 220, 255)
+COMPOSITION_LEGEND = (
+    (tuple(SUBJECT_TINTS[0]), "subject"),
+    (tuple(SUBJECT_TINTS[1]), "2nd subject"),
+    (TITLE_TEXT_TINT, "title text"),
+    (OTHER_TEXT_TINT, "other text"),
+    ((90, 90, 90), "background (dimmed)"),
+)
+
+
+def draw_composition(rgb: np.ndarray, roles: np.ndarray) -> np.ndarray:
+    """Returns a copy with each role tinted (`vision/composition`'s map, the poster's size):
+    background dimmed, subjects in turn colours, text pixels solid."""
+    canvas = rgb.astype(np.float32)
+    canvas[roles == BACKGROUND] *= 0.35
+    subjects = roles >= FIRST_SUBJECT
+    tints = SUBJECT_TINTS[(roles[subjects] - FIRST_SUBJECT) % len(SUBJECT_TINTS)]
+    canvas[subjects] = 0.55 * canvas[subjects] + 0.45 * tints
+    canvas[roles == TITLE_TEXT] = TITLE_TEXT_TINT
+    canvas[roles == OTHER_TEXT] = OTHER_TEXT_TINT
+    return canvas.astype(np.uint8)

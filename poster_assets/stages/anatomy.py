@@ -1,6 +1,6 @@
 """One poster's anatomy gathered from its stored rows (OCR, title, depth, histogram, layers,
-and for `poster-assets show` and the report its foreground, faces and objects), for the layers
-preview too."""
+and for `poster-assets show` and the report its composition or foreground, faces and
+objects), for the layers preview too."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from poster_assets.imaging.preview import poster_caption
 from poster_assets.stages.spec import RowReader
 from poster_assets.stages.stored import detection_boxes, foreground_mask, labelled_boxes
 from poster_assets.vision.depth import decode_depth_png
-from poster_assets.vision.masks import decode_mask_png
+from poster_assets.vision.masks import decode_label_png, decode_mask_png
 
 
 class AnatomyUnavailableError(PosterAssetsError, LookupError):
@@ -64,7 +64,9 @@ def load_anatomy(rows: RowReader, poster_id: str, detections: bool = True) -> An
 
 
 def _detections(rows: RowReader, ids: list[str]) -> dict[str, object]:
+    composition = rows.rows("composition", ids)
     return {
+        "roles": decode_label_png(composition["roles_png"].iloc[0]) if len(composition) else None,
         "foreground": foreground_mask(rows.rows("foreground", ids)),
         "faces": detection_boxes(rows.rows("faces", ids)),
         "objects": labelled_boxes(rows.rows("objects", ids)),

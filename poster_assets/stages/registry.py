@@ -4,6 +4,7 @@ here: a new stage is one line below (docs/architecture.md)."""
 
 from __future__ import annotations
 
+from poster_assets.stages.composition import COMPOSITION_STAGE
 from poster_assets.stages.depth import DEPTH
 from poster_assets.stages.depth_quality import DEPTH_QUALITY_STAGE
 from poster_assets.stages.detection import FACE, OBJECT
@@ -24,6 +25,7 @@ STAGES: tuple[StageSpec, ...] = (
     OBJECT,
     DEPTH_QUALITY_STAGE,
     FOREGROUND_STAGE,
+    COMPOSITION_STAGE,
     EMBEDDING,
     PALETTE_STAGE,
 )

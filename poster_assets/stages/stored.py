@@ -1,5 +1,6 @@
 """Stored rows back to what stages and previews use: depth layers as a label map, the
-foreground mask, and the poster's pixels (best effort, for pictures)."""
+foreground mask, the composition's role map, and the poster's pixels (best effort, for
+pictures)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pandas as pd
 
 from poster_assets.errors import PosterInputError
 from poster_assets.stages.spec import RowReader
-from poster_assets.vision.masks import decode_mask_png
+from poster_assets.vision.masks import decode_label_png, decode_mask_png
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ def foreground_mask(foreground_rows: pd.DataFrame) -> np.ndarray | None:
 
 def foreground_masks(foreground_rows: pd.DataFrame) -> dict[str, np.ndarray]:
     return {row.poster_id: decode_mask_png(row.mask_png) for row in foreground_rows.itertuples()}
+
+
+def role_maps(composition_rows: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Rows of `composition` as (H, W) role maps (`vision/composition`), by poster."""
+    return {row.poster_id: decode_label_png(row.roles_png) for row in composition_rows.itertuples()}
 
 
 def poster_pictures(rows: RowReader, poster_ids: Sequence[str]) -> dict[str, np.ndarray]:

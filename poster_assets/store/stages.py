@@ -12,7 +12,7 @@ import pandas as pd
 
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.runner import PosterRef
-from poster_assets.stages.stored import LayerMap, foreground_masks, layer_maps
+from poster_assets.stages.stored import LayerMap, foreground_masks, layer_maps, role_maps
 from poster_assets.store.database import PosterDatabase
 
 
@@ -147,3 +147,8 @@ def load_layer_maps(db: PosterDatabase, poster_ids: list[str]) -> dict[str, Laye
 
 def load_foreground_masks(db: PosterDatabase, poster_ids: list[str]) -> dict[str, np.ndarray]:
     return foreground_masks(rows_for_posters(db, "foreground", poster_ids))
+
+
+def load_role_maps(db: PosterDatabase, poster_ids: list[str]) -> dict[str, np.ndarray]:
+    """The `composition` stage's role maps (poster pixels) by poster."""
+    return role_maps(rows_for_posters(db, "composition", poster_ids))

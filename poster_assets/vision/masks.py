@@ -21,6 +21,12 @@ def decode_mask_png(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("1"), dtype=bool)
 
 
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    """Intersection over union of two boolean masks of one size; 0 when both are empty."""
+    union = (a | b).sum()
+    return float((a & b).sum() / union) if union else 0.0
+
+
 def box_mask(
     shape: tuple[int, int],
     boxes: Sequence[tuple[float, float, float, float]],
@@ -46,3 +52,14 @@ def border_ring(shape: tuple[int, int], share: float) -> np.ndarray:
     ring[:rows] = ring[-rows:] = True
     ring[:, :columns] = ring[:, -columns:] = True
     return ring
+
+
+def encode_label_png(labels: np.ndarray) -> bytes:
+    """A (H, W) uint8 label map (say, roles) as an 8-bit grey PNG."""
+    buffer = io.BytesIO()
+    Image.fromarray(labels.astype(np.uint8), mode="L").save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def decode_label_png(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)), dtype=np.uint8)

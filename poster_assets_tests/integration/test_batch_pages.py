@@ -60,7 +60,7 @@ def test_a_rerun_with_nothing_to_do_states_the_batch_and_keeps_its_pictures(
     assert layers["title_mostly_in_one_layer"] > 0 and layers["share_with_title_layer"] > 0
 
 
-def test_the_anatomy_shows_foreground_faces_and_objects(layered_home: PosterHome) -> None:
+def test_the_anatomy_shows_composition_faces_and_objects(layered_home: PosterHome) -> None:
     db = open_database(layered_home)
     with db.read() as connection:
         (poster_id,) = connection.execute(
@@ -68,6 +68,7 @@ def test_the_anatomy_shows_foreground_faces_and_objects(layered_home: PosterHome
         ).fetchone()
     anatomy = load_anatomy(StoredRows(db, PosterCopies(layered_home.poster_copies_dir)), poster_id)
     assert anatomy.foreground is not None and anatomy.foreground.any()
+    assert anatomy.roles is not None and anatomy.roles.shape == anatomy.rgb.shape[:2]
     assert anatomy.objects and anatomy.caption.startswith(f"poster {poster_id[:8]} ")
 
 

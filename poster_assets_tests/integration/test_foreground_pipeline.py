@@ -16,8 +16,10 @@ from PIL import Image
 
 from poster_assets.cli import main
 from poster_assets.demo.generator import LAYER_SUBJECT
+from poster_assets.evaluation.composition import demo_composition_report, title_role_report
 from poster_assets.evaluation.genres import genre_report
 from poster_assets.home import PosterHome
+from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.imaging.preview import CAPTION_HEIGHT, LEGEND_HEIGHT, THUMB_HEIGHT
 from poster_assets.models.embedder import EMBEDDING_DIMENSIONS, ImageEmbedder
 from poster_assets.pretraining.training_sets import curriculum_labels
@@ -25,6 +27,7 @@ from poster_assets.runs import ingest_directory, materialize_batches
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES
 from poster_assets.store.batches import all_batch_ids
 from poster_assets.store.opening import open_database
+from poster_assets.store.stages import StoredRows
 from poster_assets.vision.masks import decode_mask_png
 from poster_assets_tests.published_pictures import linked_pictures
 
@@ -85,6 +88,43 @@ def test_foreground_masks_overlap_the_true_subjects(layered_home, demo_corpus) -
         ).astype(bool)
         ious.append((mask & subject).sum() / (mask | subject).sum())
     assert np.mean(ious) > 0.35
+
+
+@pytest.mark.shared_data
+def test_the_composition_gives_every_pixel_a_role_that_follows_the_true_layers(
+    layered_home,
+    demo_corpus,  # noqa: ANN001
+) -> None:
+    db = open_database(layered_home)
+    rows = _query(
+        layered_home,
+        "SELECT c.width, c.height, p.width, p.height, c.cues, c.subject_share + c.title_text_share "
+        "+ c.other_text_share + c.background_share FROM composition c JOIN posters p "
+        "USING (poster_id)",
+    )
+    assert len(rows) == 8
+    for width, height, poster_w, poster_h, cues, total in rows:
+        assert (width, height) == (poster_w, poster_h)
+        assert {"depth", "saliency", "title_text"} <= set(cues) and total == pytest.approx(1)
+    roles = _query(
+        layered_home,
+        "SELECT role, count(*), sum(faces), bool_and(depth_rank IS NOT NULL OR pixel_share = 0) "
+        "FROM composition_roles GROUP BY role",
+    )
+    by_role = {role: (count, faces, ranked) for role, count, faces, ranked in roles}
+    assert {by_role[role][0] for role in ("background", "title_text", "other_text")} == {8}
+    assert by_role["subject"][0] >= 8 and all(ranked for _, _, ranked in by_role.values())
+    faces = _query(layered_home, "SELECT count(*) FROM faces")[0][0]
+    assert by_role["subject"][1] == faces  # the pasted portraits lie in subjects
+    ious = demo_composition_report(db, demo_corpus)["mean_iou_with_true_role"]
+    assert ious["subject"] > 0.6 and ious["title_text"] > 0.6 and ious["background"] > 0.8
+    rows = StoredRows(db, PosterCopies(layered_home.poster_copies_dir))
+    assert title_role_report(db, rows)["posters_with_80_percent_inside"] >= 0.75
+    instance = DagsterInstance.from_config(str(layered_home.dagster_home))
+    event = instance.get_latest_materialization_event(AssetKey("composition"))
+    metadata = event.asset_materialization.metadata
+    assert metadata["median_subjects"].value >= 1
+    assert len(linked_pictures(instance, metadata["preview"].value)) == 1
 
 
 @pytest.mark.shared_data
@@ -157,6 +197,9 @@ def test_without_depth_the_foreground_comes_from_saliency_and_detections(plain_h
     assert _query(home, "SELECT count(*) FROM faces WHERE layer_index IS NOT NULL") == [(0,)]
     assert _query(home, "SELECT count(DISTINCT poster_id) FROM embeddings") == [(30,)]
     assert _query(home, "SELECT count(*) FROM failures") == [(0,)]
+    cues = [set(found) for (found,) in _query(home, "SELECT cues FROM composition")]
+    assert len(cues) == 30 and not any("depth" in found for found in cues)
+    assert sum("title_text" in found for found in cues) >= 20  # glyphs found without layers
 
 
 def test_similar_lists_the_nearest_posters_from_the_index_as_an_exact_scan_would(
