@@ -95,17 +95,18 @@ def ingest(
     """Find new images under DIRECTORY (recursively) and materialize the graph for them."""
     from poster_assets.corpus.metadata import read_metadata_csv
     from poster_assets.defs.resources import PosterCompute
-    from poster_assets.runs import ingest_directory
+    from poster_assets.runs import ingest_directory, materialize_batches
     from poster_assets.store.metadata import store_metadata
     from poster_assets.store.opening import open_database
 
-    metadata = read_metadata_csv(metadata_csv) if metadata_csv else None
+    metadata = read_metadata_csv(metadata_csv) if metadata_csv else None  # fails early
     paths = _home(home)
     report = ingest_directory(
         paths,
         directory,
         batch_size=batch_size,
         quiet_dagster_logs=not verbose,
+        asset_config=_metadata_config(metadata_csv),
         compute=PosterCompute(workers=workers),
     )
     click.echo(f"files found:        {report.files_found}")
@@ -122,12 +123,20 @@ def ingest(
     if report.failed_files:
         click.echo('see: poster-assets sql "SELECT path, kind, message FROM failures"')
     if metadata is not None:
-        loaded = store_metadata(open_database(paths), metadata, str(metadata_csv))
+        # Joined before the stages ran; again here for the counts and for posters ingested
+        # earlier, whose batches rerun where their metadata changed (titles are located).
+        loaded = store_metadata(open_database(paths), metadata, str(metadata_csv.resolve()))
         click.echo(
             f"metadata: {loaded.posters_matched} posters from {loaded.rows} rows "
             f"({loaded.rows_unmatched} rows matched no poster, "
             f"{loaded.duplicate_rows} repeated a poster)"
         )
+        if loaded.changed_batches:
+            click.echo(f"rerunning {len(loaded.changed_batches)} batches for the new metadata")
+            report.failed_runs += materialize_batches(
+                paths, list(loaded.changed_batches), not verbose,
+                compute=PosterCompute(workers=workers),
+            )  # fmt: skip
     _next_steps(paths)
     if report.failed_runs:
         click.echo(f"error: runs failed for batches: {', '.join(report.failed_runs)}", err=True)
@@ -208,15 +217,18 @@ def ui(home: Path | None, host: str, port: int, watch: Path | None) -> None:
     sys.exit(serve_ui(_home(home), host, port, extra_env, on_ready=ready))
 
 
+def _metadata_config(metadata_csv: Path | None) -> dict[str, dict[str, object]] | None:
+    """Run config that joins the CSV onto the posters before the stages run."""
+    return {"posters": {"metadata_csv": str(metadata_csv.resolve())}} if metadata_csv else None
+
+
 @main.command()
 @home_option
 @click.option("--count", default=24, show_default=True, help="Posters to generate.")
 def demo(home: Path | None, count: int) -> None:
     """Generate the built-in demo corpus (once) and run the whole graph on it."""
-    from poster_assets.corpus.metadata import read_metadata_csv
     from poster_assets.demo.generator import generate_demo_corpus
     from poster_assets.runs import ingest_directory
-    from poster_assets.store.metadata import store_metadata
     from poster_assets.store.opening import open_database
     from poster_assets.store.posters import corpus_totals
 
@@ -225,9 +237,8 @@ def demo(home: Path | None, count: int) -> None:
     if not (corpus / "labels.csv").exists():
         click.echo(f"generating {count} demo posters in {corpus}")
         generate_demo_corpus(corpus, count=count)
-    report = ingest_directory(paths, corpus / "images")
-    store_metadata(
-        open_database(paths), read_metadata_csv(corpus / "labels.csv"), str(corpus / "labels.csv")
+    report = ingest_directory(
+        paths, corpus / "images", asset_config=_metadata_config(corpus / "labels.csv")
     )
     totals = corpus_totals(open_database(paths))
     click.echo(

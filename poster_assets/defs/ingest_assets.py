@@ -13,8 +13,10 @@ from dagster import (
     MetadataValue,
     asset,
 )
+from pydantic import Field
 
 from poster_assets.corpus.ingest import IngestResult, ingest_files
+from poster_assets.corpus.metadata import MetadataFormatError, read_metadata_csv
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME, batch_partitions
 from poster_assets.defs.preview_files import preview_markdown
 from poster_assets.defs.resources import PosterStore
@@ -23,6 +25,8 @@ from poster_assets.imaging.decode import DecodeLimits
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.imaging.preview import contact_sheet
 from poster_assets.store.batches import batch_file_paths
+from poster_assets.store.database import PosterDatabase
+from poster_assets.store.metadata import MetadataReport, store_metadata
 from poster_assets.store.posters import (
     BatchSummary,
     batch_poster_paths,
@@ -40,6 +44,12 @@ class IngestConfig(Config):
     min_side: int = DecodeLimits.min_side
     max_failure_rate: float = 0.2
     show_progress: bool = True
+    metadata_csv: str = Field(
+        default="",
+        description="A CSV of titles, years and genres (by file name or id) joined onto every "
+        "known poster as table `metadata` before the stages run; `titles` then locates each "
+        "known title among the OCR lines.",
+    )
 
 
 @asset(
@@ -92,6 +102,7 @@ def posters(
         batch_id,
         IngestResult(kept.posters + result.posters, kept.paths + result.paths, result.failures),
     )
+    joined = _join_metadata(db, config.metadata_csv) if config.metadata_csv else None
     summary = summarize_batch(db, batch_id)
     for failure in result.failures:
         context.log.warning(f"{failure.path}: {failure.kind}: {failure.message}")
@@ -103,6 +114,8 @@ def posters(
         "failed": MetadataValue.int(summary.failed),
         "store": MetadataValue.text(db.location),
     }
+    if joined is not None:
+        metadata["metadata_posters_matched"] = MetadataValue.int(joined.posters_matched)
     first = batch_poster_paths(db, batch_id, PREVIEW_POSTERS)
     preview = preview_markdown(
         context.instance,
@@ -116,6 +129,13 @@ def posters(
     return MaterializeResult(
         metadata=metadata, check_results=[failure_rate_check(summary, config.max_failure_rate)]
     )
+
+
+def _join_metadata(db: PosterDatabase, csv_path: str) -> MetadataReport:
+    try:
+        return store_metadata(db, read_metadata_csv(Path(csv_path)), csv_path)
+    except MetadataFormatError as error:
+        raise Failure(f"metadata_csv: {error}") from error
 
 
 def failure_rate_check(summary: BatchSummary, max_failure_rate: float) -> AssetCheckResult:

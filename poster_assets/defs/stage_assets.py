@@ -85,7 +85,9 @@ def materialize_stage(
     db = store.database()
     batch_id = context.partition_key
     copies = PosterCopies(home.poster_copies_dir)
-    todo = pending_posters(db, spec.name, prepared.version, batch_id, spec.upstream, spec.requires)
+    todo = pending_posters(
+        db, spec.name, prepared.version, batch_id, spec.upstream, spec.requires, spec.reads
+    )
     result = process_pending(
         context, db, stage=spec.name, tables=spec.tables, prepared=prepared, todo=todo,
         reads=spec.reads, show_progress=show_progress, copies=copies,

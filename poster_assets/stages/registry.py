@@ -13,7 +13,7 @@ from poster_assets.stages.foreground import FOREGROUND_STAGE
 from poster_assets.stages.layers import LAYER
 from poster_assets.stages.ocr import OCR
 from poster_assets.stages.palette import PALETTE_STAGE
-from poster_assets.stages.spec import StageSpec, TableSpec
+from poster_assets.stages.spec import CORE_READS, StageSpec, TableSpec
 from poster_assets.stages.titles import TITLE
 
 STAGES: tuple[StageSpec, ...] = (
@@ -54,11 +54,11 @@ def check_registry(stages: tuple[StageSpec, ...]) -> None:
         missing = [name for name in stage.upstream if name not in tables_of]
         if missing:
             raise ValueError(f"stage {stage.name}: upstream {missing} not registered before it")
-        readable = set().union(*(tables_of[name] for name in stage.upstream))
+        readable = set(CORE_READS).union(*(tables_of[name] for name in stage.upstream))
         if not set(stage.reads) <= readable or not set(stage.requires) <= set(stage.reads):
             raise ValueError(
                 f"stage {stage.name}: reads {stage.reads} (requires {stage.requires}) must be "
-                f"tables of its upstream stages {stage.upstream}"
+                f"tables of its upstream stages {stage.upstream} or of {sorted(CORE_READS)}"
             )
         tables_of[stage.name] = {table.name for table in stage.tables}
     for what in ("name", "asset"):

@@ -23,6 +23,9 @@ class Column:
     note: str = ""  # what the value means, for the schema's reader
 
 
+# Core tables (store/schema.py) a stage may read besides its upstream stages' tables, with
+# the column saying when a poster's row last changed: a change redoes the stage's poster.
+CORE_READS = {"metadata": "loaded_at"}
 POSTER_ID = Column("poster_id", "VARCHAR NOT NULL")
 BATCH_ID = Column("batch_id", "VARCHAR NOT NULL")
 
@@ -145,7 +148,8 @@ def no_preview(rows: RowReader, poster_ids: Sequence[str]) -> bytes | None:
 class StageSpec:
     """Everything about one per-poster stage. `upstream` names the stages whose rows it reads
     or that must run first: a poster is redone when an upstream stage finished it after this
-    one did. `reads` are tables whose rows of each poster `process` receives; a poster with no
+    one did. `reads` are tables (of upstream stages, or CORE_READS) whose rows of each poster
+    `process` receives; a poster with no
     rows in one of `requires` is left for later (not failed)."""
 
     name: str  # in stage_runs and failures

@@ -17,10 +17,11 @@ from poster_assets.stages.ocr import OCR_LINES
 from poster_assets.stages.stored import poster_pictures
 from poster_assets.vision.text_lines import TextLine
 from poster_assets.vision.title_scorer import TitleScorer
-from poster_assets.vision.title_selection import choose_title
+from poster_assets.vision.title_selection import choose_title, locate_title
 
-# Bump when the choice changes for the same scorer (r2: the scale of type ignores stray glyphs).
-TITLE_CHOICE_REVISION = "r2"
+# Bump when the choice changes for the same scorer (r2: the scale of type ignores stray glyphs;
+# r3: titles known from metadata are located).
+TITLE_CHOICE_REVISION = "r3"
 
 TITLES = spec.TableSpec(
     "titles",
@@ -32,7 +33,14 @@ TITLES = spec.TableSpec(
         spec.Column("placement_v", "VARCHAR", "top / middle / bottom"),
         spec.Column("placement_h", "VARCHAR", "left / centre / right"),
         spec.Column("line_indices", "INTEGER[] NOT NULL"),
-        spec.Column("reason", "VARCHAR NOT NULL", "'chosen', or why there is no title"),
+        spec.Column(
+            "reason", "VARCHAR NOT NULL",
+            "'chosen', 'located from metadata', or why there is no title",
+        ),
+        spec.Column(
+            "source", "VARCHAR",
+            "'metadata': the lines that read as the metadata's title; 'ocr': the scorer's choice",
+        ),
     ),
 )  # fmt: skip
 
@@ -45,9 +53,14 @@ def lines_from_rows(rows: pd.DataFrame) -> list[TextLine]:
     ]
 
 
-def title_row(lines: pd.DataFrame, width: int, height: int, scorer: TitleScorer) -> dict:
-    """The chosen title of one poster (its `ocr_lines` rows), or an empty one with a reason."""
-    choice = choose_title(lines_from_rows(lines), width, height, scorer)
+def title_row(
+    lines: pd.DataFrame, width: int, height: int, scorer: TitleScorer, known: str | None = None
+) -> dict:
+    """The title of one poster (its `ocr_lines` rows): where its metadata's title (`known`)
+    reads in some lines, those; else the scorer's choice, or an empty one with a reason."""
+    text_lines = lines_from_rows(lines)
+    located = locate_title(text_lines, width, height, known) if known else None
+    choice = located or choose_title(text_lines, width, height, scorer)
     box = choice.box or (None, None, None, None)
     return {
         "title_text": choice.text,
@@ -57,6 +70,7 @@ def title_row(lines: pd.DataFrame, width: int, height: int, scorer: TitleScorer)
         "placement_h": choice.placement.horizontal if choice.placement else None,
         "line_indices": list(choice.line_indices),
         "reason": choice.reason,
+        "source": "metadata" if located else "ocr",
     }  # fmt: skip
 
 
@@ -64,7 +78,9 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
     scorer = load_title_scorer()
 
     def choose(poster: spec.PosterInput) -> dict[str, list[dict]]:
-        row = title_row(poster.upstream["ocr_lines"], poster.width, poster.height, scorer)
+        metadata = poster.upstream["metadata"]
+        known = metadata["title"].iloc[0] if len(metadata) else None
+        row = title_row(poster.upstream["ocr_lines"], poster.width, poster.height, scorer, known)
         return {"titles": [row]}
 
     version = f"{TITLE_CHOICE_REVISION}+{scorer.version}"
@@ -76,6 +92,7 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
     found = rows[rows["title_text"] != ""]
     return {
         "titles_found": len(found),
+        "located_from_metadata": int((found["source"] == "metadata").sum()),
         "mean_confidence": float(found["confidence"].mean()) if len(found) else 0.0,
         "no_title_reasons": rows.loc[rows["title_text"] == "", "reason"].value_counts().to_dict(),
     }
@@ -116,9 +133,11 @@ def listing(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 TITLE = spec.StageSpec(
     name="titles", asset="titles", group="text", kinds=("python", "duckdb"),
-    tables=(TITLES,), upstream=("ocr",), reads=(OCR_LINES.name,), prepare=prepare,
+    tables=(TITLES,), upstream=("ocr",), reads=(OCR_LINES.name, "metadata"), prepare=prepare,
     summarize=summarize, listing=listing,
     preview=preview, preview_caption="OCR lines and the title chosen",
     description="Which OCR lines form each poster's title, its box and placement: table "
-    "`titles`. A poster with no readable title gets an empty `title_text` and the reason.",
+    "`titles`. Where the poster's metadata has a title (`ingest --metadata`), the lines that "
+    "read as it (`source` 'metadata'); else the learned scorer's choice. A poster with no "
+    "readable title gets an empty `title_text` and the reason.",
 )  # fmt: skip

@@ -16,12 +16,13 @@ class MetadataReport:
     posters_matched: int
     rows_unmatched: int
     duplicate_rows: int  # rows whose poster another row already described
+    changed_batches: tuple[str, ...] = ()  # batches of the posters whose metadata changed
 
 
 def store_metadata(db: PosterDatabase, metadata: pd.DataFrame, source_file: str) -> MetadataReport:
     """Match rows of `corpus.metadata.read_metadata_csv` to every known path of every poster
     (by base name, or by base name without extension for ids) and replace those posters'
-    metadata in one transaction. The first row for a poster wins."""
+    metadata where it changed, in one transaction. The first row for a poster wins."""
     with db.write() as connection:
         connection.register("incoming", metadata.reset_index(names="row_number"))
         matched = connection.execute(
@@ -47,13 +48,30 @@ def store_metadata(db: PosterDatabase, metadata: pd.DataFrame, source_file: str)
             source_file=source_file, loaded_at=datetime.now(UTC)
         )
         connection.register("matched", rows)
+        # Only rows whose content differs are replaced: `loaded_at` says when a poster's
+        # metadata last changed, and stages that read it redo the posters it changed for.
         connection.execute(
-            "DELETE FROM metadata WHERE poster_id IN (SELECT poster_id FROM matched)"
+            """
+            CREATE TEMP TABLE changed AS SELECT * FROM matched x WHERE NOT EXISTS (
+                SELECT 1 FROM metadata m WHERE m.poster_id = x.poster_id
+                AND m.source_id IS NOT DISTINCT FROM x.source_id
+                AND m.title IS NOT DISTINCT FROM x.title
+                AND m.year IS NOT DISTINCT FROM x.year
+                AND m.genres IS NOT DISTINCT FROM x.genres)
+            """
         )
-        connection.execute("INSERT INTO metadata SELECT * FROM matched")
+        connection.execute(
+            "DELETE FROM metadata WHERE poster_id IN (SELECT poster_id FROM changed)"
+        )
+        connection.execute("INSERT INTO metadata SELECT * FROM changed")
+        changed_batches = connection.execute(
+            "SELECT DISTINCT p.batch_id FROM changed JOIN posters p USING (poster_id) ORDER BY 1"
+        ).fetchall()
+        connection.execute("DROP TABLE changed")
     return MetadataReport(
         rows=len(metadata),
         posters_matched=len(rows),
         rows_unmatched=len(metadata) - int(matched_rows),
         duplicate_rows=int(matched_rows) - len(rows),
+        changed_batches=tuple(batch for (batch,) in changed_batches),
     )

@@ -12,6 +12,7 @@ import pandas as pd
 
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.runner import PosterRef
+from poster_assets.stages.spec import CORE_READS
 from poster_assets.stages.stored import LayerMap, foreground_masks, layer_maps, role_maps
 from poster_assets.store.database import PosterDatabase
 
@@ -23,14 +24,21 @@ def pending_posters(
     batch_id: str,
     upstream: Sequence[str] = (),
     requires: Sequence[str] = (),
+    reads: Sequence[str] = (),
 ) -> list[PosterRef]:
     """The batch's posters not yet done by `stage` at `version`, or done before one of the
     `upstream` stages last finished them (so redone titles redo the layers derived from
-    them). Posters without rows in every `requires` table are left for later."""
+    them) or before their row of a core table it `reads` changed (metadata loaded later).
+    Posters without rows in every `requires` table are left for later."""
     stale = "".join(
         f" OR EXISTS (SELECT 1 FROM stage_runs u WHERE u.poster_id = p.poster_id "
         f"AND u.stage = ${index + 4} AND u.finished_at > s.finished_at)"
         for index in range(len(upstream))
+    ) + "".join(
+        f" OR EXISTS (SELECT 1 FROM {table} c WHERE c.poster_id = p.poster_id "
+        f"AND c.{CORE_READS[table]} > s.finished_at)"
+        for table in reads
+        if table in CORE_READS
     )
     present = "".join(
         f" AND EXISTS (SELECT 1 FROM {table} r WHERE r.poster_id = p.poster_id)"

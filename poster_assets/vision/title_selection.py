@@ -1,5 +1,6 @@
 """Which OCR lines form the title: the candidate (a run of stacked lines, see
-`title_features`) that the learned scorer rates most likely to be the whole title."""
+`title_features`) that the learned scorer rates most likely to be the whole title, or, where
+the poster's metadata knows its title, the candidate that reads most like it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 
 from poster_assets.vision.placement import Placement, placement_of_box
 from poster_assets.vision.text_blocks import join_lines
-from poster_assets.vision.text_lines import TextLine
+from poster_assets.vision.text_lines import TITLE_MATCH_RATIO, TextLine, text_similarity
 from poster_assets.vision.title_features import candidate_features, title_candidates
 from poster_assets.vision.title_scorer import TitleScorer
 
@@ -58,16 +59,50 @@ def choose_title(
             (),
             f"no line looks like a title (best p={probabilities[best]:.2f})",
         )
-    block = join_lines(lines, candidates[best].indices)
+    return _choice(lines, candidates[best].indices, width, height, probabilities[best], "chosen")
+
+
+def locate_title(
+    lines: Sequence[TextLine], width: int, height: int, reference: str
+) -> TitleChoice | None:
+    """The candidate whose text best matches `reference` (a title known from metadata), if
+    it matches at all (`titles_match`); its confidence is that similarity times the OCR's."""
+    candidates = title_candidates(lines)
+    if not candidates or not reference.strip():
+        return None
+    texts = [_joined(lines, candidate.indices) for candidate in candidates]
+    similarities = [text_similarity(text, reference) for text in texts]
+    best = int(np.argmax(similarities))
+    if similarities[best] < TITLE_MATCH_RATIO:
+        return None
+    reason = "located from metadata"
+    return _choice(lines, candidates[best].indices, width, height, similarities[best], reason)
+
+
+def _joined(lines: Sequence[TextLine], indices: Sequence[int]) -> str:
+    return " ".join(collapse_letter_spacing(lines[index].text) for index in indices)
+
+
+def _choice(
+    lines: Sequence[TextLine],
+    indices: Sequence[int],
+    width: int,
+    height: int,
+    belief: float,
+    reason: str,
+) -> TitleChoice:
+    """The title made of these lines; `belief` (the scorer's probability, or the match with
+    a known title) times their mean OCR confidence is its confidence."""
+    block = join_lines(lines, indices)
     x0, y0, x1, y1 = block.box
     box = (max(0.0, x0), max(0.0, y0), min(float(width), x1), min(float(height), y1))
     members = [lines[index] for index in block.line_indices]
     ocr_confidence = sum(line.confidence for line in members) / len(members)
     return TitleChoice(
-        text=" ".join(collapse_letter_spacing(line.text) for line in members),
-        confidence=float(probabilities[best] * ocr_confidence),
+        text=_joined(lines, block.line_indices),
+        confidence=float(belief * ocr_confidence),
         box=box,
         placement=placement_of_box(box, width, height),
         line_indices=block.line_indices,
-        reason="chosen",
+        reason=reason,
     )

@@ -17,6 +17,7 @@ from poster_assets.corpus.metadata import (
 )
 from poster_assets.home import PosterHome
 from poster_assets.store.opening import open_database
+from poster_assets.vision.text_lines import titles_match
 
 
 def test_years_and_genres_are_parsed_from_common_spellings() -> None:
@@ -77,6 +78,23 @@ def test_ingest_with_metadata_joins_labels_onto_posters(
     assert len(rows) == 8
     assert all(source_id + ".jpg" == file_name for source_id, *_, file_name in rows)
     assert all(isinstance(genres, list) and genres for *_, genres, _ in rows)
+    # The files were known, so the metadata came after their titles: their batch reran, and
+    # each title the OCR read is now the lines that read as it.
+    assert "rerunning 1 batches for the new metadata" in result.output
+    with open_database(home).read() as connection:
+        titles = connection.execute(
+            "SELECT t.source, t.reason, t.title_text, m.title FROM titles t "
+            "JOIN metadata m USING (poster_id)"
+        ).fetchall()
+    located = [row for row in titles if row[0] == "metadata"]
+    assert len(located) >= 6
+    assert all(reason == "located from metadata" for _, reason, _, _ in located)
+    assert all(titles_match(read, known) for _, _, read, known in located)
+    again = CliRunner().invoke(
+        main, ["ingest", str(demo_corpus / "images"), "--home", str(home.root), "--metadata",
+               str(demo_corpus / "labels.csv")],
+    )  # fmt: skip
+    assert again.exit_code == 0 and "rerunning" not in again.output  # nothing changed
 
 
 def test_a_bad_metadata_file_fails_before_any_work(home: PosterHome, demo_corpus: Path) -> None:

@@ -78,10 +78,10 @@ def test_one_poster_failing_in_titles_is_one_failure_row(
     [(target,)] = _rows(home, "SELECT poster_id FROM posters ORDER BY path LIMIT 1")
     original = title_stage.title_row
 
-    def failing(lines, width, height, scorer):  # noqa: ANN001, ANN202 - fault injection
+    def failing(lines, width, height, scorer, known):  # noqa: ANN001, ANN202 - fault injection
         if len(lines) and (lines["poster_id"] == target).all():
             raise RuntimeError("injected title fault")
-        return original(lines, width, height, scorer)
+        return original(lines, width, height, scorer, known)
 
     monkeypatch.setattr(title_stage, "title_row", failing)
     _materialize(home, instance, batch_id, [ASSETS["titles"]])

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from poster_assets.models.title_scorer import load_title_scorer
-from poster_assets.vision.title_selection import choose_title, collapse_letter_spacing
+from poster_assets.vision.title_selection import choose_title, collapse_letter_spacing, locate_title
 from poster_assets_tests.text_line_factory import rect_line
 
 W, H = 300, 450
@@ -78,3 +78,27 @@ def test_letter_spaced_words_are_collapsed() -> None:
     assert collapse_letter_spacing("A P P R O A C H") == "APPROACH"
     assert collapse_letter_spacing("THE LAST OF US") == "THE LAST OF US"
     assert collapse_letter_spacing("I AM A MAN") == "I AM A MAN"
+
+
+def test_a_title_known_from_metadata_is_located_even_where_the_scorer_picks_a_name(
+    scorer,  # noqa: ANN001
+) -> None:
+    lines = [
+        rect_line("SEAN CONNERY", 40, 30, 260, 80, 0.95),  # the star's name, larger
+        rect_line("NEVER SAY", 90, 330, 210, 350, 0.9),
+        rect_line("NEVER AGAIN", 80, 352, 220, 372, 0.8),
+        rect_line("IN CINEMAS 16 MAY", 80, 420, 220, 432),
+    ]
+    assert choose_title(lines, W, H, scorer).text == "SEAN CONNERY"
+    located = locate_title(lines, W, H, "Never Say Never Again")
+    assert located is not None and located.text == "NEVER SAY NEVER AGAIN"
+    assert located.line_indices == (1, 2) and located.reason == "located from metadata"
+    assert located.box == (80, 330, 220, 372)
+    assert located.confidence == pytest.approx(0.85)  # a full match times the mean OCR's
+
+
+def test_a_known_title_the_ocr_did_not_read_is_not_located() -> None:
+    lines = [rect_line("SPLASH", 40, 30, 260, 80), rect_line("A FILM", 80, 420, 220, 432)]
+    assert locate_title(lines, W, H, "Cujo") is None
+    assert locate_title(lines, W, H, "  ") is None
+    assert locate_title([], W, H, "Cujo") is None
