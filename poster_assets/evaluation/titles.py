@@ -10,8 +10,8 @@ import pandas as pd
 from poster_assets.stages.titles import lines_from_rows
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.evaluation_reads import titles_of_labelled
-from poster_assets.vision.text_blocks import group_stacked_lines
-from poster_assets.vision.text_lines import TextLine, contains_title, titles_match
+from poster_assets.vision.text_blocks import searchable_texts
+from poster_assets.vision.text_lines import contains_title, titles_match
 
 
 @dataclass(frozen=True)
@@ -21,12 +21,6 @@ class TitleScores:
     title_in_ocr_recall: float
     title_in_ocr_lines_recall: float
     tallest_line_accuracy: float
-
-
-def candidate_texts(lines: list[TextLine]) -> list[str]:
-    """What recall searches: every OCR line, and every block of stacked lines merged."""
-    merged = [block.text for block in group_stacked_lines(lines) if len(block.line_indices) > 1]
-    return [line.text for line in lines] + merged
 
 
 def score_titles(rows: pd.DataFrame) -> TitleScores:
@@ -40,7 +34,7 @@ def score_titles(rows: pd.DataFrame) -> TitleScores:
         for chosen, title in zip(rows.title_text, rows.title, strict=True)
     ]
     recall = [
-        contains_title(candidate_texts(lines), title)
+        contains_title(searchable_texts(lines), title)
         for lines, title in zip(rows.lines, rows.title, strict=True)
     ]
     lines_only = [

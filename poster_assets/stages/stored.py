@@ -78,7 +78,7 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in poster pixels
 
 def detection_boxes(rows: pd.DataFrame) -> list[Box]:
     """Rows of `faces` or `objects` as boxes."""
-    return [(row.x0, row.y0, row.x1, row.y1) for row in rows.itertuples()]
+    return [tuple(box) for box in rows[["x0", "y0", "x1", "y1"]].to_numpy(float).tolist()]
 
 
 def labelled_boxes(rows: pd.DataFrame) -> list[tuple[str, Box]]:

@@ -68,3 +68,10 @@ def group_stacked_lines(lines: Sequence[TextLine]) -> list[TextBlock]:
         groups.setdefault(root(index), []).append(index)
     blocks = [join_lines(lines, reading_order(lines, members)) for members in groups.values()]
     return sorted(blocks, key=lambda block: (block.box[1], block.box[0]))
+
+
+def searchable_texts(lines: Sequence[TextLine]) -> list[str]:
+    """Where a known title is looked for (`text_lines.contains_title`): every line, and every
+    block of stacked lines merged."""
+    merged = [block.text for block in group_stacked_lines(lines) if len(block.line_indices) > 1]
+    return [line.text for line in lines] + merged
