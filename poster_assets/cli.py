@@ -634,8 +634,12 @@ def models_use(
 
 @models.command(name="pull")
 @click.argument("name")
+@click.option(
+    "--sha256", default=None, help="The file's hash, for a network the catalogue pins none for "
+    "(depth-anything-v2-small): as its release page lists it.",
+)  # fmt: skip
 @home_option
-def models_pull(name: str, home: Path | None) -> None:
+def models_pull(name: str, sha256: str | None, home: Path | None) -> None:
     """Download depth network NAME (sha256-checked, cached), convert it to OpenVINO IR once
     and use it for this home."""
     from poster_assets.models.catalogue import CATALOGUE
@@ -643,7 +647,7 @@ def models_pull(name: str, home: Path | None) -> None:
 
     if name not in CATALOGUE:
         raise click.ClickException(f"no model {name!r} to pull; known: {', '.join(CATALOGUE)}")
-    ref = pull_depth_model(CATALOGUE[name], _home(home).ensure().models_dir)
+    ref = pull_depth_model(CATALOGUE[name], _home(home).ensure().models_dir, sha256)
     click.echo(f"depth model: {ref.version} ({ref.path}); licence {CATALOGUE[name].licence}")
     click.echo("posters ingested before get depth with: poster-assets refresh")
 

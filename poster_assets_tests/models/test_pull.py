@@ -7,12 +7,13 @@ import hashlib
 import http.server
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from poster_assets.models.catalogue import PullableModel
+from poster_assets.models.catalogue import CATALOGUE, PullableModel
 from poster_assets.models.depth import DepthEstimator
 from poster_assets.models.pull import ModelPullError, pull_depth_model
 from poster_assets.models.registry import registered_depth_model
@@ -32,10 +33,12 @@ class _CountingHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, str]]:
-    """(base URL, sha256) of the tiny network served from 127.0.0.1."""
+    """(base URL, sha256) of the tiny networks served from 127.0.0.1: MiDaS-shaped
+    (`tiny.onnx`, 256 px) and Depth Anything-shaped (`tiny518.onnx`, 518 px)."""
     root = tmp_path / "www"
     root.mkdir()
     data = tiny_depth_onnx(root / "tiny.onnx")
+    tiny_depth_onnx(root / "tiny518.onnx", 518, 518)
     _CountingHandler.requests = []
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), lambda *a: _CountingHandler(*a, directory=str(root))
@@ -82,3 +85,32 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
     entry = _entry("http://127.0.0.1:9", "0" * 64)  # the discard port: nothing listens
     with pytest.raises(ModelPullError, match=r"http://127.0.0.1:9/tiny.onnx"):
         pull_depth_model(entry, tmp_path / "models")
+
+
+def test_depth_anything_is_pulled_with_the_hash_its_user_gives(
+    served: tuple[str, str], tmp_path: Path
+) -> None:
+    base, _ = served
+    entry = replace(CATALOGUE["depth-anything-v2-small"], url=f"{base}/tiny518.onnx")
+    models_dir = tmp_path / "models"
+    with pytest.raises(ModelPullError, match="no sha256 is pinned .* pass --sha256"):
+        pull_depth_model(entry, models_dir)
+    with pytest.raises(ModelPullError, match="not 64 hexadecimal digits"):
+        pull_depth_model(entry, models_dir, "abc")
+    assert _CountingHandler.requests == []  # nothing fetched without a hash to check
+    data = (tmp_path / "www" / "tiny518.onnx").read_bytes()
+    ref = pull_depth_model(entry, models_dir, hashlib.sha256(data).hexdigest().upper())
+    assert ref.name == "depth-anything-v2-small" and (ref.spec.width, ref.spec.height) == (518, 518)
+    assert registered_depth_model(models_dir) == ref
+    rgb = np.zeros((90, 60, 3), np.uint8)
+    rgb[:45] = 255
+    depth = DepthEstimator(ref).predict(rgb)
+    assert depth.shape == (90, 60) and depth[10, 30] > depth[80, 30]
+
+
+def test_a_given_hash_may_not_override_a_pinned_one(
+    served: tuple[str, str], tmp_path: Path
+) -> None:
+    base, sha256 = served
+    with pytest.raises(ModelPullError, match="differs from the hash pinned"):
+        pull_depth_model(_entry(base, sha256), tmp_path / "models", "f" * 64)
