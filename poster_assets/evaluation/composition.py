@@ -23,7 +23,7 @@ from poster_assets.vision import composition
 from poster_assets.vision.masks import iou
 
 TITLE_PIXELS_INSIDE = 0.8  # of the title box's text pixels, in the title role
-TRUE_ROLES = {
+TRUE_ROLES = {  # what shows at each pixel, in the true map and the stored one
     "subject": (LAYER_SUBJECT, lambda roles: roles >= composition.FIRST_SUBJECT),
     "title_text": (LAYER_TITLE, lambda roles: roles == composition.TITLE_TEXT),
     "other_text": (LAYER_CREDITS, lambda roles: roles == composition.OTHER_TEXT),

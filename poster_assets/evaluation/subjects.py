@@ -13,8 +13,11 @@ import numpy as np
 from poster_assets.stages.stored import detection_boxes
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.evaluation_reads import poster_sizes
-from poster_assets.store.stages import load_foreground_masks, load_role_maps, rows_for_posters
-from poster_assets.vision.composition import FIRST_SUBJECT
+from poster_assets.store.stages import (
+    load_foreground_masks,
+    load_subject_extents,
+    rows_for_posters,
+)
 from poster_assets.vision.foreground import BORDER_SHARE
 from poster_assets.vision.masks import border_ring, box_mask
 
@@ -39,11 +42,11 @@ def _median(values: list[float]) -> float | None:
 
 
 def subject_masks(db: PosterDatabase, source: str = "composition") -> dict[str, np.ndarray]:
-    """Every poster's subject: the composition's subject roles, or the foreground mask."""
+    """Every poster's subject: the composition's subjects, whole, or the foreground mask."""
     ids = list(poster_sizes(db))
     if source == "foreground":
         return load_foreground_masks(db, ids)
-    return {poster: roles >= FIRST_SUBJECT for poster, roles in load_role_maps(db, ids).items()}
+    return load_subject_extents(db, ids)
 
 
 def subject_report(db: PosterDatabase, masks: Mapping[str, np.ndarray]) -> dict[str, object]:

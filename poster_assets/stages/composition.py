@@ -27,9 +27,9 @@ from poster_assets.stages.stored import (
 from poster_assets.stages.titles import TITLES
 from poster_assets.vision import composition, text_pixels
 from poster_assets.vision.depth import decode_depth_png
-from poster_assets.vision.masks import decode_mask_png, encode_label_png
+from poster_assets.vision.masks import decode_mask_png, encode_label_png, encode_mask_png
 
-COMPOSITION_REVISION = "r1"
+COMPOSITION_REVISION = "r2"  # r2: a subject's mask keeps what the title covers
 COMPOSITION = spec.TableSpec(
     "composition",
     (
@@ -46,10 +46,10 @@ COMPOSITION = spec.TableSpec(
         ),
         spec.Column("subject_method", "VARCHAR NOT NULL", "the `foreground` row's method"),
         spec.Column("subjects", "INTEGER NOT NULL"),
-        spec.Column("subject_share", "DOUBLE NOT NULL", "all subjects together"),
+        spec.Column("subject_share", "DOUBLE NOT NULL", "of the map: subjects where they show"),
         spec.Column("title_text_share", "DOUBLE NOT NULL"),
         spec.Column("other_text_share", "DOUBLE NOT NULL"),
-        spec.Column("background_share", "DOUBLE NOT NULL"),
+        spec.Column("background_share", "DOUBLE NOT NULL", "the four shares sum to 1"),
     ),
 )  # fmt: skip
 COMPOSITION_ROLES = spec.TableSpec(
@@ -57,7 +57,12 @@ COMPOSITION_ROLES = spec.TableSpec(
     (
         spec.Column("role_index", "INTEGER NOT NULL", "its value in composition.roles_png"),
         spec.Column("role", "VARCHAR NOT NULL", "background / title_text / other_text / subject"),
-        spec.Column("pixel_share", "DOUBLE NOT NULL", "0 for a fixed role with no pixels"),
+        spec.Column(
+            "mask_png", "BLOB NOT NULL",
+            "1-bit PNG at the poster's size: a subject's whole extent (what the title covers "
+            "too), else where the role shows",
+        ),
+        spec.Column("pixel_share", "DOUBLE NOT NULL", "of the mask; 0 for an empty fixed role"),
         spec.Column("x0", "DOUBLE", "bounding box in poster pixels; NULL when empty"),
         spec.Column("y0", "DOUBLE"), spec.Column("x1", "DOUBLE"), spec.Column("y1", "DOUBLE"),
         spec.Column(
@@ -103,15 +108,16 @@ def poster_composition(poster: spec.PosterInput) -> dict[str, list[dict]]:
     title_mask, other_mask = text_masks(
         rgb, found["ocr_lines"], found["titles"], found["title_text"]
     )
-    roles = composition.compose(
+    composed = composition.compose(
         decode_mask_png(foreground["mask_png"]), title_mask, other_mask, rgb.shape[:2]
     )
     depth_rows = found["depth_maps"]
     depth = decode_depth_png(depth_rows["depth_png"].iloc[0]) if len(depth_rows) else None
     summaries = composition.summarise_roles(
-        roles, depth, detection_boxes(found["faces"]), labelled_boxes(found["objects"])
+        composed, depth, detection_boxes(found["faces"]), labelled_boxes(found["objects"])
     )
-    shares = {summary.index: summary.pixel_share for summary in summaries}
+    shown = np.bincount(composed.roles.ravel(), minlength=composition.FIRST_SUBJECT)
+    shares = shown / composed.roles.size
     subject_method = str(foreground["method"])
     cues = subject_method.split(":")[1].split("+")
     cues += [name for name, mask in (("title_text", title_mask), ("other_text", other_mask))
@@ -119,19 +125,20 @@ def poster_composition(poster: spec.PosterInput) -> dict[str, list[dict]]:
     row = {
         "width": rgb.shape[1],
         "height": rgb.shape[0],
-        "roles_png": encode_label_png(roles),
+        "roles_png": encode_label_png(composed.roles),
         "cues": cues,
         "subject_method": subject_method,
         "subjects": len(summaries) - len(composition.FIXED_ROLES),
-        "subject_share": 1.0 - sum(shares[index] for index in composition.FIXED_ROLES),
-        "title_text_share": shares[composition.TITLE_TEXT],
-        "other_text_share": shares[composition.OTHER_TEXT],
-        "background_share": shares[composition.BACKGROUND],
+        "subject_share": float(shares[composition.FIRST_SUBJECT :].sum()),
+        "title_text_share": float(shares[composition.TITLE_TEXT]),
+        "other_text_share": float(shares[composition.OTHER_TEXT]),
+        "background_share": float(shares[composition.BACKGROUND]),
     }
     role_rows = [
         {
             "role_index": summary.index,
             "role": summary.role,
+            "mask_png": encode_mask_png(summary.mask),
             "pixel_share": summary.pixel_share,
             **dict(zip(("x0", "y0", "x1", "y1"), summary.box or (None,) * 4, strict=True)),
             "depth_rank": summary.depth_rank,
@@ -191,6 +198,7 @@ COMPOSITION_STAGE = spec.StageSpec(
     preview=preview, preview_caption="composition: subjects, title text, other text, background",
     description="One role per pixel (table `composition`, an 8-bit map): the title's glyphs, "
     "other text's glyphs, each subject (the foreground split into connected parts), and "
-    "background; per role its share, box, depth rank and the faces and objects centred in it "
-    "(table `composition_roles`), and per poster the cues its roles were drawn from.",
+    "background; per role its own mask (a subject's keeps what the title covers), share, box, "
+    "depth rank and the faces and objects centred in it (table `composition_roles`); and per "
+    "poster the cues its roles were drawn from.",
 )  # fmt: skip

@@ -60,6 +60,19 @@ def role_maps(composition_rows: pd.DataFrame) -> dict[str, np.ndarray]:
     return {row.poster_id: decode_label_png(row.roles_png) for row in composition_rows.itertuples()}
 
 
+def subject_extents(role_rows: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Rows of `composition_roles` as each poster's subjects together, whole (what the title
+    covers included); a poster with no subject gets an empty mask."""
+    extents: dict[str, np.ndarray] = {}
+    for row in role_rows.itertuples():
+        mask = decode_mask_png(row.mask_png)
+        if row.poster_id not in extents:
+            extents[row.poster_id] = np.zeros(mask.shape, bool)
+        if row.role == "subject":
+            extents[row.poster_id] |= mask
+    return extents
+
+
 def poster_pictures(rows: RowReader, poster_ids: Sequence[str]) -> dict[str, np.ndarray]:
     """The posters' pixels by id, from their kept copies; one whose bytes cannot be read as
     registered is left out."""

@@ -13,7 +13,13 @@ import pandas as pd
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.runner import PosterRef
 from poster_assets.stages.spec import CORE_READS
-from poster_assets.stages.stored import LayerMap, foreground_masks, layer_maps, role_maps
+from poster_assets.stages.stored import (
+    LayerMap,
+    foreground_masks,
+    layer_maps,
+    role_maps,
+    subject_extents,
+)
 from poster_assets.store.database import PosterDatabase
 
 
@@ -155,6 +161,11 @@ def load_layer_maps(db: PosterDatabase, poster_ids: list[str]) -> dict[str, Laye
 
 def load_foreground_masks(db: PosterDatabase, poster_ids: list[str]) -> dict[str, np.ndarray]:
     return foreground_masks(rows_for_posters(db, "foreground", poster_ids))
+
+
+def load_subject_extents(db: PosterDatabase, poster_ids: list[str]) -> dict[str, np.ndarray]:
+    """Each poster's composition subjects together, whole (`stored.subject_extents`)."""
+    return subject_extents(rows_for_posters(db, "composition_roles", poster_ids))
 
 
 def load_role_maps(db: PosterDatabase, poster_ids: list[str]) -> dict[str, np.ndarray]:

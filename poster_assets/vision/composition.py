@@ -1,15 +1,16 @@
-"""A poster's composition: every pixel gets one role, as a person reads the poster: the
-title's glyphs, other text, a subject, or background.
+"""A poster's composition: every pixel gets the role that shows there, as a person reads the
+poster (the title's glyphs, other text, a subject, or background), and each subject keeps its
+whole extent, the part the title covers included.
 
 The roles come from cues other stages found, in this order of precedence: the title's glyph
 pixels, the subject mask (GrabCut seeded by depth, saliency, faces, people and animals:
 `vision/foreground`), the glyph pixels of the other OCR lines, background. Other text yields
 to subjects because the detector also finds "lines" in a subject's texture (a horse read as
 one tall "M"): letting them cut the subject took its mean IoU on generated posters from 0.90
-to 0.79 (docs/measurements.md, "Composition"). The subject
-mask is split into subjects by connectivity; a fragment too small to be a subject of its own
-joins the nearest one. Depth layers are kept apart, as they are: here depth is one of the
-subject mask's cues, not the segmentation."""
+to 0.79 (docs/measurements.md, "Composition"). The subject mask is split into subjects by
+connectivity; a fragment too small to be a subject of its own joins the nearest one. Depth
+layers are kept apart, as they are: here depth is one of the subject mask's cues, not the
+segmentation."""
 
 from __future__ import annotations
 
@@ -54,59 +55,82 @@ def subject_instances(subject: np.ndarray, min_share: float = MIN_SUBJECT_SHARE)
     return to_subject[pieces]
 
 
+@dataclass(frozen=True)
+class Composition:
+    """`roles`: (H, W) uint8, the role that shows at each pixel: BACKGROUND, TITLE_TEXT,
+    OTHER_TEXT or FIRST_SUBJECT + n - 1 for subject n. `subjects`: (H, W) int32, 0 or n,
+    each subject's whole extent, the part the title's glyphs cover included: a poster is
+    layered, and a title laid over a figure does not make that part of it background."""
+
+    roles: np.ndarray
+    subjects: np.ndarray
+
+    def role_mask(self, index: int) -> np.ndarray:
+        if index >= FIRST_SUBJECT:
+            return self.subjects == index - FIRST_SUBJECT + 1
+        return self.roles == index
+
+    @property
+    def role_indices(self) -> list[int]:
+        """The fixed roles, then one per subject."""
+        count = int(self.subjects.max())
+        return [*FIXED_ROLES, *range(FIRST_SUBJECT, FIRST_SUBJECT + count)]
+
+
 def compose(
     subject_mask: np.ndarray,
     title_text: np.ndarray | None,
     other_text: np.ndarray | None,
     shape: tuple[int, int],
-) -> np.ndarray:
-    """(H, W) uint8 role map at `shape` (the poster's pixels, where the text masks are):
-    BACKGROUND, TITLE_TEXT, OTHER_TEXT or FIRST_SUBJECT + n. `subject_mask` may be smaller
-    (the foreground's working size): it is scaled up smoothly, not in blocks."""
+) -> Composition:
+    """The composition at `shape` (the poster's pixels, where the text masks are).
+    `subject_mask` may be smaller (the foreground's working size): it is scaled up smoothly,
+    not in blocks."""
     height, width = shape
     scaled = cv2.resize(
         subject_mask.astype(np.float32), (width, height), interpolation=cv2.INTER_LINEAR
     )
-    subject = scaled >= 0.5
+    subjects = subject_instances(scaled >= 0.5)
     roles = np.full(shape, BACKGROUND, np.uint8)
     if other_text is not None:
         roles[other_text] = OTHER_TEXT
-    instances = subject_instances(subject if title_text is None else subject & ~title_text)
-    roles[instances > 0] = (instances[instances > 0] + FIRST_SUBJECT - 1).astype(np.uint8)
+    roles[subjects > 0] = (subjects[subjects > 0] + FIRST_SUBJECT - 1).astype(np.uint8)
     if title_text is not None:
         roles[title_text] = TITLE_TEXT
-    return roles
+    return Composition(roles, subjects)
 
 
 @dataclass(frozen=True)
 class RoleSummary:
     index: int  # the role's value in the map
     role: str
+    mask: np.ndarray  # (H, W) bool: a subject's whole extent, else where the role shows
     pixel_share: float
-    box: Box | None  # its pixels' bounding box; None when it has none
+    box: Box | None  # its mask's bounding box; None when it has no pixels
     depth_rank: float | None  # its median depth's rank in the poster (ties halved), 0 = nearest
     faces: int  # detected faces whose centre lies in it
     objects: tuple[str, ...]  # labels of detected objects whose centre lies in it
 
 
 def summarise_roles(
-    roles: np.ndarray,
+    found: Composition,
     depth: np.ndarray | None,
     faces: Sequence[Box],
     objects: Sequence[tuple[str, Box]],
 ) -> list[RoleSummary]:
     """One summary per fixed role (even when empty) and per subject. `depth` is the stored
-    map (0 = near), any size."""
-    height, width = roles.shape
+    map (0 = near), any size. A detection is placed by its box's centre: in the subject
+    there, else in the role that shows there."""
+    height, width = found.roles.shape
     full_depth = None
     if depth is not None:
         full_depth = cv2.resize(depth.astype(np.float32), (width, height), cv2.INTER_LINEAR)
         ordered_depth = np.sort(depth.ravel())
-    centre_roles = [_role_at(roles, box) for box in faces]
-    object_roles = [(label, _role_at(roles, box)) for label, box in objects]
+    centre_roles = [_role_at(found, box) for box in faces]
+    object_roles = [(label, _role_at(found, box)) for label, box in objects]
     summaries = []
-    for index in [*FIXED_ROLES, *range(FIRST_SUBJECT, int(roles.max()) + 1)]:
-        inside = roles == index
+    for index in found.role_indices:
+        inside = found.role_mask(index)
         box, rank = None, None
         if inside.any():
             ys, xs = np.nonzero(inside)
@@ -118,16 +142,18 @@ def summarise_roles(
                 rank = float((nearer + not_farther) / 2 / ordered_depth.size)
         summaries.append(
             RoleSummary(
-                index=index, role=role_name(index), pixel_share=float(inside.mean()), box=box,
-                depth_rank=rank, faces=centre_roles.count(index),
+                index=index, role=role_name(index), mask=inside,
+                pixel_share=float(inside.mean()), box=box, depth_rank=rank,
+                faces=centre_roles.count(index),
                 objects=tuple(label for label, found in object_roles if found == index),
             )
         )  # fmt: skip
     return summaries
 
 
-def _role_at(roles: np.ndarray, box: Box) -> int:
-    height, width = roles.shape
+def _role_at(found: Composition, box: Box) -> int:
+    height, width = found.roles.shape
     x = min(max(int((box[0] + box[2]) / 2), 0), width - 1)
     y = min(max(int((box[1] + box[3]) / 2), 0), height - 1)
-    return int(roles[y, x])
+    subject = int(found.subjects[y, x])
+    return FIRST_SUBJECT + subject - 1 if subject else int(found.roles[y, x])

@@ -35,7 +35,8 @@ def test_the_title_cuts_the_subject_which_cuts_other_text() -> None:
     other[32:34, 0:80] = True  # crossing the title: the title wins there
     other[60:62, 15:25] = True  # inside the subject: the subject wins
     other[90:95, 10:70] = True
-    roles = composition.compose(small_subject, title, other, (100, 80))
+    found = composition.compose(small_subject, title, other, (100, 80))
+    roles = found.roles
     assert roles.shape == (100, 80) and roles.dtype == np.uint8
     assert (roles[title] == composition.TITLE_TEXT).all()
     assert (roles[90:95, 10:70] == composition.OTHER_TEXT).all()
@@ -44,21 +45,28 @@ def test_the_title_cuts_the_subject_which_cuts_other_text() -> None:
     assert roles[60, 40] == composition.FIRST_SUBJECT
     assert roles[5, 5] == composition.BACKGROUND
     assert (decode_label_png(encode_label_png(roles)) == roles).all()
+    subject = found.role_mask(composition.FIRST_SUBJECT)
+    assert subject[30:36, 20:60].all()  # kept under the title
+    assert found.role_indices == [0, 1, 2, 3]
 
 
 def test_no_text_and_no_subject_is_all_background() -> None:
-    roles = composition.compose(np.zeros((20, 20), bool), None, None, (40, 40))
-    assert (roles == composition.BACKGROUND).all()
+    found = composition.compose(np.zeros((20, 20), bool), None, None, (40, 40))
+    assert (found.roles == composition.BACKGROUND).all() and found.role_indices == [0, 1, 2]
 
 
 def test_role_summaries_place_faces_objects_and_depth() -> None:
-    roles = np.zeros((100, 100), np.uint8)
-    roles[40:100, 20:80] = composition.FIRST_SUBJECT
+    subjects = np.zeros((100, 100), np.int32)
+    subjects[40:100, 20:80] = 1
+    roles = np.where(subjects > 0, composition.FIRST_SUBJECT, composition.BACKGROUND)
+    roles = roles.astype(np.uint8)
     roles[5:15, 10:90] = composition.TITLE_TEXT
+    roles[50:53, 30:70] = composition.TITLE_TEXT  # over the subject, whose mask keeps it
+    found = composition.Composition(roles, subjects)
     depth = np.full((50, 50), 0.9, np.float32)
     depth[20:, 10:40] = 0.1  # the subject is near
     summaries = composition.summarise_roles(
-        roles, depth, faces=[(40, 45, 60, 60)], objects=[("person", (20, 40, 80, 100)),
+        found, depth, faces=[(40, 45, 60, 60)], objects=[("person", (20, 40, 80, 100)),
                                                          ("car", (0, 0, 10, 30))],
     )  # fmt: skip
     by_role = {summary.role: summary for summary in summaries}
@@ -70,5 +78,6 @@ def test_role_summaries_place_faces_objects_and_depth() -> None:
     assert subject.faces == 1 and subject.objects == ("person",)
     assert by_role["background"].objects == ("car",)
     assert subject.depth_rank < 0.5 < by_role["background"].depth_rank
-    no_depth = composition.summarise_roles(roles, None, [], [])
+    assert by_role["title_text"].pixel_share == (800 + 120) / 10000
+    no_depth = composition.summarise_roles(found, None, [], [])
     assert all(summary.depth_rank is None for summary in no_depth)
