@@ -1,5 +1,5 @@
 """Boolean masks: drawn from boxes and borders, and stored compactly as a 1-bit PNG per mask
-(typically well under 1 kB)."""
+(typically under 1 kB); label maps as 8-bit PNGs."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from PIL import Image
 
 
 def encode_mask_png(mask: np.ndarray) -> bytes:
-    """A boolean (H, W) mask as a 1-bit PNG."""
+    """A boolean (H, W) mask as a 1-bit PNG (`optimize` would save a tenth of the bytes for
+    six times the time)."""
     buffer = io.BytesIO()
-    Image.fromarray(mask.astype(bool)).save(buffer, format="PNG", optimize=True)
+    Image.fromarray(mask.astype(bool)).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
