@@ -150,10 +150,10 @@ def test_one_posters_stage_failure_is_recorded_and_a_rerun_retries_only_it(
     target = decode_image(read_image_bytes(str(sorted(folder.glob("*.jpg"))[0]))).rgb
     original_read = OcrPipeline.read
 
-    def failing_read(self: OcrPipeline, rgb: np.ndarray) -> list:
+    def failing_read(self: OcrPipeline, rgb: np.ndarray, side: int | None = None) -> list:
         if rgb.shape == target.shape and np.array_equal(rgb, target):
             raise RuntimeError("injected OCR fault")
-        return original_read(self, rgb)
+        return original_read(self, rgb, side)
 
     monkeypatch.setattr(OcrPipeline, "read", failing_read)  # fault injection for one poster
     report = ingest_directory(home, folder)
