@@ -101,6 +101,14 @@ def ingest(
 
     metadata = read_metadata_csv(metadata_csv) if metadata_csv else None  # fails early
     paths = _home(home)
+    # Posters known before this ingest take the metadata now; their batches rerun after it.
+    known_changed = (
+        store_metadata(
+            open_database(paths.ensure()), metadata, str(metadata_csv.resolve())
+        ).changed_batches
+        if metadata is not None and metadata_csv is not None
+        else ()
+    )
     report = ingest_directory(
         paths,
         directory,
@@ -122,21 +130,21 @@ def ingest(
         click.echo(f"warning: could not list folder {folder} (a row in failures)", err=True)
     if report.failed_files:
         click.echo('see: poster-assets sql "SELECT path, kind, message FROM failures"')
-    if metadata is not None:
-        # Joined before the stages ran; again here for the counts and for posters ingested
-        # earlier, whose batches rerun where their metadata changed (titles are located).
+    if metadata is not None and metadata_csv is not None:
+        # New posters were joined by the runs before their stages; this is for the counts.
         loaded = store_metadata(open_database(paths), metadata, str(metadata_csv.resolve()))
         click.echo(
             f"metadata: {loaded.posters_matched} posters from {loaded.rows} rows "
             f"({loaded.rows_unmatched} rows matched no poster, "
             f"{loaded.duplicate_rows} repeated a poster)"
         )
-        if loaded.changed_batches:
-            click.echo(f"rerunning {len(loaded.changed_batches)} batches for the new metadata")
+        ran = {summary.batch_id for summary in report.batches} | set(report.resumed_batches)
+        rerun = sorted((set(known_changed) | set(loaded.changed_batches)) - ran)
+        if rerun:
+            click.echo(f"rerunning {len(rerun)} batches for the new metadata")
             report.failed_runs += materialize_batches(
-                paths, list(loaded.changed_batches), not verbose,
-                compute=PosterCompute(workers=workers),
-            )  # fmt: skip
+                paths, rerun, not verbose, compute=PosterCompute(workers=workers)
+            )
     _next_steps(paths)
     if report.failed_runs:
         click.echo(f"error: runs failed for batches: {', '.join(report.failed_runs)}", err=True)
