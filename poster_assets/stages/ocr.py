@@ -176,11 +176,12 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
         kept = pipeline.read_poster(poster.rgb, settings, scorer, known)
         return {"ocr_lines": ocr_rows(kept.lines, kept.side), "ocr_blocks": block_rows(kept.lines)}
 
-    # Which pass is kept depends on the title scorer: its version is part of the stage's.
+    # Without a known title, which pass is kept depends on the scorer's confidence: then its
+    # version is part of the stage's (with a known title, the pass that reads it is kept).
     retries = "-".join(map(str, sides[1:]))
-    version = pipeline.version + (
-        f"-retry{retries}@{settings.retry_below_confidence}+{scorer.version}" if retries else ""
-    )
+    below = settings.retry_below_confidence
+    version = pipeline.version + (f"-retry{retries}" if retries else "")
+    version += f"@{below}+{scorer.version}" if retries and below > 0 else ""
     return spec.PreparedStage(version, spec.ready(read), model=pipeline.version)
 
 
