@@ -47,7 +47,8 @@ def _one(job: tuple[Path, str, bool]) -> tuple[bool, bool, int, float]:
     path, title, known = job
     rgb = decode_image(read_image_bytes(path)).rgb
     start = time.perf_counter()
-    kept = _pipeline.read_poster(rgb, _settings, _scorer, title if known else None)
+    sides, below = _settings.sides(), _settings.retry_below_confidence
+    kept = _pipeline.read_poster(rgb, sides, below, _scorer, title if known else None)
     took = time.perf_counter() - start
     width, height = rgb.shape[1], rgb.shape[0]
     located = locate_title(kept.lines, width, height, title) if known else None

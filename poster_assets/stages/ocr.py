@@ -18,6 +18,7 @@ import pandas as pd
 from poster_assets.models.ocr import OcrSettings, RuntimeMode, load_ocr_engine, read_text_lines
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages import spec
+from poster_assets.stages.stored import known_title
 from poster_assets.vision.ocr_passes import KeptPass, read_with_retries
 from poster_assets.vision.text_blocks import group_stacked_lines
 from poster_assets.vision.text_lines import TextLine
@@ -125,15 +126,16 @@ class OcrPipeline:
     def read_poster(
         self,
         rgb: np.ndarray,
-        stage_settings: OcrStageSettings,
+        sides: Sequence[int],
+        retry_below: float,
         scorer: TitleScorer,
         known_title: str | None,
     ) -> KeptPass:
-        """The lines of the pass that settles the title (vision/ocr_passes.py)."""
+        """The lines of the pass that settles the title (vision/ocr_passes.py); `sides` and
+        `retry_below` as `OcrStageSettings.sides()` and `retry_below_confidence` give them."""
         return read_with_retries(
-            lambda side: self.read(rgb, side), stage_settings.sides(),
-            (rgb.shape[1], rgb.shape[0]), scorer, known_title,
-            stage_settings.retry_below_confidence,
+            lambda side: self.read(rgb, side), sides, (rgb.shape[1], rgb.shape[0]), scorer,
+            known_title, retry_below,
         )  # fmt: skip
 
 
@@ -169,26 +171,20 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
     mode = RuntimeMode.DEFAULTS if context.library_defaults else RuntimeMode.TUNED
     pipeline = OcrPipeline(settings.ocr_settings(), mode)
     sides = settings.sides()
+    below = settings.retry_below_confidence
     scorer = load_title_scorer()
 
     def read(poster: spec.PosterInput) -> dict[str, list[dict]]:
         known = known_title(poster.upstream["metadata"])
-        kept = pipeline.read_poster(poster.rgb, settings, scorer, known)
+        kept = pipeline.read_poster(poster.rgb, sides, below, scorer, known)
         return {"ocr_lines": ocr_rows(kept.lines, kept.side), "ocr_blocks": block_rows(kept.lines)}
 
     # Without a known title, which pass is kept depends on the scorer's confidence: then its
     # version is part of the stage's (with a known title, the pass that reads it is kept).
     retries = "-".join(map(str, sides[1:]))
-    below = settings.retry_below_confidence
     version = pipeline.version + (f"-retry{retries}" if retries else "")
     version += f"@{below}+{scorer.version}" if retries and below > 0 else ""
     return spec.PreparedStage(version, spec.ready(read), model=pipeline.version)
-
-
-def known_title(metadata: pd.DataFrame) -> str | None:
-    """The poster's title from its `metadata` row, if it has one."""
-    title = metadata["title"].iloc[0] if len(metadata) else None
-    return title if isinstance(title, str) and title.strip() else None
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:

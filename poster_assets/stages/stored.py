@@ -99,6 +99,12 @@ def labelled_boxes(rows: pd.DataFrame) -> list[tuple[str, Box]]:
     return list(zip(rows["label"], detection_boxes(rows), strict=True))
 
 
+def known_title(metadata_rows: pd.DataFrame) -> str | None:
+    """The poster's title from its `metadata` row, if it has one."""
+    title = metadata_rows["title"].iloc[0] if len(metadata_rows) else None
+    return title if isinstance(title, str) and title.strip() else None
+
+
 def titles_read(rows: RowReader, poster_ids: Sequence[str]) -> dict[str, str]:
     """The title read on each poster ('' where none was), for captions."""
     titles = rows.rows("titles", poster_ids)

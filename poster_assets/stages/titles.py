@@ -14,7 +14,7 @@ from poster_assets.imaging.preview import contact_sheet, poster_caption
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages import spec
 from poster_assets.stages.ocr import OCR_LINES
-from poster_assets.stages.stored import poster_pictures
+from poster_assets.stages.stored import known_title, poster_pictures
 from poster_assets.vision.text_lines import TextLine
 from poster_assets.vision.title_scorer import TitleScorer
 from poster_assets.vision.title_selection import choose_title, locate_title
@@ -78,8 +78,7 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
     scorer = load_title_scorer()
 
     def choose(poster: spec.PosterInput) -> dict[str, list[dict]]:
-        metadata = poster.upstream["metadata"]
-        known = metadata["title"].iloc[0] if len(metadata) else None
+        known = known_title(poster.upstream["metadata"])
         row = title_row(poster.upstream["ocr_lines"], poster.width, poster.height, scorer, known)
         return {"titles": [row]}
 
