@@ -13,7 +13,9 @@ from poster_assets.stages.foreground import FOREGROUND_STAGE
 from poster_assets.stages.layers import LAYER
 from poster_assets.stages.ocr import OCR
 from poster_assets.stages.palette import PALETTE_STAGE
+from poster_assets.stages.patch_tokens import PATCH_TOKENS_STAGE
 from poster_assets.stages.spec import CORE_READS, StageSpec, TableSpec
+from poster_assets.stages.text_tokens import TEXT_TOKENS_STAGE
 from poster_assets.stages.titles import TITLE
 
 STAGES: tuple[StageSpec, ...] = (
@@ -28,6 +30,8 @@ STAGES: tuple[StageSpec, ...] = (
     COMPOSITION_STAGE,
     EMBEDDING,
     PALETTE_STAGE,
+    PATCH_TOKENS_STAGE,
+    TEXT_TOKENS_STAGE,
 )
 
 

@@ -1,0 +1,105 @@
+"""The stored tokens of every poster as tensors, and the views the training tasks draw from
+them: a random subset of patches (optionally some hidden, optionally the grid mirrored) and a
+random subset of text tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+from poster_assets.fusion.model import GRID, PATCHES, Tokens
+
+FLIPPED = torch.arange(PATCHES).view(GRID, GRID).flip(1).reshape(-1)
+
+
+@dataclass
+class FusionData:
+    """Row i of every array is poster `poster_ids[i]`. Text is padded to T tokens."""
+
+    poster_ids: list[str]
+    patches: torch.Tensor  # (N, 81, 256), scaled to unit mean variance
+    roles: torch.Tensor  # (N, 81, 4) role shares
+    depth: torch.Tensor  # (N, 81) rank, 0 nearest; NaN where the poster has no depth
+    faces: torch.Tensor  # (N, 81) face cover
+    people: torch.Tensor  # (N, 81) person cover
+    text: torch.Tensor  # (N, T, 256)
+    text_box: torch.Tensor  # (N, T, 4)
+    text_flags: torch.Tensor  # (N, T, 2): is_title, from metadata
+    text_valid: torch.Tensor  # (N, T) bool
+    labels: dict[str, torch.Tensor] = field(default_factory=dict)  # task -> (N,) class
+    token_scale: float = 1.0  # the stored tokens were divided by this
+    genres: torch.Tensor | None = None  # (N, G) 0/1, for the genre-supervised variant
+    genre_known: torch.Tensor | None = None  # (N,) bool: a training-split poster with genres
+
+    def __len__(self) -> int:
+        return len(self.poster_ids)
+
+    def without_metadata(self) -> FusionData:
+        """The same posters with their metadata tokens dropped."""
+        from dataclasses import replace
+
+        return replace(self, text_valid=self.text_valid & (self.text_flags[..., 1] < 0.5))
+
+    def without_text(self) -> FusionData:
+        from dataclasses import replace
+
+        return replace(self, text_valid=torch.zeros_like(self.text_valid))
+
+
+def whole(data: FusionData, rows: torch.Tensor) -> Tokens:
+    """Every patch and every valid text token of the posters in `rows`."""
+    b = len(rows)
+    index = torch.arange(PATCHES).expand(b, -1)
+    return Tokens(
+        data.patches[rows], index, torch.zeros(b, PATCHES, dtype=torch.bool), data.text[rows],
+        data.text_box[rows], data.text_flags[rows], data.text_valid[rows],
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ViewSettings:
+    patches: int = 20  # visible patch tokens
+    hidden: int = 0  # patch positions shown as the mask token (their content to predict)
+    text_keep: float = 0.5  # chance each text token stays
+    mirror: bool = True  # mirror the grid half of the time
+
+
+def view(
+    data: FusionData, rows: torch.Tensor, settings: ViewSettings, generator: torch.Generator
+) -> tuple[Tokens, torch.Tensor]:
+    """A view of the posters in `rows` and the grid positions (B, K) its patches came from."""
+    b, k = len(rows), settings.patches + settings.hidden
+    chosen = torch.rand(b, PATCHES, generator=generator).argsort(1)[:, :k]
+    patches = torch.gather(
+        data.patches[rows], 1, chosen[..., None].expand(-1, -1, data.patches.shape[-1])
+    )
+    position = chosen
+    if settings.mirror:
+        mirrored = torch.rand(b, 1, generator=generator) < 0.5
+        position = torch.where(mirrored, FLIPPED[chosen], chosen)
+    masked = torch.zeros(b, k, dtype=torch.bool)
+    masked[:, settings.patches :] = True
+    keep = torch.rand(data.text_valid[rows].shape, generator=generator) < settings.text_keep
+    tokens = Tokens(
+        patches, position, masked, data.text[rows], data.text_box[rows], data.text_flags[rows],
+        data.text_valid[rows] & keep,
+    )  # fmt: skip
+    return tokens, chosen
+
+
+def image_only(tokens: Tokens) -> Tokens:
+    return Tokens(
+        tokens.patches, tokens.patch_index, tokens.masked, tokens.text, tokens.text_box,
+        tokens.text_flags, torch.zeros_like(tokens.text_valid),
+    )  # fmt: skip
+
+
+def text_only(data: FusionData, rows: torch.Tensor) -> Tokens:
+    """The posters' text tokens alone (no patch token)."""
+    b = len(rows)
+    empty = torch.zeros(b, 0, dtype=torch.long)
+    return Tokens(
+        torch.zeros(b, 0, data.patches.shape[-1]), empty, torch.zeros(b, 0, dtype=torch.bool),
+        data.text[rows], data.text_box[rows], data.text_flags[rows], data.text_valid[rows],
+    )  # fmt: skip

@@ -1,0 +1,93 @@
+"""Stored token rows (`store/fusion_inputs`) as `FusionData`: the patch tokens and their
+labels stacked, the text tokens padded, and each poster's curriculum labels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+
+from poster_assets.errors import PosterAssetsError
+from poster_assets.fusion.data import FusionData
+from poster_assets.fusion.model import PATCHES
+from poster_assets.fusion.patch_grid import TOKEN_DIMENSIONS, decode_tokens, projection_checksum
+from poster_assets.fusion.text_tokens import MAX_TEXT_TOKENS, decode_vector
+from poster_assets.ssl.curriculum_labels import TASK_CLASSES, label_rows
+from poster_assets.store.database import PosterDatabase
+from poster_assets.store.fusion_inputs import patch_token_rows, text_token_rows
+from poster_assets.store.training_inputs import curriculum_facts
+
+TEXT_SLOTS = MAX_TEXT_TOKENS + 1  # the OCR lines and the metadata title
+
+
+class NoTokensError(PosterAssetsError, LookupError):
+    """The store holds no patch tokens to train or embed with."""
+
+
+def text_arrays(rows: pd.DataFrame, poster_ids: list[str]) -> tuple[np.ndarray, ...]:
+    """Padded (N, TEXT_SLOTS, ...) vectors, boxes, flags and validity."""
+    n = len(poster_ids)
+    vectors = np.zeros((n, TEXT_SLOTS, TOKEN_DIMENSIONS), np.float32)
+    boxes = np.zeros((n, TEXT_SLOTS, 4), np.float32)
+    flags = np.zeros((n, TEXT_SLOTS, 2), np.float32)
+    valid = np.zeros((n, TEXT_SLOTS), bool)
+    row_of = {poster_id: index for index, poster_id in enumerate(poster_ids)}
+    slot = np.zeros(n, int)
+    for token in rows.itertuples():
+        index = row_of.get(token.poster_id)
+        if index is None or slot[index] >= TEXT_SLOTS:
+            continue
+        at = slot[index]
+        vectors[index, at] = decode_vector(token.vector_f16)
+        boxes[index, at] = (token.x0, token.y0, token.x1, token.y1)
+        flags[index, at] = (float(token.is_title), float(token.source == "metadata"))
+        valid[index, at] = True
+        slot[index] += 1
+    return vectors, boxes, flags, valid
+
+
+def patch_arrays(rows: pd.DataFrame) -> tuple[np.ndarray, ...]:
+    """Stacked tokens (N, 81, 256) and their labels."""
+    tokens = np.stack([decode_tokens(data) for data in rows["tokens_f16"]]).astype(np.float32)
+    roles = np.stack([np.asarray(v, np.float32).reshape(PATCHES, 4) for v in rows["role_shares"]])
+    depth = np.stack(
+        [
+            np.full(PATCHES, np.nan, np.float32) if v is None else np.asarray(v, np.float32)
+            for v in rows["depth_rank"]
+        ]
+    )
+    faces = np.stack([np.asarray(v, np.float32) for v in rows["face_cover"]])
+    people = np.stack([np.asarray(v, np.float32) for v in rows["person_cover"]])
+    return tokens, roles, depth, faces, people
+
+
+def load_fusion_data(db: PosterDatabase, token_scale: float | None = None) -> FusionData:
+    """Every poster with patch tokens of the current projection. Patch tokens are divided by
+    `token_scale` (a trained model's), else by their mean per-dimension deviation here."""
+    rows = patch_token_rows(db)
+    rows = rows[(rows["projection"] == projection_checksum()) & (rows["grid"] ** 2 == PATCHES)]
+    if rows.empty:
+        raise NoTokensError(
+            "no patch tokens in this home: materialize `patch_tokens` and `text_tokens` "
+            "(they run with every batch)"
+        )
+    poster_ids = rows["poster_id"].tolist()
+    tokens, roles, depth, faces, people = patch_arrays(rows)
+    scale = token_scale or float(tokens.reshape(-1, TOKEN_DIMENSIONS).std(0).mean()) or 1.0
+    text, boxes, flags, valid = text_arrays(text_token_rows(db), poster_ids)
+    labels = label_rows(curriculum_facts(db)).drop_duplicates("poster_id").set_index("poster_id")
+    labels = labels.reindex(poster_ids).fillna(0)
+    return FusionData(
+        poster_ids=poster_ids,
+        patches=torch.from_numpy(tokens / scale),
+        roles=torch.from_numpy(roles),
+        depth=torch.from_numpy(depth),
+        faces=torch.from_numpy(faces),
+        people=torch.from_numpy(people),
+        text=torch.from_numpy(text),
+        text_box=torch.from_numpy(boxes),
+        text_flags=torch.from_numpy(flags),
+        text_valid=torch.from_numpy(valid),
+        labels={task: torch.from_numpy(labels[task].to_numpy(np.int64)) for task in TASK_CLASSES},
+        token_scale=scale,
+    )

@@ -1,0 +1,92 @@
+"""The patch-tokens stage: each poster as 9 x 9 ImageNet patch tokens (EfficientNet-Lite3's
+feature map, projected to 256-d float16) with what each patch holds (composition roles,
+depth rank, face and person cover): the fused encoder's image tokens and their structure
+labels (`fusion/patch_grid.py`)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+
+import pandas as pd
+
+from poster_assets.fusion import patch_grid
+from poster_assets.models.embedder import ImageEmbedder, load_image_embedder
+from poster_assets.models.packaged import EFFICIENTNET_LITE3
+from poster_assets.stages import spec
+from poster_assets.stages.stored import detection_boxes, labelled_boxes
+from poster_assets.vision.depth import decode_depth_png
+from poster_assets.vision.masks import decode_label_png
+
+PATCH_TOKENS_REVISION = "r1"
+PATCH_TOKENS = spec.TableSpec(
+    "patch_tokens",
+    (
+        spec.Column("grid", "INTEGER NOT NULL", "patches per side; tokens are row-major"),
+        spec.Column("dimensions", "INTEGER NOT NULL"),
+        spec.Column("projection", "VARCHAR NOT NULL", "checksum of the fixed 1280 -> 256 matrix"),
+        spec.Column("tokens_f16", "BLOB NOT NULL", "zlib of (grid * grid, dimensions) float16"),
+        spec.Column(
+            "role_shares",
+            "FLOAT[] NOT NULL",
+            "per patch: background, subject, title_text, other_text shares (grid * grid * 4)",
+        ),  # fmt: skip
+        spec.Column("depth_rank", "FLOAT[]", "per patch, 0 nearest .. 1 (NULL: no depth)"),
+        spec.Column("face_cover", "FLOAT[] NOT NULL", "per patch share inside face boxes"),
+        spec.Column("person_cover", "FLOAT[] NOT NULL", "per patch share inside person boxes"),
+    ),
+)
+
+
+def poster_patch_tokens(embedder: ImageEmbedder, poster: spec.PosterInput) -> dict[str, list[dict]]:
+    found = poster.upstream
+    feature_map = embedder.feature_map(poster.rgb)
+    grid = feature_map.shape[0]
+    roles = decode_label_png(found["composition"]["roles_png"].iloc[0])
+    depth_rows = found["depth_maps"]
+    depth = (
+        patch_grid.depth_ranks(decode_depth_png(depth_rows["depth_png"].iloc[0]), grid)
+        if len(depth_rows)
+        else None
+    )
+    people = [box for label, box in labelled_boxes(found["objects"]) if label == "person"]
+    height, width = roles.shape
+    row = {
+        "grid": grid,
+        "dimensions": patch_grid.TOKEN_DIMENSIONS,
+        "projection": patch_grid.projection_checksum(),
+        "tokens_f16": patch_grid.encode_tokens(patch_grid.patch_tokens(feature_map)),
+        "role_shares": patch_grid.role_shares(roles, grid).ravel().tolist(),
+        "depth_rank": None if depth is None else depth.tolist(),
+        "face_cover": patch_grid.box_cover(
+            detection_boxes(found["faces"]), width, height, grid
+        ).tolist(),
+        "person_cover": patch_grid.box_cover(people, width, height, grid).tolist(),
+    }
+    return {"patch_tokens": [row]}
+
+
+def prepare(context: spec.StageContext) -> spec.PreparedStage:
+    EFFICIENTNET_LITE3.path()  # says how to install it when missing
+    return spec.PreparedStage(
+        version=f"{PATCH_TOKENS_REVISION}+{ImageEmbedder.model_name}+"
+        f"{patch_grid.projection_checksum()}",
+        load=lambda: functools.partial(poster_patch_tokens, load_image_embedder()),
+        model=ImageEmbedder.model_name,
+    )
+
+
+def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
+    rows = tables["patch_tokens"]
+    return {"projections": rows["projection"].value_counts().to_dict() if len(rows) else {}}
+
+
+PATCH_TOKENS_STAGE = spec.StageSpec(
+    name="patch_tokens", asset="patch_tokens", group="fusion", kinds=("openvino", "duckdb"),
+    tables=(PATCH_TOKENS,), upstream=("depth", "faces", "objects", "composition"),
+    reads=("composition", "depth_maps", "faces", "objects"), requires=("composition",),
+    prepare=prepare, summarize=summarize,
+    description="Each poster as 9 x 9 patch tokens (EfficientNet-Lite3's feature map projected "
+    "to 256-d, float16) with each patch's composition role shares, depth rank and face and "
+    "person cover: table `patch_tokens`, the fused encoder's image tokens and structure labels.",
+)  # fmt: skip
