@@ -133,15 +133,12 @@ CREATE TABLE IF NOT EXISTS models (
 SCHEMA_SQL = "\n".join([CORE_SCHEMA_SQL, *(table.ddl() for table in stage_tables())])
 
 # Homes made by earlier versions: columns added after a table first shipped (layers' saliency,
-# stage times, titles' source, the OCR pass kept); titles' version no longer carries the OCR
-# version (OCR redone now redoes titles through staleness).
+# stage times, titles' source, the OCR pass kept).
 MIGRATIONS_SQL = """
 ALTER TABLE layers ADD COLUMN IF NOT EXISTS saliency DOUBLE;
 ALTER TABLE stage_runs ADD COLUMN IF NOT EXISTS seconds DOUBLE;
 ALTER TABLE titles ADD COLUMN IF NOT EXISTS source VARCHAR;
 ALTER TABLE ocr_lines ADD COLUMN IF NOT EXISTS detector_side INTEGER;
-UPDATE stage_runs SET version = split_part(version, '+', 1)
-WHERE stage = 'titles' AND contains(version, '+');
 """
 
 
