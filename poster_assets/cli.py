@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from poster_assets.fusion.settings import ABLATIONS
 from poster_assets.home import PosterHome, resolve_home
 from poster_assets.ssl.curriculum import SCHEDULES
 from poster_assets.ssl.task_names import TASKS
@@ -526,6 +527,29 @@ def eval_ssl(
     click.echo(json.dumps(report, indent=2))
 
 
+@evaluate.command(name="fusion")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@home_option
+@click.option("--steps", type=int, default=2000, show_default=True)
+@click.option("--seeds", default="0,1,2", show_default=True, help="Comma-separated.")
+@click.option("--configs", default=",".join(ABLATIONS), show_default=True,
+              help="Comma-separated ablations.")  # fmt: skip
+def eval_fusion(corpus: Path, home: Path | None, steps: int, seeds: str, configs: str) -> None:
+    """Print, as JSON, the genre probe of the fused encoder's ablations (trained per seed on
+    this home's tokens) beside ImageNet features and their PCA to 128-d, fixed split."""
+    from poster_assets.evaluation.fusion_comparison import compare
+
+    chosen = [name for name in configs.split(",") if name]
+    unknown = [name for name in chosen if name not in ABLATIONS]
+    if unknown:
+        raise click.UsageError(f"unknown configs {unknown}: choose from {', '.join(ABLATIONS)}")
+    report = compare(
+        _home(home), corpus, steps=steps, seeds=[int(seed) for seed in seeds.split(",")],
+        configs=chosen,
+    )  # fmt: skip
+    click.echo(json.dumps(report, indent=2))
+
+
 @main.command()
 @home_option
 @click.option("--name", "model_name", default="poster-ssl", show_default=True)
@@ -582,6 +606,36 @@ def pretrain(
     )
     if failed:
         raise click.ClickException(f"pretraining run {failed} failed; see `poster-assets ui`")
+    model = find_model(open_database(paths), model_name)
+    click.echo(json.dumps(dataclasses.asdict(model), indent=2, default=str))
+
+
+@main.command(name="train-fusion")
+@home_option
+@click.option("--name", "model_name", default="poster-fusion", show_default=True)
+@click.option("--steps", type=int, default=2000, show_default=True)
+@click.option("--metadata/--no-metadata", "use_metadata", default=False, show_default=True,
+              help="Also give the model each poster's metadata title as a text token.")  # fmt: skip
+@click.option("--seed", type=int, default=0, show_default=True)
+def train_fusion(
+    home: Path | None, model_name: str, steps: int, use_metadata: bool, seed: int
+) -> None:
+    """Train the fused encoder on the home's patch and text tokens, embed every poster with it
+    and probe genres (job `train_fusion`); print the model's row as JSON."""
+    from poster_assets.defs.jobs import TRAIN_FUSION_JOB
+    from poster_assets.runs import run_pretraining
+    from poster_assets.store.opening import open_database
+    from poster_assets.store.trained_models import find_model
+
+    paths = _home(home)
+    encoder = {"model_name": model_name, "steps": steps, "use_metadata": use_metadata, "seed": seed}
+    failed = run_pretraining(
+        paths,
+        {"fusion_encoder": encoder, "fusion_genre_probe": {"model_name": model_name}},
+        job_name=TRAIN_FUSION_JOB,
+    )
+    if failed:
+        raise click.ClickException(f"training run {failed} failed; see `poster-assets ui`")
     model = find_model(open_database(paths), model_name)
     click.echo(json.dumps(dataclasses.asdict(model), indent=2, default=str))
 

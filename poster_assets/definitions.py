@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dagster import Definitions, EnvVar, in_process_executor
 
+from poster_assets.defs.fusion_assets import fusion_embeddings, fusion_encoder, fusion_genre_probe
 from poster_assets.defs.index_assets import embedding_index
 from poster_assets.defs.ingest_assets import posters
-from poster_assets.defs.jobs import pretrain_job, process_batch_celery_job, process_batch_job
+from poster_assets.defs.jobs import (
+    pretrain_job,
+    process_batch_celery_job,
+    process_batch_job,
+    train_fusion_job,
+)
 from poster_assets.defs.resources import (
     PosterCompute,
     PosterStore,
@@ -51,8 +57,11 @@ def build_definitions(
             ssl_labels,
             ssl_encoder,
             ssl_genre_probe,
+            fusion_embeddings,
+            fusion_encoder,
+            fusion_genre_probe,
         ],
-        jobs=[process_batch_job, process_batch_celery_job, pretrain_job],
+        jobs=[process_batch_job, process_batch_celery_job, pretrain_job, train_fusion_job],
         sensors=[watched_folder_sensor(_folder(watched_folder))] if watched_folder else [],
         resources=resources,
         # Runs the UI, the sensor and backfills launch (also of assets picked by hand) run

@@ -189,11 +189,13 @@ def run_pretraining(
     home: PosterHome,
     asset_config: Mapping[str, Mapping[str, object]] | None = None,
     quiet_dagster_logs: bool = True,
+    job_name: str = PRETRAIN_JOB,
 ) -> str | None:
-    """Run the `pretrain` job in process (training sets, encoder, probe) against the home's
-    instance; returns the failed run's id, or None."""
+    """Run the `pretrain` job (training sets, encoder, probe) or another training job
+    (`train_fusion`) in process against the home's instance; returns the failed run's id, or
+    None."""
     instance = open_instance(home)
-    job, run_config = _job_and_run_config(home, PRETRAIN_JOB, asset_config, quiet_dagster_logs)
+    job, run_config = _job_and_run_config(home, job_name, asset_config, quiet_dagster_logs)
     succeeded, run_id = run_in_process(job, instance, run_config, launched_by=LAUNCHED_BY)
     return None if succeeded else run_id
 

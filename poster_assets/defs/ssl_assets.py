@@ -31,8 +31,14 @@ from poster_assets.ssl.train import TrainSettings
 from poster_assets.stages.embeddings import EMBEDDINGS
 from poster_assets.stages.ssl_embeddings import SSL_EMBEDDINGS_STAGE, prepare_ssl_embeddings
 from poster_assets.store.batch_state import stage_batch_state
+from poster_assets.store.database import PosterDatabase
 from poster_assets.store.stages import pending_posters
-from poster_assets.store.trained_models import add_metrics, find_model, newest_model
+from poster_assets.store.trained_models import (
+    TrainedModel,
+    add_metrics,
+    find_model,
+    newest_model,
+)
 
 PRETRAINING_GROUP = "pretraining"
 
@@ -225,8 +231,16 @@ def ssl_genre_probe(
     )
     if model is None:
         raise UnknownModelError(f"no pretrained encoder named {config.model_name or '(newest)'!r}")
+    return probe_result(context, db, model, config.min_train_positives)
+
+
+def probe_result(
+    context: AssetExecutionContext, db: PosterDatabase, model: TrainedModel,
+    min_train_positives: int,
+) -> MaterializeResult:  # fmt: skip
+    """Probe the model's whole-poster vectors, add the scores to its metrics, and say so."""
     try:
-        report = probe_stored_vectors(db, model.model_name, "poster", config.min_train_positives)
+        report = probe_stored_vectors(db, model.model_name, "poster", min_train_positives)
     except (NoProbeDataError, TooFewPostersError) as error:
         context.log.warning(str(error))
         return MaterializeResult(

@@ -34,23 +34,13 @@ from poster_assets.evaluation.genre_probe import (
 )
 from poster_assets.evaluation.genres import stored_region_vectors
 from poster_assets.fusion.data import FusionData
+from poster_assets.fusion.settings import ABLATIONS, FusionSettings
 from poster_assets.fusion.stored_data import load_fusion_data
-from poster_assets.fusion.train import FusionSettings, embed, prepared_data, train_fusion
+from poster_assets.fusion.train import embed, prepared_data, train_fusion
 from poster_assets.home import PosterHome
 from poster_assets.models.embedder import ImageEmbedder
 from poster_assets.store.evaluation_reads import poster_files
 from poster_assets.store.opening import open_database
-
-STRUCTURE = ("views", "masked_patches", "text_alignment", "roles", "labels")
-CONFIGS: dict[str, FusionSettings] = {
-    "patches_only": FusionSettings(("views", "masked_patches"), "joint", use_text=False),
-    "text": FusionSettings(("views", "masked_patches", "text_alignment"), "joint"),
-    "structure": FusionSettings(STRUCTURE, "joint"),
-    "curriculum": FusionSettings(STRUCTURE, "structure_first"),
-    "curriculum_metadata": FusionSettings(STRUCTURE, "structure_first", use_metadata=True),
-    "genre_supervised": FusionSettings((*STRUCTURE, "genres"), "structure_first"),
-}
-DEFAULT_CONFIGS = list(CONFIGS)
 
 
 def labelled(data: FusionData, db, corpus: Path) -> tuple[np.ndarray, list[list[str]], np.ndarray]:
@@ -116,7 +106,7 @@ def compare(
     runs: dict[str, list[dict[str, float]]] = {}
     for seed in seeds:
         for name in configs:
-            settings = replace(CONFIGS[name], steps=steps, seed=seed)
+            settings = replace(ABLATIONS[name], steps=steps, seed=seed)
             source = supervised if "genres" in settings.tasks else data
             trained = train_fusion(source, settings)
             vectors = embed(trained.encoder, prepared_data(source, settings))
@@ -143,7 +133,7 @@ def main() -> None:
     parser.add_argument("--home", type=Path, required=True)
     parser.add_argument("--steps", type=int, default=FusionSettings().steps)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--configs", nargs="+", default=DEFAULT_CONFIGS, choices=list(CONFIGS))
+    parser.add_argument("--configs", nargs="+", default=list(ABLATIONS), choices=list(ABLATIONS))
     args = parser.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
     report = compare(

@@ -4,11 +4,12 @@ random subset of text tokens."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import torch
 
 from poster_assets.fusion.model import GRID, PATCHES, Tokens
+from poster_assets.fusion.settings import ViewSettings
 
 FLIPPED = torch.arange(PATCHES).view(GRID, GRID).flip(1).reshape(-1)
 
@@ -35,16 +36,13 @@ class FusionData:
     def __len__(self) -> int:
         return len(self.poster_ids)
 
-    def without_metadata(self) -> FusionData:
-        """The same posters with their metadata tokens dropped."""
-        from dataclasses import replace
-
+    def visible(self, use_text: bool, use_metadata: bool) -> FusionData:
+        """The same posters with their text tokens, or their metadata tokens, hidden."""
+        if not use_text:
+            return replace(self, text_valid=torch.zeros_like(self.text_valid))
+        if use_metadata:
+            return self
         return replace(self, text_valid=self.text_valid & (self.text_flags[..., 1] < 0.5))
-
-    def without_text(self) -> FusionData:
-        from dataclasses import replace
-
-        return replace(self, text_valid=torch.zeros_like(self.text_valid))
 
 
 def whole(data: FusionData, rows: torch.Tensor) -> Tokens:
@@ -55,14 +53,6 @@ def whole(data: FusionData, rows: torch.Tensor) -> Tokens:
         data.patches[rows], index, torch.zeros(b, PATCHES, dtype=torch.bool), data.text[rows],
         data.text_box[rows], data.text_flags[rows], data.text_valid[rows],
     )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ViewSettings:
-    patches: int = 20  # visible patch tokens
-    hidden: int = 0  # patch positions shown as the mask token (their content to predict)
-    text_keep: float = 0.5  # chance each text token stays
-    mirror: bool = True  # mirror the grid half of the time
 
 
 def view(

@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from poster_assets.fusion.patch_grid import TOKEN_DIMENSIONS
+from poster_assets.fusion.settings import ModelSettings
 from poster_assets.fusion.text_tokens import MAX_TEXT_TOKENS
 
 GRID = 9
@@ -20,14 +21,6 @@ PATCHES = GRID * GRID
 TEXT_FLAGS = 2  # is_title, from metadata
 EMBEDDING_DIMENSIONS = 128
 MASKED = -1e4  # additive attention logit of a padded token
-
-
-@dataclass(frozen=True)
-class ModelSettings:
-    width: int = 128
-    layers: int = 2
-    heads: int = 4
-    dropout: float = 0.1
 
 
 class Block(nn.Module):
@@ -75,8 +68,9 @@ class Encoded:
 
 
 class FusionEncoder(nn.Module):
-    def __init__(self, settings: ModelSettings = ModelSettings()) -> None:
+    def __init__(self, settings: ModelSettings | None = None) -> None:
         super().__init__()
+        settings = settings or ModelSettings()
         width = settings.width
         self.patch_in = nn.Linear(TOKEN_DIMENSIONS, width)
         self.text_in = nn.Linear(TOKEN_DIMENSIONS, width)

@@ -61,11 +61,16 @@ def patch_arrays(rows: pd.DataFrame) -> tuple[np.ndarray, ...]:
     return tokens, roles, depth, faces, people
 
 
-def load_fusion_data(db: PosterDatabase, token_scale: float | None = None) -> FusionData:
-    """Every poster with patch tokens of the current projection. Patch tokens are divided by
-    `token_scale` (a trained model's), else by their mean per-dimension deviation here."""
+def load_fusion_data(
+    db: PosterDatabase, token_scale: float | None = None, poster_ids: list[str] | None = None
+) -> FusionData:
+    """Every poster (or those of `poster_ids`) with patch tokens of the current projection.
+    Patch tokens are divided by `token_scale` (a trained model's), else by their mean
+    per-dimension deviation here."""
     rows = patch_token_rows(db)
     rows = rows[(rows["projection"] == projection_checksum()) & (rows["grid"] ** 2 == PATCHES)]
+    if poster_ids is not None:
+        rows = rows[rows["poster_id"].isin(poster_ids)]
     if rows.empty:
         raise NoTokensError(
             "no patch tokens in this home: materialize `patch_tokens` and `text_tokens` "
@@ -88,6 +93,6 @@ def load_fusion_data(db: PosterDatabase, token_scale: float | None = None) -> Fu
         text_box=torch.from_numpy(boxes),
         text_flags=torch.from_numpy(flags),
         text_valid=torch.from_numpy(valid),
-        labels={task: torch.from_numpy(labels[task].to_numpy(np.int64)) for task in TASK_CLASSES},
+        labels={task: torch.tensor(labels[task].to_numpy(np.int64)) for task in TASK_CLASSES},
         token_scale=scale,
     )

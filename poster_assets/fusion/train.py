@@ -17,48 +17,24 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from poster_assets.fusion.data import FusionData, ViewSettings, image_only, text_only, view, whole
-from poster_assets.fusion.model import EMBEDDING_DIMENSIONS, FusionEncoder, ModelSettings
+from poster_assets.fusion.data import FusionData, image_only, text_only, view, whole
+from poster_assets.fusion.model import EMBEDDING_DIMENSIONS, FusionEncoder
 from poster_assets.fusion.patch_grid import TOKEN_DIMENSIONS
+from poster_assets.fusion.settings import (
+    STRUCTURE_SHARE,
+    STRUCTURE_TASKS,
+    FusionSettings,
+    ViewSettings,
+)
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES
 
-TASKS = ("views", "masked_patches", "roles", "text_alignment", "labels", "genres")
-LABEL_FREE_TASKS = TASKS[:-1]
-STRUCTURE_TASKS = ("roles", "labels")
-SCHEDULES = ("joint", "structure_first")
-STRUCTURE_SHARE = 1 / 3  # of the steps, for structure_first
 WARMUP_STEPS = 100
-
-
-@dataclass(frozen=True)
-class FusionSettings:
-    tasks: tuple[str, ...] = LABEL_FREE_TASKS
-    schedule: str = "structure_first"
-    use_text: bool = True
-    use_metadata: bool = False  # the metadata title as one more text token
-    steps: int = 2000
-    batch_size: int = 128
-    learning_rate: float = 1e-3
-    weight_decay: float = 0.05
-    temperature: float = 0.1
-    view: ViewSettings = ViewSettings()
-    hidden_patches: int = 10
-    seed: int = 0
-    model: ModelSettings = field(default_factory=ModelSettings)
-
-    def __post_init__(self) -> None:
-        unknown = [task for task in self.tasks if task not in TASKS]
-        if unknown or not self.tasks or self.schedule not in SCHEDULES:
-            raise ValueError(
-                f"tasks {list(self.tasks)} / schedule {self.schedule!r}: tasks are some of "
-                f"{', '.join(TASKS)}; schedules {', '.join(SCHEDULES)}"
-            )
 
 
 class Heads(nn.Module):
@@ -194,7 +170,7 @@ class Trainer:
             loss = self.loss(task)
             for name in task_losses:
                 task_losses[name].append(
-                    float(loss) if name == task and loss is not None else math.nan
+                    loss.item() if name == task and loss is not None else math.nan
                 )
             if loss is None:
                 losses.append(math.nan)
@@ -202,17 +178,15 @@ class Trainer:
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-            losses.append(float(loss))
+            losses.append(loss.item())
             if progress and step % 200 == 0:
-                print(f"step {step}/{s.steps} {task} {float(loss):.4f}", flush=True)
+                print(f"step {step}/{s.steps} {task} {loss.item():.4f}", flush=True)
         self.encoder.eval()
         return FusionResult(self.encoder, losses, task_losses, time.perf_counter() - started)
 
 
 def prepared_data(data: FusionData, settings: FusionSettings) -> FusionData:
-    if not settings.use_text:
-        return data.without_text()
-    return data if settings.use_metadata else data.without_metadata()
+    return data.visible(settings.use_text, settings.use_metadata)
 
 
 def train_fusion(

@@ -27,10 +27,15 @@ def smoothed(values: list[float], window: int) -> np.ndarray:
 
 def loss_curves_png(result: TrainResult, title: str) -> bytes:
     curves = {"total (weighted)": result.losses, "simsiam": result.simsiam_losses}
-    curves |= result.task_losses
-    window = max(1, len(result.losses) // 25)
+    return curves_png(curves | result.task_losses, title)
+
+
+def curves_png(curves: dict[str, list[float]], title: str) -> bytes:
+    """One line per named curve (NaN where a step had no value), smoothed, as a PNG."""
+    step_count = len(next(iter(curves.values())))
+    window = max(1, step_count // 25)
     figure, axis = plt.subplots(figsize=(7, 3.6), dpi=100)
-    steps = np.arange(1, len(result.losses) + 1)
+    steps = np.arange(1, step_count + 1)
     for name, values in curves.items():
         axis.plot(steps, smoothed(values, window), label=name, linewidth=1.4)
     axis.set_xlabel("step")

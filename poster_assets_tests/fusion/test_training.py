@@ -9,7 +9,8 @@ import torch
 from poster_assets.fusion.data import whole
 from poster_assets.fusion.export import export_fusion_encoder
 from poster_assets.fusion.model import FusionEncoder
-from poster_assets.fusion.train import TASKS, FusionSettings, Trainer, embed, train_fusion
+from poster_assets.fusion.settings import TASKS, FusionSettings
+from poster_assets.fusion.train import Trainer, embed, train_fusion
 from poster_assets_tests.fusion.synthetic import synthetic_data
 
 
