@@ -13,7 +13,7 @@ LAYERS = [
     {"errors", "home", "timing", "json_records"},  # foundations
     {"imaging", "vision", "corpus", "demo", "neighbours"},  # pixels, files, text, vectors
     {"models"},  # loading and running networks
-    {"stages", "ssl"},  # per-poster stages; self-supervised training pieces (torch)
+    {"stages", "ssl", "fusion"},  # per-poster stages; self-supervised and fused training (torch)
     {"store"},  # DuckDB / DuckLake schema, writes and queries
     {"pretraining", "evaluation", "report"},  # work on a store: training, measurements, report
     {"defs"},  # the Dagster layer

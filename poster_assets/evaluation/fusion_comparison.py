@@ -35,10 +35,10 @@ from poster_assets.evaluation.genre_probe import (
 from poster_assets.evaluation.genres import stored_region_vectors
 from poster_assets.fusion.data import FusionData
 from poster_assets.fusion.settings import ABLATIONS, FusionSettings
-from poster_assets.fusion.stored_data import load_fusion_data
 from poster_assets.fusion.train import embed, prepared_data, train_fusion
 from poster_assets.home import PosterHome
 from poster_assets.models.embedder import ImageEmbedder
+from poster_assets.pretraining.fusion_data import load_fusion_data
 from poster_assets.store.evaluation_reads import poster_files
 from poster_assets.store.opening import open_database
 
@@ -91,7 +91,10 @@ def compare(
     min_train_positives: int = MIN_TRAIN_POSITIVES,
 ) -> dict[str, object]:  # fmt: skip
     db = open_database(home)
-    data = load_fusion_data(db)
+    labels = read_labels(corpus)
+    train_files = set(labels.loc[~labels["is_test"], "file_name"])
+    train_posters = [poster_id for poster_id, name, _ in poster_files(db) if name in train_files]
+    data = load_fusion_data(db, fit_on=train_posters)  # the PCA sees no test poster
     rows, genre_lists, is_test = labelled(data, db, corpus)
     supervised = with_training_genres(data, rows, genre_lists, is_test)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 import torch
 
 from poster_assets.fusion.model import GRID, PATCHES, Tokens
+from poster_assets.fusion.reduction import TokenReduction
 from poster_assets.fusion.settings import ViewSettings
 
 FLIPPED = torch.arange(PATCHES).view(GRID, GRID).flip(1).reshape(-1)
@@ -19,7 +20,7 @@ class FusionData:
     """Row i of every array is poster `poster_ids[i]`. Text is padded to T tokens."""
 
     poster_ids: list[str]
-    patches: torch.Tensor  # (N, 81, 256), scaled to unit mean variance
+    patches: torch.Tensor  # (N, 81, 256): the stored tokens reduced (`fusion/reduction`)
     roles: torch.Tensor  # (N, 81, 4) role shares
     depth: torch.Tensor  # (N, 81) rank, 0 nearest; NaN where the poster has no depth
     faces: torch.Tensor  # (N, 81) face cover
@@ -29,7 +30,7 @@ class FusionData:
     text_flags: torch.Tensor  # (N, T, 2): is_title, from metadata
     text_valid: torch.Tensor  # (N, T) bool
     labels: dict[str, torch.Tensor] = field(default_factory=dict)  # task -> (N,) class
-    token_scale: float = 1.0  # the stored tokens were divided by this
+    reduction: TokenReduction | None = None  # how the stored patch tokens were reduced
     genres: torch.Tensor | None = None  # (N, G) 0/1, for the genre-supervised variant
     genre_known: torch.Tensor | None = None  # (N,) bool: a training-split poster with genres
 

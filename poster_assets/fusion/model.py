@@ -12,9 +12,10 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from poster_assets.fusion.patch_grid import TOKEN_DIMENSIONS
+from poster_assets.fusion.reduction import REDUCED_DIMENSIONS as TOKEN_DIMENSIONS
 from poster_assets.fusion.settings import ModelSettings
 from poster_assets.fusion.text_tokens import MAX_TEXT_TOKENS
+from poster_assets.ssl.text_features import TEXT_DIMENSIONS
 
 GRID = 9
 PATCHES = GRID * GRID
@@ -73,7 +74,7 @@ class FusionEncoder(nn.Module):
         settings = settings or ModelSettings()
         width = settings.width
         self.patch_in = nn.Linear(TOKEN_DIMENSIONS, width)
-        self.text_in = nn.Linear(TOKEN_DIMENSIONS, width)
+        self.text_in = nn.Linear(TEXT_DIMENSIONS, width)
         self.box_in = nn.Linear(4 + TEXT_FLAGS, width)
         self.position = nn.Parameter(torch.randn(PATCHES, width) * 0.02)
         self.modality = nn.Parameter(torch.randn(3, width) * 0.02)  # [CLS], patch, text
@@ -132,7 +133,7 @@ def example_inputs(batch: int = 1) -> tuple[torch.Tensor, ...]:
     t = MAX_TEXT_TOKENS + 1  # the OCR lines and the metadata title
     return (
         torch.zeros(batch, PATCHES, TOKEN_DIMENSIONS),
-        torch.zeros(batch, t, TOKEN_DIMENSIONS),
+        torch.zeros(batch, t, TEXT_DIMENSIONS),
         torch.zeros(batch, t, 4),
         torch.zeros(batch, t, TEXT_FLAGS),
         torch.zeros(batch, t),

@@ -1,54 +1,37 @@
 """A poster as a grid of patch tokens with what lies in each patch: the ImageNet feature map
-(EfficientNet-Lite3, 9 x 9 x 1280) projected to 256 dimensions, and per patch the share of
-each composition role, its depth and its face and object cover.
+(EfficientNet-Lite3, 9 x 9 x 1280) as float16, and per patch the share of each composition
+role, its depth and its face and object cover.
 
-The projection is a fixed orthonormal one (seeded), not PCA: the tokens of a batch never
-depend on which posters were fitted first, and a new home stores the same tokens as an old
-one. Its checksum is part of the stage's version, so a different matrix redoes the tokens."""
+The tokens are stored whole, not reduced: the map is ~85 % zeros (ReLU6), so zlib keeps a
+poster's 81 x 1280 tokens in ~43 KB, no more than a fixed 256-d projection took, and the
+reduction to the model's 256 dimensions is a PCA fitted when a model is trained
+(`fusion/reduction.py`): a fixed random projection lost genre signal (docs/fusion.md)."""
 
 from __future__ import annotations
 
-import hashlib
 import zlib
-from functools import cache
 
 import cv2
 import numpy as np
 
 from poster_assets.vision.composition import BACKGROUND, FIRST_SUBJECT, OTHER_TEXT, TITLE_TEXT
 
-TOKEN_DIMENSIONS = 256
 FEATURE_DIMENSIONS = 1280
 ROLE_COLUMNS = ("background", "subject", "title_text", "other_text")
-PROJECTION_SEED = 19
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in poster pixels
 
 
-@cache
-def projection() -> np.ndarray:
-    """(1280, 256) float32 with orthonormal columns."""
-    gaussian = np.random.RandomState(PROJECTION_SEED).standard_normal(
-        (FEATURE_DIMENSIONS, TOKEN_DIMENSIONS)
-    )
-    return np.linalg.qr(gaussian)[0].astype(np.float32)
-
-
-def projection_checksum() -> str:
-    return hashlib.sha256(projection().tobytes()).hexdigest()[:8]
-
-
 def patch_tokens(feature_map: np.ndarray) -> np.ndarray:
-    """(rows, cols, 1280) -> (rows * cols, 256) float16, row-major."""
-    flat = feature_map.reshape(-1, FEATURE_DIMENSIONS).astype(np.float32)
-    return (flat @ projection()).astype(np.float16)
+    """(rows, cols, 1280) -> (rows * cols, 1280) float16, row-major."""
+    return feature_map.reshape(-1, FEATURE_DIMENSIONS).astype(np.float16)
 
 
 def encode_tokens(tokens: np.ndarray) -> bytes:
     return zlib.compress(np.ascontiguousarray(tokens, np.float16).tobytes(), 1)
 
 
-def decode_tokens(data: bytes, dimensions: int = TOKEN_DIMENSIONS) -> np.ndarray:
+def decode_tokens(data: bytes, dimensions: int = FEATURE_DIMENSIONS) -> np.ndarray:
     return np.frombuffer(zlib.decompress(data), np.float16).reshape(-1, dimensions)
 
 

@@ -23,7 +23,7 @@ class ViewSettings:
     mirror: bool = True  # mirror the grid half of the time
 
 
-TASKS = ("views", "masked_patches", "roles", "text_alignment", "labels", "genres")
+TASKS = ("views", "masked_patches", "whole_poster", "roles", "text_alignment", "labels", "genres")
 LABEL_FREE_TASKS = TASKS[:-1]
 STRUCTURE_TASKS = ("roles", "labels")
 SCHEDULES = ("joint", "structure_first")

@@ -5,6 +5,8 @@ Tasks (label-free unless named):
 - `views`: two views of a poster (different patches, mirrored or not, half its text) agree
   (InfoNCE over the batch), so the embedding keeps what tells posters apart;
 - `masked_patches`: hidden patches' tokens predicted from the visible ones;
+- `whole_poster`: the mean of all the poster's patch tokens predicted from a view's
+  embedding (masked prediction at the poster's scale: the embedding keeps what is seen);
 - `roles`: each visible patch's composition role shares, depth rank and face/person cover;
 - `text_alignment`: a poster's image-only embedding finds its own text-only embedding;
 - `labels`: the curriculum labels (title placement, face count, depth modes, title layer);
@@ -25,7 +27,7 @@ from torch import nn
 
 from poster_assets.fusion.data import FusionData, image_only, text_only, view, whole
 from poster_assets.fusion.model import EMBEDDING_DIMENSIONS, FusionEncoder
-from poster_assets.fusion.patch_grid import TOKEN_DIMENSIONS
+from poster_assets.fusion.reduction import REDUCED_DIMENSIONS as TOKEN_DIMENSIONS
 from poster_assets.fusion.settings import (
     STRUCTURE_SHARE,
     STRUCTURE_TASKS,
@@ -46,6 +48,7 @@ class Heads(nn.Module):
         self.views = nn.Sequential(nn.Linear(e, 2 * e), nn.GELU(), nn.Linear(2 * e, e))
         self.text_alignment = nn.Sequential(nn.Linear(e, 2 * e), nn.GELU(), nn.Linear(2 * e, e))
         self.masked_patches = nn.Linear(width, TOKEN_DIMENSIONS)
+        self.whole_poster = nn.Linear(e, TOKEN_DIMENSIONS)
         self.roles = nn.Linear(width, 4 + 1 + 2)  # role shares, depth rank, face/person cover
         self.labels = nn.ModuleDict(
             {task: nn.Linear(e, len(classes)) for task, classes in TASK_CLASSES.items()}
@@ -102,6 +105,10 @@ class Trainer:
                 data.patches[rows], 1, chosen[..., None].expand(-1, -1, TOKEN_DIMENSIONS)
             )[tokens.masked]
             return F.mse_loss(heads.masked_patches(out), target)
+        if task == "whole_poster":
+            rows = self.rows()
+            embedding = enc.encode(view(data, rows, s.view, self.generator)[0]).embedding
+            return F.mse_loss(heads.whole_poster(embedding), data.patches[rows].mean(1))
         if task == "roles":
             rows = self.rows()
             tokens, chosen = view(data, rows, s.view, self.generator)

@@ -10,7 +10,8 @@ from pathlib import Path
 import torch
 
 from poster_assets.fusion.export import export_fusion_encoder
-from poster_assets.fusion.stored_data import load_fusion_data
+from poster_assets.fusion.reduction import load_reduction
+from poster_assets.fusion.runtime import FusionRuntime
 from poster_assets.fusion.train import (
     FusionResult,
     FusionSettings,
@@ -19,7 +20,7 @@ from poster_assets.fusion.train import (
     train_fusion,
 )
 from poster_assets.home import PosterHome
-from poster_assets.models.fusion_encoder import FusionRuntime
+from poster_assets.pretraining.fusion_data import load_fusion_data
 from poster_assets.pretraining.pretrain import MODEL_NAME_PATTERN, PretrainingError
 from poster_assets.ssl.loss_plot import curves_png
 from poster_assets.store.database import PosterDatabase
@@ -27,6 +28,7 @@ from poster_assets.store.model_vectors import posters_without_vectors, replace_m
 from poster_assets.store.trained_models import TrainedModel, now, register_model
 
 FUSION_MODEL_KIND = "fusion-encoder"
+REDUCTION_FILE = "token_reduction.npz"  # beside the IR
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,8 @@ def train_fusion_model(
     result = train_fusion(data, settings, show_progress)
     folder = fusion_dir(home, model_name)
     folder.mkdir(parents=True, exist_ok=True)
-    config = asdict(settings) | {"token_scale": data.token_scale}
+    config = asdict(settings)
+    data.reduction.save(folder / REDUCTION_FILE)
     checkpoint = folder / "encoder.pt"
     torch.save({"encoder": result.encoder.state_dict(), "config": config}, checkpoint)
     xml = export_fusion_encoder(result.encoder, folder / "encoder.xml")
@@ -93,7 +96,8 @@ def embed_batch(home: PosterHome, db: PosterDatabase, model: TrainedModel, batch
     todo = posters_without_vectors(db, model.model_name, batch_id)
     if not todo:
         return 0
-    data = load_fusion_data(db, model.config["token_scale"], todo)
+    reduction = load_reduction((home.root / model.openvino_xml).parent / REDUCTION_FILE)
+    data = load_fusion_data(db, reduction, todo)
     runtime = FusionRuntime(
         model.model_name, home.root / model.openvino_xml, home.openvino_cache_dir
     )

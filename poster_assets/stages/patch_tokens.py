@@ -1,5 +1,5 @@
 """The patch-tokens stage: each poster as 9 x 9 ImageNet patch tokens (EfficientNet-Lite3's
-feature map, projected to 256-d float16) with what each patch holds (composition roles,
+feature map, 1280-d float16) with what each patch holds (composition roles,
 depth rank, face and person cover): the fused encoder's image tokens and their structure
 labels (`fusion/patch_grid.py`)."""
 
@@ -18,13 +18,12 @@ from poster_assets.stages.stored import detection_boxes, labelled_boxes
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.masks import decode_label_png
 
-PATCH_TOKENS_REVISION = "r1"
+PATCH_TOKENS_REVISION = "r2"  # r2: whole 1280-d tokens, not a fixed 256-d projection
 PATCH_TOKENS = spec.TableSpec(
     "patch_tokens",
     (
         spec.Column("grid", "INTEGER NOT NULL", "patches per side; tokens are row-major"),
         spec.Column("dimensions", "INTEGER NOT NULL"),
-        spec.Column("projection", "VARCHAR NOT NULL", "checksum of the fixed 1280 -> 256 matrix"),
         spec.Column("tokens_f16", "BLOB NOT NULL", "zlib of (grid * grid, dimensions) float16"),
         spec.Column(
             "role_shares",
@@ -53,8 +52,7 @@ def poster_patch_tokens(embedder: ImageEmbedder, poster: spec.PosterInput) -> di
     height, width = roles.shape
     row = {
         "grid": grid,
-        "dimensions": patch_grid.TOKEN_DIMENSIONS,
-        "projection": patch_grid.projection_checksum(),
+        "dimensions": patch_grid.FEATURE_DIMENSIONS,
         "tokens_f16": patch_grid.encode_tokens(patch_grid.patch_tokens(feature_map)),
         "role_shares": patch_grid.role_shares(roles, grid).ravel().tolist(),
         "depth_rank": None if depth is None else depth.tolist(),
@@ -69,8 +67,7 @@ def poster_patch_tokens(embedder: ImageEmbedder, poster: spec.PosterInput) -> di
 def prepare(context: spec.StageContext) -> spec.PreparedStage:
     EFFICIENTNET_LITE3.path()  # says how to install it when missing
     return spec.PreparedStage(
-        version=f"{PATCH_TOKENS_REVISION}+{ImageEmbedder.model_name}+"
-        f"{patch_grid.projection_checksum()}",
+        version=f"{PATCH_TOKENS_REVISION}+{ImageEmbedder.model_name}",
         load=lambda: functools.partial(poster_patch_tokens, load_image_embedder()),
         model=ImageEmbedder.model_name,
     )
@@ -78,7 +75,7 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
     rows = tables["patch_tokens"]
-    return {"projections": rows["projection"].value_counts().to_dict() if len(rows) else {}}
+    return {"token_dimensions": sorted(set(rows["dimensions"])) if len(rows) else []}
 
 
 PATCH_TOKENS_STAGE = spec.StageSpec(
@@ -86,7 +83,7 @@ PATCH_TOKENS_STAGE = spec.StageSpec(
     tables=(PATCH_TOKENS,), upstream=("depth", "faces", "objects", "composition"),
     reads=("composition", "depth_maps", "faces", "objects"), requires=("composition",),
     prepare=prepare, summarize=summarize,
-    description="Each poster as 9 x 9 patch tokens (EfficientNet-Lite3's feature map projected "
-    "to 256-d, float16) with each patch's composition role shares, depth rank and face and "
+    description="Each poster as 9 x 9 patch tokens (EfficientNet-Lite3's feature map, 1280-d "
+    "float16) with each patch's composition role shares, depth rank and face and "
     "person cover: table `patch_tokens`, the fused encoder's image tokens and structure labels.",
 )  # fmt: skip

@@ -11,7 +11,7 @@ from poster_assets.store.database import PosterDatabase
 def patch_token_rows(db: PosterDatabase) -> pd.DataFrame:
     with db.read() as connection:
         return connection.execute(
-            "SELECT poster_id, grid, dimensions, projection, tokens_f16, role_shares, "
+            "SELECT poster_id, grid, dimensions, tokens_f16, role_shares, "
             "depth_rank, face_cover, person_cover FROM patch_tokens ORDER BY poster_id"
         ).df()
 

@@ -3,7 +3,7 @@
 import torch
 
 from poster_assets.fusion.data import FusionData
-from poster_assets.fusion.stored_data import TEXT_SLOTS
+from poster_assets.pretraining.fusion_data import TEXT_SLOTS
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES
 
 

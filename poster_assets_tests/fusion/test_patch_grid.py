@@ -4,23 +4,14 @@ from poster_assets.fusion import patch_grid
 from poster_assets.vision.composition import BACKGROUND, FIRST_SUBJECT, OTHER_TEXT, TITLE_TEXT
 
 
-def test_projection_is_orthonormal_and_fixed():
-    matrix = patch_grid.projection()
-    assert matrix.shape == (1280, 256)
-    np.testing.assert_allclose(matrix.T @ matrix, np.eye(256), atol=1e-4)
-    assert patch_grid.projection_checksum() == patch_grid.projection_checksum()
-
-
 def test_tokens_round_trip_through_bytes():
     feature_map = np.random.default_rng(0).random((9, 9, 1280), dtype=np.float32)
     tokens = patch_grid.patch_tokens(feature_map)
-    assert tokens.shape == (81, 256) and tokens.dtype == np.float16
+    assert tokens.shape == (81, 1280) and tokens.dtype == np.float16
     np.testing.assert_array_equal(
         patch_grid.decode_tokens(patch_grid.encode_tokens(tokens)), tokens
     )
-    # the projection keeps dot products of vectors in its span exactly
-    inside = patch_grid.projection()[:, 0] * 3
-    np.testing.assert_allclose(inside @ patch_grid.projection(), np.eye(256)[0] * 3, atol=1e-4)
+    np.testing.assert_allclose(tokens[10], feature_map[1, 1], rtol=1e-3)  # row-major
 
 
 def test_role_shares_per_cell():

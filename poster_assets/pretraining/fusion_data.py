@@ -10,9 +10,11 @@ import torch
 from poster_assets.errors import PosterAssetsError
 from poster_assets.fusion.data import FusionData
 from poster_assets.fusion.model import PATCHES
-from poster_assets.fusion.patch_grid import TOKEN_DIMENSIONS, decode_tokens, projection_checksum
+from poster_assets.fusion.patch_grid import FEATURE_DIMENSIONS, decode_tokens
+from poster_assets.fusion.reduction import TokenReduction, fit_reduction
 from poster_assets.fusion.text_tokens import MAX_TEXT_TOKENS, decode_vector
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES, label_rows
+from poster_assets.ssl.text_features import TEXT_DIMENSIONS
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.fusion_inputs import patch_token_rows, text_token_rows
 from poster_assets.store.training_inputs import curriculum_facts
@@ -27,7 +29,7 @@ class NoTokensError(PosterAssetsError, LookupError):
 def text_arrays(rows: pd.DataFrame, poster_ids: list[str]) -> tuple[np.ndarray, ...]:
     """Padded (N, TEXT_SLOTS, ...) vectors, boxes, flags and validity."""
     n = len(poster_ids)
-    vectors = np.zeros((n, TEXT_SLOTS, TOKEN_DIMENSIONS), np.float32)
+    vectors = np.zeros((n, TEXT_SLOTS, TEXT_DIMENSIONS), np.float32)
     boxes = np.zeros((n, TEXT_SLOTS, 4), np.float32)
     flags = np.zeros((n, TEXT_SLOTS, 2), np.float32)
     valid = np.zeros((n, TEXT_SLOTS), bool)
@@ -47,12 +49,14 @@ def text_arrays(rows: pd.DataFrame, poster_ids: list[str]) -> tuple[np.ndarray, 
 
 
 def patch_arrays(rows: pd.DataFrame) -> tuple[np.ndarray, ...]:
-    """Stacked tokens (N, 81, 256) and their labels."""
-    tokens = np.stack([decode_tokens(data) for data in rows["tokens_f16"]]).astype(np.float32)
+    """Stacked tokens (N, 81, 1280) float16 and their labels."""
+    tokens = np.stack([decode_tokens(data) for data in rows["tokens_f16"]])
     roles = np.stack([np.asarray(v, np.float32).reshape(PATCHES, 4) for v in rows["role_shares"]])
     depth = np.stack(
         [
-            np.full(PATCHES, np.nan, np.float32) if v is None else np.asarray(v, np.float32)
+            np.asarray(v, np.float32)
+            if isinstance(v, list | np.ndarray)
+            else np.full(PATCHES, np.nan, np.float32)  # NULL: no depth
             for v in rows["depth_rank"]
         ]
     )
@@ -62,13 +66,15 @@ def patch_arrays(rows: pd.DataFrame) -> tuple[np.ndarray, ...]:
 
 
 def load_fusion_data(
-    db: PosterDatabase, token_scale: float | None = None, poster_ids: list[str] | None = None
+    db: PosterDatabase,
+    reduction: TokenReduction | None = None,
+    poster_ids: list[str] | None = None,
+    fit_on: list[str] | None = None,
 ) -> FusionData:
-    """Every poster (or those of `poster_ids`) with patch tokens of the current projection.
-    Patch tokens are divided by `token_scale` (a trained model's), else by their mean
-    per-dimension deviation here."""
+    """Every poster (or those of `poster_ids`) with patch tokens, reduced by `reduction` (a
+    trained model's), else by a PCA fitted here on the posters of `fit_on` (default: all)."""
     rows = patch_token_rows(db)
-    rows = rows[(rows["projection"] == projection_checksum()) & (rows["grid"] ** 2 == PATCHES)]
+    rows = rows[(rows["dimensions"] == FEATURE_DIMENSIONS) & (rows["grid"] ** 2 == PATCHES)]
     if poster_ids is not None:
         rows = rows[rows["poster_id"].isin(poster_ids)]
     if rows.empty:
@@ -78,13 +84,18 @@ def load_fusion_data(
         )
     poster_ids = rows["poster_id"].tolist()
     tokens, roles, depth, faces, people = patch_arrays(rows)
-    scale = token_scale or float(tokens.reshape(-1, TOKEN_DIMENSIONS).std(0).mean()) or 1.0
+    if reduction is None:
+        fitted = tokens if fit_on is None else tokens[rows["poster_id"].isin(fit_on).to_numpy()]
+        reduction = fit_reduction(fitted)
+    reduced = np.concatenate(
+        [reduction.apply(tokens[start : start + 256]) for start in range(0, len(tokens), 256)]
+    )
     text, boxes, flags, valid = text_arrays(text_token_rows(db), poster_ids)
     labels = label_rows(curriculum_facts(db)).drop_duplicates("poster_id").set_index("poster_id")
     labels = labels.reindex(poster_ids).fillna(0)
     return FusionData(
         poster_ids=poster_ids,
-        patches=torch.from_numpy(tokens / scale),
+        patches=torch.from_numpy(reduced),
         roles=torch.from_numpy(roles),
         depth=torch.from_numpy(depth),
         faces=torch.from_numpy(faces),
@@ -94,5 +105,5 @@ def load_fusion_data(
         text_flags=torch.from_numpy(flags),
         text_valid=torch.from_numpy(valid),
         labels={task: torch.tensor(labels[task].to_numpy(np.int64)) for task in TASK_CLASSES},
-        token_scale=scale,
+        reduction=reduction,
     )
