@@ -78,7 +78,7 @@ def baselines(db, data: FusionData, rows: np.ndarray, is_test: np.ndarray) -> di
     poster = np.stack([regions["poster"][name] for name in files])
     crop = regions.get("foreground", {})
     foreground = np.stack([crop.get(name, regions["poster"][name]) for name in files])
-    pca = PCA(128, random_state=0).fit(poster[~is_test])
+    pca = PCA(min(128, int((~is_test).sum())), random_state=0).fit(poster[~is_test])
     return {
         "imagenet_poster_1280": poster,
         "imagenet_poster+foreground_2560": np.hstack([poster, foreground]),

@@ -55,10 +55,11 @@ class FusionSettings:
             )
 
 
-STRUCTURE = ("views", "masked_patches", "text_alignment", "roles", "labels")
+PATCH_TASKS = ("views", "whole_poster", "masked_patches")
+STRUCTURE = (*PATCH_TASKS, "text_alignment", "roles", "labels")
 ABLATIONS: dict[str, FusionSettings] = {
-    "patches_only": FusionSettings(("views", "masked_patches"), "joint", use_text=False),
-    "text": FusionSettings(("views", "masked_patches", "text_alignment"), "joint"),
+    "patches_only": FusionSettings(PATCH_TASKS, "joint", use_text=False),
+    "text": FusionSettings((*PATCH_TASKS, "text_alignment"), "joint"),
     "structure": FusionSettings(STRUCTURE, "joint"),
     "curriculum": FusionSettings(STRUCTURE, "structure_first"),
     "curriculum_metadata": FusionSettings(STRUCTURE, "structure_first", use_metadata=True),

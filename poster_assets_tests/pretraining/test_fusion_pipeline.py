@@ -18,6 +18,7 @@ from dagster import AssetKey, DagsterInstance
 from poster_assets.cli import main
 from poster_assets.corpus.metadata import read_metadata_csv
 from poster_assets.demo.generator import generate_demo_corpus
+from poster_assets.evaluation.fusion_comparison import compare
 from poster_assets.fusion.model import FusionEncoder
 from poster_assets.fusion.patch_grid import decode_tokens, patch_tokens
 from poster_assets.fusion.reduction import load_reduction
@@ -139,3 +140,17 @@ def test_a_new_batch_is_embedded_and_found_by_similar(fused_home, tmp_path: Path
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert len(json.loads(result.stdout)) == 3
+
+
+def test_ablations_are_compared_with_imagenet_by_the_probe(fused_home) -> None:  # noqa: ANN001
+    home, corpus = fused_home
+    report = compare(
+        home, corpus, steps=6, seeds=[0, 1], configs=["patches_only", "genre_supervised"],
+        min_train_positives=3,
+    )  # fmt: skip
+    assert report["labelled"] == 30 and report["train"] + report["test"] == 30
+    results = report["results"]
+    assert {"imagenet_poster_1280", "imagenet_poster_pca128"} <= set(results)
+    for name in ("patches_only", "genre_supervised"):
+        assert len(results[name]["per_seed"]) == 2
+        assert 0 <= results[name]["mAP_mean"] <= 1
