@@ -58,11 +58,13 @@ def labelled(data: FusionData, db, corpus: Path) -> tuple[np.ndarray, list[list[
 
 
 def with_training_genres(
-    data: FusionData, rows: np.ndarray, genre_lists: list[list[str]], is_test: np.ndarray
-) -> FusionData:
-    """The training split's genres as targets; test posters' genres never enter."""
+    data: FusionData, rows: np.ndarray, genre_lists: list[list[str]], is_test: np.ndarray,
+    min_train_positives: int = MIN_TRAIN_POSITIVES,
+) -> FusionData:  # fmt: skip
+    """The training split's genres (those the probe scores) as targets; test posters' genres
+    never enter."""
     train_lists = [g for g, test in zip(genre_lists, is_test, strict=True) if not test]
-    genres = evaluated_genres(train_lists)
+    genres = evaluated_genres(train_lists, min_train_positives)
     matrix = np.zeros((len(data), len(genres)), np.float32)
     known = np.zeros(len(data), bool)
     train_rows = rows[~is_test]
@@ -96,7 +98,7 @@ def compare(
     train_posters = [poster_id for poster_id, name, _ in poster_files(db) if name in train_files]
     data = load_fusion_data(db, fit_on=train_posters)  # the PCA sees no test poster
     rows, genre_lists, is_test = labelled(data, db, corpus)
-    supervised = with_training_genres(data, rows, genre_lists, is_test)
+    supervised = with_training_genres(data, rows, genre_lists, is_test, min_train_positives)
 
     def probe(features: np.ndarray) -> dict[str, float]:
         report = probe_report(features, genre_lists, is_test, min_train_positives)

@@ -80,8 +80,11 @@ class Trainer:
         genres = 0 if data.genres is None else data.genres.shape[1]
         self.heads = Heads(settings.model.width, genres)
         self.with_text = torch.nonzero(data.text_valid.any(1)).ravel()
+        has_genres = data.genres is not None and data.genres.shape[1] > 0
         self.with_genres = (
-            torch.nonzero(data.genre_known).ravel() if data.genre_known is not None else None
+            torch.nonzero(data.genre_known).ravel()
+            if has_genres and data.genre_known is not None
+            else None
         )
 
     def rows(self, among: torch.Tensor | None = None) -> torch.Tensor:

@@ -36,6 +36,12 @@ def test_each_task_gives_a_finite_loss_with_gradients(task):
     assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in trainer.encoder.parameters())
 
 
+def test_the_genre_task_waits_when_no_genre_is_known():
+    data = synthetic_data()
+    data.genres = data.genres[:, :0]
+    assert Trainer(data, FusionSettings(tasks=("genres",))).loss("genres") is None
+
+
 def test_structure_first_trains_structure_alone_for_a_third():
     settings = FusionSettings(steps=30, schedule="structure_first")
     trainer = Trainer(synthetic_data(), settings)

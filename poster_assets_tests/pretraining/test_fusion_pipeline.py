@@ -145,12 +145,10 @@ def test_a_new_batch_is_embedded_and_found_by_similar(fused_home, tmp_path: Path
 def test_ablations_are_compared_with_imagenet_by_the_probe(fused_home) -> None:  # noqa: ANN001
     home, corpus = fused_home
     report = compare(
-        home, corpus, steps=6, seeds=[0, 1], configs=["patches_only", "genre_supervised"],
-        min_train_positives=3,
+        home, corpus, steps=6, seeds=[0], configs=["genre_supervised"], min_train_positives=3,
     )  # fmt: skip
-    assert report["labelled"] == 30 and report["train"] + report["test"] == 30
+    assert report["labelled"] >= 30 and report["train"] + report["test"] == report["labelled"]
     results = report["results"]
     assert {"imagenet_poster_1280", "imagenet_poster_pca128"} <= set(results)
-    for name in ("patches_only", "genre_supervised"):
-        assert len(results[name]["per_seed"]) == 2
-        assert 0 <= results[name]["mAP_mean"] <= 1
+    assert len(results["genre_supervised"]["per_seed"]) == 1
+    assert 0 <= results["genre_supervised"]["mAP_mean"] <= 1
