@@ -43,9 +43,10 @@ from poster_assets.store.evaluation_reads import poster_files
 from poster_assets.store.opening import open_database
 
 
-def labelled(data: FusionData, db, corpus: Path) -> tuple[np.ndarray, list[list[str]], np.ndarray]:
+def labelled(
+    data: FusionData, file_of: dict[str, str], corpus: Path
+) -> tuple[np.ndarray, list[list[str]], np.ndarray]:
     """Rows of `data` whose file is labelled with genres, their genre lists and test flags."""
-    file_of = {poster_id: name for poster_id, name, _ in poster_files(db)}
     labels = read_labels(corpus)
     labels = labels[labels["genres"] != ""].set_index("file_name")
     rows = [
@@ -73,9 +74,10 @@ def with_training_genres(
     return replace(data, genres=torch.from_numpy(matrix), genre_known=torch.from_numpy(known))
 
 
-def baselines(db, data: FusionData, rows: np.ndarray, is_test: np.ndarray) -> dict[str, np.ndarray]:
+def baselines(
+    db, data: FusionData, file_of: dict[str, str], rows: np.ndarray, is_test: np.ndarray
+) -> dict[str, np.ndarray]:
     regions = stored_region_vectors(db, ImageEmbedder.model_name)
-    file_of = {poster_id: name for poster_id, name, _ in poster_files(db)}
     files = [file_of[data.poster_ids[i]] for i in rows]
     poster = np.stack([regions["poster"][name] for name in files])
     crop = regions.get("foreground", {})
@@ -95,9 +97,10 @@ def compare(
     db = open_database(home)
     labels = read_labels(corpus)
     train_files = set(labels.loc[~labels["is_test"], "file_name"])
-    train_posters = [poster_id for poster_id, name, _ in poster_files(db) if name in train_files]
+    file_of = {poster_id: name for poster_id, name, _ in poster_files(db)}
+    train_posters = [poster_id for poster_id, name in file_of.items() if name in train_files]
     data = load_fusion_data(db, fit_on=train_posters)  # the PCA sees no test poster
-    rows, genre_lists, is_test = labelled(data, db, corpus)
+    rows, genre_lists, is_test = labelled(data, file_of, corpus)
     supervised = with_training_genres(data, rows, genre_lists, is_test, min_train_positives)
 
     def probe(features: np.ndarray) -> dict[str, float]:
@@ -105,7 +108,8 @@ def compare(
         return {"mAP": report["mAP"], "micro_f1": report["micro_f1"]}
 
     results: dict[str, dict] = {
-        name: probe(features) for name, features in baselines(db, data, rows, is_test).items()
+        name: probe(features)
+        for name, features in baselines(db, data, file_of, rows, is_test).items()
     }
     print(json.dumps(results), file=sys.stderr, flush=True)
     runs: dict[str, list[dict[str, float]]] = {}

@@ -73,10 +73,8 @@ def load_fusion_data(
 ) -> FusionData:
     """Every poster (or those of `poster_ids`) with patch tokens, reduced by `reduction` (a
     trained model's), else by a PCA fitted here on the posters of `fit_on` (default: all)."""
-    rows = patch_token_rows(db)
+    rows = patch_token_rows(db, poster_ids)
     rows = rows[(rows["dimensions"] == FEATURE_DIMENSIONS) & (rows["grid"] ** 2 == PATCHES)]
-    if poster_ids is not None:
-        rows = rows[rows["poster_id"].isin(poster_ids)]
     if rows.empty:
         raise NoTokensError(
             "no patch tokens in this home: materialize `patch_tokens` and `text_tokens` "
@@ -90,7 +88,7 @@ def load_fusion_data(
     reduced = np.concatenate(
         [reduction.apply(tokens[start : start + 256]) for start in range(0, len(tokens), 256)]
     )
-    text, boxes, flags, valid = text_arrays(text_token_rows(db), poster_ids)
+    text, boxes, flags, valid = text_arrays(text_token_rows(db, poster_ids), poster_ids)
     labels = label_rows(curriculum_facts(db)).drop_duplicates("poster_id").set_index("poster_id")
     labels = labels.reindex(poster_ids).fillna(0)
     return FusionData(

@@ -8,17 +8,26 @@ import pandas as pd
 from poster_assets.store.database import PosterDatabase
 
 
-def patch_token_rows(db: PosterDatabase) -> pd.DataFrame:
+def _only(poster_ids: list[str] | None) -> tuple[str, list]:
+    """A WHERE clause (and its parameter) keeping `poster_ids`; none: every poster."""
+    return ("", []) if poster_ids is None else ("WHERE list_contains(?, poster_id)", [poster_ids])
+
+
+def patch_token_rows(db: PosterDatabase, poster_ids: list[str] | None = None) -> pd.DataFrame:
+    where, parameters = _only(poster_ids)
     with db.read() as connection:
         return connection.execute(
-            "SELECT poster_id, grid, dimensions, tokens_f16, role_shares, "
-            "depth_rank, face_cover, person_cover FROM patch_tokens ORDER BY poster_id"
+            "SELECT poster_id, grid, dimensions, tokens_f16, role_shares, depth_rank, "
+            f"face_cover, person_cover FROM patch_tokens {where} ORDER BY poster_id",
+            parameters,
         ).df()
 
 
-def text_token_rows(db: PosterDatabase) -> pd.DataFrame:
+def text_token_rows(db: PosterDatabase, poster_ids: list[str] | None = None) -> pd.DataFrame:
+    where, parameters = _only(poster_ids)
     with db.read() as connection:
         return connection.execute(
             "SELECT poster_id, token_index, source, is_title, x0, y0, x1, y1, vector_f16 "
-            "FROM text_tokens ORDER BY poster_id, token_index"
+            f"FROM text_tokens {where} ORDER BY poster_id, token_index",
+            parameters,
         ).df()
