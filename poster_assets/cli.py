@@ -84,6 +84,14 @@ def main() -> None:
     help="CSV with an id or file-name column and title, year, genres; joined by file name "
     "into table `metadata`.",
 )
+@click.option(
+    "--trailers",
+    "trailers_csv",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV pairing posters (id or file-name column) with trailer videos (column `trailer`, "
+    "relative to the CSV). Videos under DIRECTORY are paired by file stem without it.",
+)
 @click.option("--workers", type=WORKERS, default=0, show_default=True, help=WORKERS_HELP)
 def ingest(
     directory: Path,
@@ -91,25 +99,31 @@ def ingest(
     batch_size: int,
     verbose: bool,
     metadata_csv: Path | None,
+    trailers_csv: Path | None,
     workers: int,
 ) -> None:
-    """Find new images under DIRECTORY (recursively) and materialize the graph for them."""
+    """Find new images (and trailer videos) under DIRECTORY, recursively, and materialize the
+    graph for them."""
     from poster_assets.corpus.metadata import read_metadata_csv
+    from poster_assets.corpus.trailers import read_trailers_csv
     from poster_assets.defs.resources import PosterCompute
     from poster_assets.runs import ingest_directory, materialize_batches
     from poster_assets.store.metadata import store_metadata
     from poster_assets.store.opening import open_database
+    from poster_assets.store.trailers import match_trailers, register_trailer_files
 
     metadata = read_metadata_csv(metadata_csv) if metadata_csv else None  # fails early
+    named_trailers = read_trailers_csv(trailers_csv) if trailers_csv else []
     paths = _home(home)
-    # Posters known before this ingest take the metadata now; their batches rerun after it.
-    known_changed = (
-        store_metadata(
-            open_database(paths.ensure()), metadata, str(metadata_csv.resolve())
-        ).changed_batches
-        if metadata is not None and metadata_csv is not None
-        else ()
-    )
+    db = open_database(paths.ensure())
+    register_trailer_files(db, named_trailers)
+    # Posters known before this ingest take the metadata and trailers now; their batches
+    # rerun after it.
+    known_changed = set(match_trailers(db).changed_batches)
+    if metadata is not None and metadata_csv is not None:
+        known_changed |= set(
+            store_metadata(db, metadata, str(metadata_csv.resolve())).changed_batches
+        )
     report = ingest_directory(
         paths,
         directory,
@@ -126,26 +140,34 @@ def ingest(
     if report.resumed_batches:
         click.echo(f"resumed unfinished batches: {', '.join(report.resumed_batches)}")
     if report.ignored_other_extensions:
-        click.echo(f"ignored (not an image extension): {report.ignored_other_extensions}")
+        click.echo(f"ignored (not an image or video extension): {report.ignored_other_extensions}")
     for folder in report.unreadable_dirs:
         click.echo(f"warning: could not list folder {folder} (a row in failures)", err=True)
     if report.failed_files:
         click.echo('see: poster-assets sql "SELECT path, kind, message FROM failures"')
     if metadata is not None and metadata_csv is not None:
         # New posters were joined by the runs before their stages; this is for the counts.
-        loaded = store_metadata(open_database(paths), metadata, str(metadata_csv.resolve()))
+        loaded = store_metadata(db, metadata, str(metadata_csv.resolve()))
         click.echo(
             f"metadata: {loaded.posters_matched} posters from {loaded.rows} rows "
             f"({loaded.rows_unmatched} rows matched no poster, "
             f"{loaded.duplicate_rows} repeated a poster)"
         )
-        ran = {summary.batch_id for summary in report.batches} | set(report.resumed_batches)
-        rerun = sorted((set(known_changed) | set(loaded.changed_batches)) - ran)
-        if rerun:
-            click.echo(f"rerunning {len(rerun)} batches for the new metadata")
-            report.failed_runs += materialize_batches(
-                paths, rerun, not verbose, compute=PosterCompute(workers=workers)
-            )
+        known_changed |= set(loaded.changed_batches)
+    trailers = match_trailers(db)
+    known_changed |= set(trailers.changed_batches)
+    if report.videos_found or named_trailers or trailers.posters_with_trailer:
+        click.echo(
+            f"trailers: {trailers.posters_with_trailer} posters have one "
+            f"({trailers.unmatched_videos} videos matched no poster by file stem or CSV)"
+        )
+    ran = {summary.batch_id for summary in report.batches} | set(report.resumed_batches)
+    rerun = sorted(known_changed - ran)
+    if rerun:
+        click.echo(f"rerunning {len(rerun)} batches for new metadata or trailers")
+        report.failed_runs += materialize_batches(
+            paths, rerun, not verbose, compute=PosterCompute(workers=workers)
+        )
     _next_steps(paths)
     if report.failed_runs:
         click.echo(f"error: runs failed for batches: {', '.join(report.failed_runs)}", err=True)
@@ -237,6 +259,7 @@ def _metadata_config(metadata_csv: Path | None) -> dict[str, dict[str, object]] 
 def demo(home: Path | None, count: int) -> None:
     """Generate the built-in demo corpus (once) and run the whole graph on it."""
     from poster_assets.demo.generator import generate_demo_corpus
+    from poster_assets.demo.trailers import DEMO_TRAILERS, write_demo_trailers
     from poster_assets.runs import ingest_directory
     from poster_assets.store.opening import open_database
     from poster_assets.store.posters import corpus_totals
@@ -244,8 +267,9 @@ def demo(home: Path | None, count: int) -> None:
     paths = _home(home).ensure()
     corpus = paths.demo_corpus_dir
     if not (corpus / "labels.csv").exists():
-        click.echo(f"generating {count} demo posters in {corpus}")
+        click.echo(f"generating {count} demo posters and {DEMO_TRAILERS} trailers in {corpus}")
         generate_demo_corpus(corpus, count=count)
+        write_demo_trailers(corpus)
     report = ingest_directory(
         paths, corpus / "images", asset_config=_metadata_config(corpus / "labels.csv")
     )
@@ -525,6 +549,18 @@ def eval_ssl(
 
     report = ssl_corpus_report(_home(home), model_name, corpus, limit, min_train_positives)
     click.echo(json.dumps(report, indent=2))
+
+
+@evaluate.command(name="shots")
+@click.argument("images", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--trailers", type=click.IntRange(min=1), default=40, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+def eval_shots(images: Path, trailers: int, seed: int) -> None:
+    """Print, as JSON, how well trailer cuts are found: on TRAILERS generated trailers (pans,
+    zooms, a title card, hard cuts) over the posters under IMAGES."""
+    from poster_assets.evaluation.shots import shot_report
+
+    click.echo(json.dumps(shot_report(images, trailers, seed), indent=2))
 
 
 @evaluate.command(name="fusion")

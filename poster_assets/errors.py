@@ -28,6 +28,7 @@ class FailureKind(StrEnum):
     EMPTY = "empty_file"
     FILE_TOO_LARGE = "file_too_large"
     NOT_AN_IMAGE = "not_an_image"
+    NOT_A_VIDEO = "not_a_video"
     TRUNCATED = "truncated_or_corrupt"
     TOO_MANY_PIXELS = "too_many_pixels"
     TOO_SMALL = "too_small"

@@ -15,6 +15,7 @@ from filelock import FileLock, Timeout
 from poster_assets.corpus.batching import chunk, new_batch_id
 from poster_assets.corpus.discovery import list_image_files
 from poster_assets.corpus.path_text import path_text
+from poster_assets.corpus.trailers import folder_trailers
 from poster_assets.definitions import build_definitions
 from poster_assets.defs.abandoned_runs import fail_abandoned_runs
 from poster_assets.defs.jobs import PRETRAIN_JOB, PROCESS_BATCH_JOB
@@ -25,6 +26,7 @@ from poster_assets.home import PosterHome
 from poster_assets.store.batches import all_batch_ids, batch_ids_from, register_batches
 from poster_assets.store.opening import open_database
 from poster_assets.store.posters import BatchSummary, record_unreadable_folders, summarize_batch
+from poster_assets.store.trailers import register_trailer_files
 
 DEFAULT_BATCH_SIZE = 1000
 LAUNCHED_BY = "poster-assets command line"  # the runs' tag, shown in the UI
@@ -38,6 +40,7 @@ class IngestReport:
     unchanged_skipped: int
     ignored_other_extensions: int
     unreadable_dirs: list[str]
+    videos_found: int = 0  # trailers, matched to posters by file stem
     batches: list[BatchSummary] = field(default_factory=list)
     failed_runs: list[str] = field(default_factory=list)
     resumed_batches: list[str] = field(default_factory=list)  # earlier, unfinished, run again
@@ -72,6 +75,7 @@ def ingest_directory(
     planned = [(new_batch_id(), files) for files in chunk(listing.files, batch_size)]
     db = open_database(home)
     record_unreadable_folders(db, path_text(directory.resolve()), listing.unreadable_dirs)
+    register_trailer_files(db, folder_trailers(listing.videos))
     with ExitStack() as owned:
         # Ours from before they are registered: another ingest's resume skips them.
         for batch_id, _ in planned:
@@ -83,6 +87,7 @@ def ingest_directory(
             unchanged_skipped=len(listing.files) - sum(len(paths) for paths in registered.values()),
             ignored_other_extensions=listing.ignored_other_extensions,
             unreadable_dirs=listing.unreadable_dirs,
+            videos_found=len(listing.videos),
         )
         # Earlier CLI batches whose run was killed or failed are finished first.
         resumed = [batch for batch in unfinished_batches(home) if batch not in registered]

@@ -1,4 +1,5 @@
-"""List candidate poster files under a folder, cheaply (stat only, no reads)."""
+"""List candidate poster files (and trailer videos beside them) under a folder, cheaply (stat
+only, no reads)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from poster_assets.corpus.path_text import path_text
 IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".avif"}
 )
+
+VIDEO_EXTENSIONS = frozenset({".mp4", ".m4v", ".mov", ".mkv", ".webm", ".avi", ".mpg", ".mpeg"})
 
 
 @dataclass(frozen=True)
@@ -30,14 +33,20 @@ class Listing:
     files: list[FileEntry]
     ignored_other_extensions: int
     unreadable_dirs: list[str] = field(default_factory=list)
+    videos: list[FileEntry] = field(default_factory=list)  # trailers, matched to posters later
 
 
 def has_image_extension(path: str) -> bool:
     return os.path.splitext(path)[1].lower() in IMAGE_EXTENSIONS
 
 
+def has_video_extension(path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in VIDEO_EXTENSIONS
+
+
 def list_image_files(root: str | os.PathLike[str]) -> Listing:
-    """Recursively list files with an image extension under `root`, sorted by path.
+    """Recursively list files with an image extension under `root`, sorted by path, and
+    apart from them the videos (trailers).
 
     Symlinks to files are listed (and followed when read); directories are not followed, so a
     link cycle cannot hang the scan. Dangling links stay in the list and fail visibly later.
@@ -47,19 +56,26 @@ def list_image_files(root: str | os.PathLike[str]) -> Listing:
         raise NotADirectoryError(f"not a directory: {root_path}")
     unreadable: list[str] = []
     files: list[FileEntry] = []
+    videos: list[FileEntry] = []
     ignored = 0
     for dirpath, _dirnames, filenames in os.walk(
         root_path, onerror=lambda error: unreadable.append(path_text(error.filename))
     ):
         for name in filenames:
             path = os.path.join(dirpath, name)
-            if not has_image_extension(name):
+            if has_image_extension(name):
+                files.append(stat_entry(path))
+            elif has_video_extension(name):
+                videos.append(stat_entry(path))
+            else:
                 ignored += 1
-                continue
-            files.append(stat_entry(path))
     files.sort(key=lambda entry: entry.path)
+    videos.sort(key=lambda entry: entry.path)
     return Listing(
-        files=files, ignored_other_extensions=ignored, unreadable_dirs=sorted(unreadable)
+        files=files,
+        ignored_other_extensions=ignored,
+        unreadable_dirs=sorted(unreadable),
+        videos=videos,
     )
 
 

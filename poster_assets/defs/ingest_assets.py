@@ -34,6 +34,7 @@ from poster_assets.store.posters import (
     replace_batch_ingest,
     summarize_batch,
 )
+from poster_assets.store.trailers import match_trailers
 
 PREVIEW_POSTERS = 6
 
@@ -103,6 +104,7 @@ def posters(
         IngestResult(kept.posters + result.posters, kept.paths + result.paths, result.failures),
     )
     joined = _join_metadata(db, config.metadata_csv) if config.metadata_csv else None
+    trailers = match_trailers(db)  # videos registered by the ingest or the sensor's listing
     summary = summarize_batch(db, batch_id)
     for failure in result.failures:
         context.log.warning(f"{failure.path}: {failure.kind}: {failure.message}")
@@ -116,6 +118,7 @@ def posters(
     }
     if joined is not None:
         metadata["metadata_posters_matched"] = MetadataValue.int(joined.posters_matched)
+    metadata["posters_with_trailer"] = MetadataValue.int(trailers.posters_with_trailer)
     first = batch_poster_paths(db, batch_id, PREVIEW_POSTERS)
     preview = preview_markdown(
         context.instance,

@@ -16,6 +16,7 @@ from dagster import (
 from poster_assets.corpus.batching import FolderCursor, new_batch_id, plan_new_batches
 from poster_assets.corpus.discovery import list_image_files
 from poster_assets.corpus.path_text import path_text
+from poster_assets.corpus.trailers import folder_trailers
 from poster_assets.defs.abandoned_runs import batches_to_resume, fail_abandoned_runs
 from poster_assets.defs.jobs import PROCESS_BATCH_JOB, process_batch_job
 from poster_assets.defs.partitions import BATCH_PARTITIONS_NAME, batch_partitions
@@ -26,6 +27,7 @@ from poster_assets.store.batches import (
     sensor_batches_missing_from,
 )
 from poster_assets.store.posters import record_unreadable_folders
+from poster_assets.store.trailers import register_trailer_files
 
 
 def new_poster_files(
@@ -42,6 +44,7 @@ def new_poster_files(
     db = store.database()
     root = path_text(Path(watched_folder.path).resolve())
     record_unreadable_folders(db, root, listing.unreadable_dirs)
+    register_trailer_files(db, folder_trailers(listing.videos))  # matched by the batches' runs
     register_batches(
         db,
         [(new_batch_id(), batch) for batch in plan.batches],

@@ -17,6 +17,8 @@ from poster_assets.stages.patch_tokens import PATCH_TOKENS_STAGE
 from poster_assets.stages.spec import CORE_READS, StageSpec, TableSpec
 from poster_assets.stages.text_tokens import TEXT_TOKENS_STAGE
 from poster_assets.stages.titles import TITLE
+from poster_assets.stages.trailer_frames import TRAILER_FRAMES_STAGE
+from poster_assets.stages.trailer_shots import TRAILER_SHOTS_STAGE
 
 STAGES: tuple[StageSpec, ...] = (
     OCR,
@@ -32,6 +34,8 @@ STAGES: tuple[StageSpec, ...] = (
     PALETTE_STAGE,
     PATCH_TOKENS_STAGE,
     TEXT_TOKENS_STAGE,
+    TRAILER_SHOTS_STAGE,
+    TRAILER_FRAMES_STAGE,
 )
 
 

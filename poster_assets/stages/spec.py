@@ -25,7 +25,7 @@ class Column:
 
 # Core tables (store/schema.py) a stage may read besides its upstream stages' tables, with
 # the column saying when a poster's row last changed: a change redoes the stage's poster.
-CORE_READS = {"metadata": "loaded_at"}
+CORE_READS = {"metadata": "loaded_at", "trailers": "loaded_at"}
 POSTER_ID = Column("poster_id", "VARCHAR NOT NULL")
 BATCH_ID = Column("batch_id", "VARCHAR NOT NULL")
 

@@ -1,5 +1,5 @@
 """The store's tables. The core ones (batches, posters, failures, stage state, metadata,
-training sets, models) are written here; each analysis stage's tables come from its
+trailers, training sets, models) are written here; each analysis stage's tables come from its
 declaration in `stages/registry.py`. Each stage's rows carry the batch that produced them, so
 that re-materializing a batch can replace exactly its own rows."""
 
@@ -71,6 +71,23 @@ CREATE TABLE IF NOT EXISTS metadata (
     genres        VARCHAR[] NOT NULL,
     source_file   VARCHAR NOT NULL,        -- the CSV it came from
     loaded_at     TIMESTAMPTZ NOT NULL
+);
+-- Trailer videos: every one seen (listed beside posters or named by a trailers CSV), and the
+-- one matched to each poster (by file stem = poster file stem or metadata id).
+CREATE TABLE IF NOT EXISTS trailer_files (
+    path          VARCHAR PRIMARY KEY,
+    match_key     VARCHAR NOT NULL,        -- the video's file stem, or the CSV's poster key
+    size          BIGINT NOT NULL,
+    mtime_ns      BIGINT NOT NULL,
+    source        VARCHAR NOT NULL,        -- 'folder' or the trailers CSV
+    registered_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trailers (
+    poster_id     VARCHAR PRIMARY KEY,
+    path          VARCHAR NOT NULL,
+    size          BIGINT NOT NULL,
+    mtime_ns      BIGINT NOT NULL,
+    loaded_at     TIMESTAMPTZ NOT NULL     -- when this poster's trailer last changed
 );
 -- Training sets for self-supervised pretraining, rebuilt whole from the tables above.
 CREATE TABLE IF NOT EXISTS ssl_view_pairs (

@@ -36,3 +36,13 @@ def test_directory_link_cycles_do_not_hang(tmp_path: Path) -> None:
 def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(NotADirectoryError, match="not a directory"):
         list_image_files(tmp_path / "nope")
+
+
+def test_videos_are_listed_apart_from_posters(tmp_path: Path) -> None:
+    write(tmp_path / "a.jpg", encoded(gradient_rgb(), "JPEG"))
+    write(tmp_path / "clips" / "a.MP4", b"video")
+    write(tmp_path / "b.webm", b"video")
+    listing = list_image_files(tmp_path)
+    assert [Path(entry.path).name for entry in listing.files] == ["a.jpg"]
+    assert [Path(entry.path).name for entry in listing.videos] == ["b.webm", "a.MP4"]
+    assert listing.ignored_other_extensions == 0

@@ -80,7 +80,7 @@ def test_ingest_with_metadata_joins_labels_onto_posters(
     assert all(isinstance(genres, list) and genres for *_, genres, _ in rows)
     # The files were known, so the metadata came after their titles: their batch reran, and
     # each title the OCR read is now the lines that read as it.
-    assert "rerunning 1 batches for the new metadata" in result.output
+    assert "rerunning 1 batches for new metadata or trailers" in result.output
     with open_database(home).read() as connection:
         titles = connection.execute(
             "SELECT t.source, t.reason, t.title_text, m.title FROM titles t "

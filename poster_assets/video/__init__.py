@@ -1,0 +1,1 @@
+"""Trailers: reading videos, finding their shots, and the generated trailers tests use."""
