@@ -11,7 +11,7 @@ from poster_assets_tests.conftest import REPO_ROOT
 PACKAGE = REPO_ROOT / "poster_assets"
 LAYERS = [
     {"errors", "home", "timing", "json_records"},  # foundations
-    {"imaging", "vision", "corpus", "demo", "neighbours"},  # pixels, files, text, vectors
+    {"imaging", "vision", "video", "corpus", "demo", "neighbours"},  # pixels, files, vectors
     {"models"},  # loading and running networks
     {"stages", "ssl", "fusion"},  # per-poster stages; self-supervised and fused training (torch)
     {"store"},  # DuckDB / DuckLake schema, writes and queries
