@@ -674,6 +674,8 @@ def train_fusion(
         raise click.ClickException(f"training run {failed} failed; see `poster-assets ui`")
     model = find_model(open_database(paths), model_name)
     click.echo(json.dumps(dataclasses.asdict(model), indent=2, default=str))
+    for task, why in model.metrics.get("tasks_left_out", {}).items():
+        click.echo(f"note: task {task} left out ({why}); the model uses the rest", err=True)
 
 
 @main.group()

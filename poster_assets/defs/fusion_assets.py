@@ -42,6 +42,7 @@ class FusionConfig(Config):
     schedule: str = Field(default="structure_first", description=f"one of {', '.join(SCHEDULES)}")
     use_text: bool = True
     use_metadata: bool = Field(default=False, description="the metadata title as a text token")
+    use_trailers: bool = Field(default=True, description="trailer frames as tokens, where any")
     steps: int = 2000
     batch_size: int = 128
     width: int = 128
@@ -52,14 +53,14 @@ class FusionConfig(Config):
     def settings(self) -> FusionSettings:
         return FusionSettings(
             tasks=tuple(self.tasks), schedule=self.schedule, use_text=self.use_text,
-            use_metadata=self.use_metadata, steps=self.steps, batch_size=self.batch_size,
-            seed=self.seed, view=ViewSettings(),
+            use_metadata=self.use_metadata, use_trailers=self.use_trailers, steps=self.steps,
+            batch_size=self.batch_size, seed=self.seed, view=ViewSettings(),
             model=ModelSettings(width=self.width, layers=self.layers),
         )  # fmt: skip
 
 
 @asset(
-    deps=["patch_tokens", "text_tokens"],
+    deps=["patch_tokens", "text_tokens", "trailer_frames"],
     group_name=FUSION_TRAINING_GROUP,
     kinds={"pytorch", "openvino", "duckdb"},
     code_version="1",
@@ -67,20 +68,26 @@ class FusionConfig(Config):
 def fusion_encoder(
     context: AssetExecutionContext, config: FusionConfig, store: PosterStore
 ) -> MaterializeResult:
-    """One small transformer over each poster's patch tokens and text tokens, co-trained by
-    sampling one self-supervised task per step (views, masked patches, patch roles, image-text
-    alignment, curriculum labels); every poster's 128-d vector in `embeddings` under the
-    model's name, checkpoint, OpenVINO IR and loss curves under models/fusion/NAME."""
+    """One small transformer over each poster's patch tokens, text tokens and trailer frames,
+    co-trained by sampling one self-supervised task per step (views, masked patches, patch
+    roles, image-text and image-trailer alignment, curriculum labels); every poster's 128-d
+    vector in `embeddings` under the model's name, checkpoint, OpenVINO IR and loss curves
+    under models/fusion/NAME. Tasks with nothing to learn from (no trailers) are left out
+    and named in the metadata."""
     outcome = train_fusion_model(
         store.paths(), store.database(), config.settings(), config.model_name,
         config.show_progress,
     )  # fmt: skip
     model = outcome.model
+    for task, why in outcome.result.left_out.items():
+        context.log.info(f"task {task} left out: {why}")
     return MaterializeResult(
         metadata={
             "model_name": MetadataValue.text(model.model_name),
             "posters": MetadataValue.int(model.lineage["posters"]),
             "posters_with_text": MetadataValue.int(model.lineage["posters_with_text"]),
+            "posters_with_trailer": MetadataValue.int(model.lineage["posters_with_trailer"]),
+            "tasks_left_out": MetadataValue.json(model.metrics["tasks_left_out"]),
             "steps": MetadataValue.int(len(outcome.result.losses)),
             "train_seconds": MetadataValue.float(model.train_seconds),
             "final_loss": MetadataValue.float(model.metrics["final_loss"]),
@@ -102,7 +109,7 @@ def fusion_encoder(
 
 
 @asset(
-    deps=["patch_tokens", "text_tokens"],
+    deps=["patch_tokens", "text_tokens", "trailer_frames"],
     partitions_def=batch_partitions,
     group_name="fusion",
     kinds={"openvino", "duckdb"},

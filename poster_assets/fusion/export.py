@@ -9,7 +9,10 @@ import openvino as ov
 from poster_assets.fusion.model import ExportedEncoder, FusionEncoder, example_inputs
 from poster_assets.models.conversion import convert_model
 
-INPUT_NAMES = ("patches", "text", "text_box", "text_flags", "text_valid")
+INPUT_NAMES = (
+    "patches", "text", "text_box", "text_flags", "text_valid", "frames", "frame_time",
+    "frame_valid",
+)  # fmt: skip
 
 
 def export_fusion_encoder(encoder: FusionEncoder, path: Path) -> Path:

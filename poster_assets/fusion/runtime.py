@@ -29,7 +29,10 @@ class FusionRuntime:
             tokens = whole(data, torch.arange(start, min(start + batch, len(data))))
             inputs = [
                 tokens.patches, tokens.text, tokens.text_box, tokens.text_flags,
-                tokens.text_valid.float(),
+                tokens.text_valid.float(), tokens.frames, tokens.frame_time,
+                tokens.frame_valid.float(),
             ]  # fmt: skip
-            chunks.append(np.asarray(self._compiled([x.numpy() for x in inputs])[0], np.float32))
+            # A model exported before frame tokens takes the first five inputs only.
+            fed = [x.numpy() for x in inputs[: len(self._compiled.inputs)]]
+            chunks.append(np.asarray(self._compiled(fed)[0], np.float32))
         return np.concatenate(chunks) if chunks else np.zeros((0, 128), np.float32)

@@ -20,10 +20,14 @@ class ViewSettings:
     patches: int = 20  # visible patch tokens
     hidden: int = 0  # patch positions shown as the mask token (their content to predict)
     text_keep: float = 0.5  # chance each text token stays
+    frame_keep: float = 0.5  # chance each trailer frame stays
     mirror: bool = True  # mirror the grid half of the time
 
 
-TASKS = ("views", "masked_patches", "whole_poster", "roles", "text_alignment", "labels", "genres")
+TASKS = (
+    "views", "masked_patches", "whole_poster", "roles", "text_alignment", "trailer_alignment",
+    "labels", "genres",
+)  # fmt: skip
 LABEL_FREE_TASKS = TASKS[:-1]
 STRUCTURE_TASKS = ("roles", "labels")
 SCHEDULES = ("joint", "structure_first")
@@ -36,6 +40,7 @@ class FusionSettings:
     schedule: str = "structure_first"
     use_text: bool = True
     use_metadata: bool = False  # the metadata title as one more text token
+    use_trailers: bool = True  # trailer frames as tokens (posters without one have none)
     steps: int = 2000
     batch_size: int = 128
     learning_rate: float = 1e-3
@@ -56,7 +61,7 @@ class FusionSettings:
 
 
 PATCH_TASKS = ("views", "whole_poster", "masked_patches")
-STRUCTURE = (*PATCH_TASKS, "text_alignment", "roles", "labels")
+STRUCTURE = (*PATCH_TASKS, "text_alignment", "trailer_alignment", "roles", "labels")
 ABLATIONS: dict[str, FusionSettings] = {
     "patches_only": FusionSettings(PATCH_TASKS, "joint", use_text=False),
     "text": FusionSettings((*PATCH_TASKS, "text_alignment"), "joint"),

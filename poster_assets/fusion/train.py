@@ -9,30 +9,39 @@ Tasks (label-free unless named):
   embedding (masked prediction at the poster's scale: the embedding keeps what is seen);
 - `roles`: each visible patch's composition role shares, depth rank and face/person cover;
 - `text_alignment`: a poster's image-only embedding finds its own text-only embedding;
+- `trailer_alignment`: likewise with its trailer's frames (posters with a trailer only);
 - `labels`: the curriculum labels (title placement, face count, depth modes, title layer);
 - `genres`: the training split's genres (only in the genre-supervised variant).
 
 Schedules: `joint` samples every task alike throughout; `structure_first` (the curriculum)
-samples only the structure tasks (`roles`, `labels`) for the first third of the steps."""
+samples only the structure tasks (`roles`, `labels`) for the first third of the steps.
+A task with nothing to learn from (alignment without text or trailers, genres without
+labels) is left out of the run, and the result says why."""
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from poster_assets.fusion.data import FusionData, image_only, text_only, view, whole
+from poster_assets.fusion.data import (
+    FusionData,
+    frames_only,
+    image_only,
+    text_only,
+    view,
+    whole,
+)
 from poster_assets.fusion.model import EMBEDDING_DIMENSIONS, FusionEncoder
 from poster_assets.fusion.reduction import REDUCED_DIMENSIONS as TOKEN_DIMENSIONS
 from poster_assets.fusion.settings import (
     STRUCTURE_SHARE,
     STRUCTURE_TASKS,
     FusionSettings,
-    ViewSettings,
 )
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES
 
@@ -47,6 +56,7 @@ class Heads(nn.Module):
         e = EMBEDDING_DIMENSIONS
         self.views = nn.Sequential(nn.Linear(e, 2 * e), nn.GELU(), nn.Linear(2 * e, e))
         self.text_alignment = nn.Sequential(nn.Linear(e, 2 * e), nn.GELU(), nn.Linear(2 * e, e))
+        self.trailer_alignment = nn.Sequential(nn.Linear(e, 2 * e), nn.GELU(), nn.Linear(2 * e, e))
         self.masked_patches = nn.Linear(width, TOKEN_DIMENSIONS)
         self.whole_poster = nn.Linear(e, TOKEN_DIMENSIONS)
         self.roles = nn.Linear(width, 4 + 1 + 2)  # role shares, depth rank, face/person cover
@@ -62,6 +72,7 @@ class FusionResult:
     losses: list[float]
     task_losses: dict[str, list[float]]  # per task, NaN on steps that sampled another
     seconds: float
+    left_out: dict[str, str] = field(default_factory=dict)  # task -> why it could not run
 
 
 def info_nce(a: torch.Tensor, b: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -80,19 +91,37 @@ class Trainer:
         genres = 0 if data.genres is None else data.genres.shape[1]
         self.heads = Heads(settings.model.width, genres)
         self.with_text = torch.nonzero(data.text_valid.any(1)).ravel()
+        self.with_trailer = torch.nonzero(data.frame_valid.any(1)).ravel()
         has_genres = data.genres is not None and data.genres.shape[1] > 0
         self.with_genres = (
             torch.nonzero(data.genre_known).ravel()
             if has_genres and data.genre_known is not None
-            else None
+            else torch.zeros(0, dtype=torch.long)
         )
+        self.left_out = self._left_out()
+        self.tasks = tuple(task for task in settings.tasks if task not in self.left_out)
+        if not self.tasks:
+            raise ValueError(f"no task can run: {self.left_out}")
+
+    def _left_out(self) -> dict[str, str]:
+        """Tasks of the settings with fewer than two posters to learn from, and why."""
+        needs = {
+            "text_alignment": (self.with_text, "posters with text tokens"),
+            "trailer_alignment": (self.with_trailer, "posters with a trailer"),
+            "genres": (self.with_genres, "training-split posters with genres"),
+        }
+        return {
+            task: f"{len(needs[task][0])} {needs[task][1]}; needs 2"
+            for task in self.settings.tasks
+            if task in needs and len(needs[task][0]) < 2
+        }
 
     def rows(self, among: torch.Tensor | None = None) -> torch.Tensor:
         pool = among if among is not None else torch.arange(len(self.data))
         size = min(self.settings.batch_size, len(pool))
         return pool[torch.randperm(len(pool), generator=self.generator)[:size]]
 
-    def loss(self, task: str) -> torch.Tensor | None:
+    def loss(self, task: str) -> torch.Tensor:
         s, data, enc, heads = self.settings, self.data, self.encoder, self.heads
         if task == "views":
             rows = self.rows()
@@ -101,7 +130,7 @@ class Trainer:
             return info_nce(heads.views(one), heads.views(two), s.temperature)
         if task == "masked_patches":
             rows = self.rows()
-            hidden = ViewSettings(s.view.patches, s.hidden_patches, s.view.text_keep, False)
+            hidden = replace(s.view, hidden=s.hidden_patches, mirror=False)
             tokens, chosen = view(data, rows, hidden, self.generator)
             out = enc.encode(tokens).patches[tokens.masked]
             target = torch.gather(
@@ -130,16 +159,13 @@ class Trainer:
                 -1,
             )
             return loss + F.binary_cross_entropy_with_logits(predicted[..., 5:], cover)
-        if task == "text_alignment":
-            if len(self.with_text) < 2:
-                return None
-            rows = self.rows(self.with_text)
+        if task in ("text_alignment", "trailer_alignment"):
+            text = task == "text_alignment"
+            rows = self.rows(self.with_text if text else self.with_trailer)
             image = enc.encode(image_only(view(data, rows, s.view, self.generator)[0]))
-            text = enc.encode(text_only(data, rows))
-            return info_nce(
-                heads.text_alignment(image.embedding), heads.text_alignment(text.embedding),
-                s.temperature,
-            )  # fmt: skip
+            other = enc.encode(text_only(data, rows) if text else frames_only(data, rows))
+            head = heads.text_alignment if text else heads.trailer_alignment
+            return info_nce(head(image.embedding), head(other.embedding), s.temperature)
         if task == "labels":
             rows = self.rows()
             embedding = enc.encode(view(data, rows, s.view, self.generator)[0]).embedding
@@ -148,8 +174,6 @@ class Trainer:
                 for name, head in heads.labels.items()
             ) / len(heads.labels)
         if task == "genres":
-            if self.with_genres is None or not len(self.with_genres):
-                return None
             rows = self.rows(self.with_genres)
             embedding = enc.encode(view(data, rows, s.view, self.generator)[0]).embedding
             return F.binary_cross_entropy_with_logits(heads.genres(embedding), data.genres[rows])
@@ -157,17 +181,17 @@ class Trainer:
 
     def active_tasks(self, step: int) -> tuple[str, ...]:
         s = self.settings
-        structure = tuple(task for task in s.tasks if task in STRUCTURE_TASKS)
+        structure = tuple(task for task in self.tasks if task in STRUCTURE_TASKS)
         if s.schedule == "structure_first" and structure and step < s.steps * STRUCTURE_SHARE:
             return structure
-        return s.tasks
+        return self.tasks
 
     def train(self, progress: bool = False) -> FusionResult:
         s = self.settings
         parameters = list(self.encoder.parameters()) + list(self.heads.parameters())
         optimiser = torch.optim.AdamW(parameters, s.learning_rate, weight_decay=s.weight_decay)
         losses: list[float] = []
-        task_losses = {task: [] for task in s.tasks}
+        task_losses = {task: [] for task in self.tasks}
         started = time.perf_counter()
         self.encoder.train()
         for step in range(s.steps):
@@ -179,12 +203,7 @@ class Trainer:
             task = active[int(torch.randint(len(active), (1,), generator=self.generator))]
             loss = self.loss(task)
             for name in task_losses:
-                task_losses[name].append(
-                    loss.item() if name == task and loss is not None else math.nan
-                )
-            if loss is None:
-                losses.append(math.nan)
-                continue
+                task_losses[name].append(loss.item() if name == task else math.nan)
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -192,11 +211,12 @@ class Trainer:
             if progress and step % 200 == 0:
                 print(f"step {step}/{s.steps} {task} {loss.item():.4f}", flush=True)
         self.encoder.eval()
-        return FusionResult(self.encoder, losses, task_losses, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        return FusionResult(self.encoder, losses, task_losses, seconds, self.left_out)
 
 
 def prepared_data(data: FusionData, settings: FusionSettings) -> FusionData:
-    return data.visible(settings.use_text, settings.use_metadata)
+    return data.visible(settings.use_text, settings.use_metadata, settings.use_trailers)
 
 
 def train_fusion(
@@ -206,7 +226,7 @@ def train_fusion(
 
 
 def embed(encoder: FusionEncoder, data: FusionData, batch: int = 256) -> torch.Tensor:
-    """(N, 128) embeddings of whole posters (every patch, every valid text token)."""
+    """(N, 128) embeddings of whole posters (every patch, text token and frame)."""
     encoder.eval()
     with torch.no_grad():
         return torch.cat(

@@ -1,5 +1,6 @@
 """Stored token rows (`store/fusion_inputs`) as `FusionData`: the patch tokens and their
-labels stacked, the text tokens padded, and each poster's curriculum labels."""
+labels stacked, the text tokens and trailer frames padded, and each poster's curriculum
+labels."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ import torch
 
 from poster_assets.errors import PosterAssetsError
 from poster_assets.fusion.data import FusionData
+from poster_assets.fusion.frame_tokens import MAX_FRAME_TOKENS
 from poster_assets.fusion.model import PATCHES
 from poster_assets.fusion.patch_grid import FEATURE_DIMENSIONS, decode_tokens
-from poster_assets.fusion.reduction import TokenReduction, fit_reduction
+from poster_assets.fusion.reduction import REDUCED_DIMENSIONS, TokenReduction, fit_reduction
 from poster_assets.fusion.text_tokens import MAX_TEXT_TOKENS, decode_vector
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES, label_rows
 from poster_assets.ssl.text_features import TEXT_DIMENSIONS
 from poster_assets.store.database import PosterDatabase
-from poster_assets.store.fusion_inputs import patch_token_rows, text_token_rows
+from poster_assets.store.fusion_inputs import frame_token_rows, patch_token_rows, text_token_rows
 from poster_assets.store.training_inputs import curriculum_facts
 
 TEXT_SLOTS = MAX_TEXT_TOKENS + 1  # the OCR lines and the metadata title
@@ -46,6 +48,28 @@ def text_arrays(rows: pd.DataFrame, poster_ids: list[str]) -> tuple[np.ndarray, 
         valid[index, at] = True
         slot[index] += 1
     return vectors, boxes, flags, valid
+
+
+def frame_arrays(
+    rows: pd.DataFrame, poster_ids: list[str], reduction: TokenReduction
+) -> tuple[np.ndarray, ...]:
+    """Padded (N, MAX_FRAME_TOKENS, ...) reduced frame vectors, times and validity."""
+    n = len(poster_ids)
+    frames = np.zeros((n, MAX_FRAME_TOKENS, REDUCED_DIMENSIONS), np.float32)
+    times = np.zeros((n, MAX_FRAME_TOKENS, 1), np.float32)
+    valid = np.zeros((n, MAX_FRAME_TOKENS), bool)
+    row_of = {poster_id: index for index, poster_id in enumerate(poster_ids)}
+    slot = np.zeros(n, int)
+    for frame in rows.itertuples():
+        index = row_of.get(frame.poster_id)
+        if index is None or slot[index] >= MAX_FRAME_TOKENS:
+            continue
+        at = slot[index]
+        frames[index, at] = reduction.apply(decode_tokens(frame.vector_f16))[0]
+        times[index, at] = frame.time
+        valid[index, at] = True
+        slot[index] += 1
+    return frames, times, valid
 
 
 def patch_arrays(rows: pd.DataFrame) -> tuple[np.ndarray, ...]:
@@ -89,6 +113,7 @@ def load_fusion_data(
         [reduction.apply(tokens[start : start + 256]) for start in range(0, len(tokens), 256)]
     )
     text, boxes, flags, valid = text_arrays(text_token_rows(db, poster_ids), poster_ids)
+    frames, times, shown = frame_arrays(frame_token_rows(db, poster_ids), poster_ids, reduction)
     labels = label_rows(curriculum_facts(db)).drop_duplicates("poster_id").set_index("poster_id")
     labels = labels.reindex(poster_ids).fillna(0)
     return FusionData(
@@ -102,6 +127,9 @@ def load_fusion_data(
         text_box=torch.from_numpy(boxes),
         text_flags=torch.from_numpy(flags),
         text_valid=torch.from_numpy(valid),
+        frames=torch.from_numpy(frames),
+        frame_time=torch.from_numpy(times),
+        frame_valid=torch.from_numpy(shown),
         labels={task: torch.tensor(labels[task].to_numpy(np.int64)) for task in TASK_CLASSES},
         reduction=reduction,
     )

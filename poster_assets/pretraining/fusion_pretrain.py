@@ -75,9 +75,14 @@ def train_fusion_model(
         lineage={
             "posters": len(data),
             "posters_with_text": int(data.text_valid.any(1).sum()),
-            "token_tables": ["patch_tokens", "text_tokens"],
+            "posters_with_trailer": int(data.frame_valid.any(1).sum()),
+            "token_tables": ["patch_tokens", "text_tokens", "trailer_frames"],
         },
-        metrics={"final_loss": sum(tail) / max(1, len(tail)), "steps": len(result.losses)},
+        metrics={
+            "final_loss": sum(tail) / max(1, len(tail)),
+            "steps": len(result.losses),
+            "tasks_left_out": result.left_out,
+        },
         checkpoint=str(checkpoint.relative_to(home.root)),
         openvino_xml=str(xml.relative_to(home.root)),
         input_size=0,  # tokens, not pixels
@@ -102,6 +107,9 @@ def embed_batch(home: PosterHome, db: PosterDatabase, model: TrainedModel, batch
         model.model_name, home.root / model.openvino_xml, home.openvino_cache_dir
     )
     config = model.config
-    vectors = runtime.embed(data.visible(config["use_text"], config["use_metadata"]))
+    shown = data.visible(
+        config["use_text"], config["use_metadata"], config.get("use_trailers", False)
+    )  # models trained before trailers have no use_trailers: they never saw frames
+    vectors = runtime.embed(shown)
     replace_model_vectors(db, model.model_name, data.poster_ids, vectors)
     return len(data)

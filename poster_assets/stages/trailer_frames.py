@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import pandas as pd
 
+from poster_assets.fusion.frame_tokens import MAX_FRAME_TOKENS
 from poster_assets.fusion.patch_grid import encode_tokens
 from poster_assets.imaging.preview import contact_sheet
 from poster_assets.models.embedder import ImageEmbedder, load_image_embedder
@@ -26,7 +27,7 @@ from poster_assets.video.reading import read_frames, video_info
 from poster_assets.vision.text_lines import contains_title
 
 TRAILER_FRAMES_REVISION = "r1"
-MAX_FRAMES = 16
+MAX_FRAMES = MAX_FRAME_TOKENS
 THUMB_WIDTH = 160
 TRAILER_FRAMES = spec.TableSpec(
     "trailer_frames",

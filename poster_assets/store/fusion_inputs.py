@@ -1,5 +1,5 @@
 """What the fused encoder reads from a store: every poster's patch tokens with their
-structure labels, and its text tokens."""
+structure labels, its text tokens and its trailer's frame tokens."""
 
 from __future__ import annotations
 
@@ -29,5 +29,18 @@ def text_token_rows(db: PosterDatabase, poster_ids: list[str] | None = None) -> 
         return connection.execute(
             "SELECT poster_id, token_index, source, is_title, x0, y0, x1, y1, vector_f16 "
             f"FROM text_tokens {where} ORDER BY poster_id, token_index",
+            parameters,
+        ).df()
+
+
+def frame_token_rows(db: PosterDatabase, poster_ids: list[str] | None = None) -> pd.DataFrame:
+    """Each trailer frame with its time as a share of the trailer's length (its shots)."""
+    where, parameters = _only(poster_ids)
+    with db.read() as connection:
+        return connection.execute(
+            "SELECT f.poster_id, f.shot_index, f.time_s / greatest(s.length_s, 1e-6) AS time, "
+            "f.vector_f16 FROM (SELECT * FROM trailer_frames "
+            f"{where}) f JOIN (SELECT poster_id, max(end_s) AS length_s FROM trailer_shots "
+            "GROUP BY poster_id) s USING (poster_id) ORDER BY f.poster_id, f.shot_index",
             parameters,
         ).df()

@@ -3,6 +3,7 @@
 import torch
 
 from poster_assets.fusion.data import FusionData
+from poster_assets.fusion.frame_tokens import MAX_FRAME_TOKENS
 from poster_assets.pretraining.fusion_data import TEXT_SLOTS
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES
 
@@ -19,9 +20,16 @@ def synthetic_data(posters: int = 48, seed: int = 0) -> FusionData:
     text_flags[: n // 4, 3, 1] = 1
     depth = torch.rand(n, 81, generator=generator)
     depth[0] = float("nan")  # a poster with no depth
+    patches = torch.randn(n, 81, 256, generator=generator)
+    # A third of the posters have a trailer of five frames, each near the poster's mean patch.
+    frame_valid = torch.zeros(n, MAX_FRAME_TOKENS, dtype=torch.bool)
+    frame_valid[: n // 3, :5] = True
+    frames = patches.mean(1, keepdim=True) + 0.1 * torch.randn(
+        n, MAX_FRAME_TOKENS, 256, generator=generator
+    )
     return FusionData(
         poster_ids=[f"p{i}" for i in range(n)],
-        patches=torch.randn(n, 81, 256, generator=generator),
+        patches=patches,
         roles=roles / roles.sum(-1, keepdim=True),
         depth=depth,
         faces=(torch.rand(n, 81, generator=generator) > 0.9).float(),
@@ -30,6 +38,9 @@ def synthetic_data(posters: int = 48, seed: int = 0) -> FusionData:
         text_box=torch.rand(n, TEXT_SLOTS, 4, generator=generator),
         text_flags=text_flags,
         text_valid=text_valid,
+        frames=frames,
+        frame_time=torch.linspace(0, 1, MAX_FRAME_TOKENS).expand(n, -1)[..., None],
+        frame_valid=frame_valid,
         labels={
             task: torch.randint(len(classes), (n,), generator=generator)
             for task, classes in TASK_CLASSES.items()

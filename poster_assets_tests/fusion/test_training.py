@@ -14,7 +14,7 @@ from poster_assets.fusion.train import Trainer, embed, train_fusion
 from poster_assets_tests.fusion.synthetic import synthetic_data
 
 
-def test_padded_text_changes_nothing():
+def test_padded_text_and_frames_change_nothing():
     data = synthetic_data()
     encoder = FusionEncoder().eval()
     rows = torch.arange(4)
@@ -22,9 +22,19 @@ def test_padded_text_changes_nothing():
     with torch.no_grad():
         before = encoder.encode(tokens).embedding
         tokens.text = torch.where(tokens.text_valid[..., None], tokens.text, 5.0)  # padding only
+        tokens.frames = torch.where(tokens.frame_valid[..., None], tokens.frames, -3.0)
         after = encoder.encode(tokens).embedding
     assert before.shape == (4, 128)
     torch.testing.assert_close(before, after)
+
+
+def test_a_trailer_changes_its_posters_embedding():
+    data = synthetic_data()
+    encoder = FusionEncoder().eval()
+    with torch.no_grad():
+        shown = encoder.encode(whole(data, torch.arange(2))).embedding
+        hidden = encoder.encode(whole(data.visible(True, False, False), torch.arange(2)))
+    assert not torch.allclose(shown, hidden.embedding)
 
 
 @pytest.mark.parametrize("task", TASKS)
@@ -36,10 +46,20 @@ def test_each_task_gives_a_finite_loss_with_gradients(task):
     assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in trainer.encoder.parameters())
 
 
-def test_the_genre_task_waits_when_no_genre_is_known():
+def test_tasks_with_nothing_to_learn_from_are_left_out_and_say_why():
     data = synthetic_data()
     data.genres = data.genres[:, :0]
-    assert Trainer(data, FusionSettings(tasks=("genres",))).loss("genres") is None
+    data = data.visible(use_text=True, use_metadata=False, use_trailers=False)
+    settings = FusionSettings(tasks=("views", "genres", "trailer_alignment"), steps=3)
+    trainer = Trainer(data, settings)
+    assert trainer.tasks == ("views",)
+    assert trainer.left_out == {
+        "genres": "0 training-split posters with genres; needs 2",
+        "trailer_alignment": "0 posters with a trailer; needs 2",
+    }
+    assert trainer.train().left_out == trainer.left_out
+    with pytest.raises(ValueError, match="no task can run"):
+        Trainer(data, FusionSettings(tasks=("genres",)))
 
 
 def test_structure_first_trains_structure_alone_for_a_third():
@@ -73,6 +93,9 @@ def test_exported_encoder_matches_pytorch(tmp_path):
         tokens.text_box,
         tokens.text_flags,
         tokens.text_valid.float(),
+        tokens.frames,
+        tokens.frame_time,
+        tokens.frame_valid.float(),
     ]
     exported = compiled([x.numpy() for x in inputs])[0]
     np.testing.assert_allclose(exported, embed(result.encoder, data)[:7].numpy(), atol=1e-4)

@@ -82,6 +82,8 @@ def fused_home(plain_home, tmp_path_factory: pytest.TempPathFactory) -> tuple[Po
     args = ["train-fusion", "--home", str(home.root), "--name", "tiny-fusion", "--steps", "24"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
+    # No trailers here: the model is trained on posters and text, and says so.
+    assert "note: task trailer_alignment left out (0 posters with a trailer" in result.output
     return home, corpus
 
 
@@ -92,6 +94,8 @@ def test_training_registers_saves_embeds_and_shows_curves(fused_home) -> None:  
     assert model.config["schedule"] == "structure_first"
     assert (home.root / model.openvino_xml).with_name("token_reduction.npz").exists()
     assert model.lineage["posters"] == 30 and model.metrics["steps"] == 24
+    assert model.lineage["posters_with_trailer"] == 0
+    assert set(model.metrics["tasks_left_out"]) == {"trailer_alignment"}
     for relative in (model.checkpoint, model.openvino_xml):
         assert (home.root / relative).exists()
     assert _query(
