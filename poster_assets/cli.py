@@ -159,7 +159,8 @@ def ingest(
     if report.videos_found or named_trailers or trailers.posters_with_trailer:
         click.echo(
             f"trailers: {trailers.posters_with_trailer} posters have one "
-            f"({trailers.unmatched_videos} videos matched no poster by file stem or CSV)"
+            f"({trailers.unpaired_videos} videos paired with no poster: no file stem, id or "
+            "CSV row matched, or another video won)"
         )
     ran = {summary.batch_id for summary in report.batches} | set(report.resumed_batches)
     rerun = sorted(known_changed - ran)

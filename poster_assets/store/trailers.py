@@ -16,12 +16,13 @@ from poster_assets.store.database import PosterDatabase
 @dataclass(frozen=True)
 class TrailerReport:
     posters_with_trailer: int
-    unmatched_videos: int
+    unpaired_videos: int
     changed_batches: tuple[str, ...]  # batches of posters whose trailer is new or changed
 
 
 def register_trailer_files(db: PosterDatabase, files: Sequence[TrailerFile]) -> None:
-    """Record videos as seen now (a path seen again takes its new size, time and key)."""
+    """Record videos (a path seen again with a new size, time or key is replaced; one seen
+    unchanged is left as it is, so that the sensor's ticks write nothing new)."""
     if not files:
         return
     frame = pd.DataFrame(
@@ -36,7 +37,14 @@ def register_trailer_files(db: PosterDatabase, files: Sequence[TrailerFile]) -> 
     ).drop_duplicates("path", keep="last")
     with db.write() as connection:
         connection.register("seen", frame)
-        connection.execute("INSERT OR REPLACE INTO trailer_files SELECT * FROM seen")
+        connection.execute(
+            """
+            INSERT OR REPLACE INTO trailer_files SELECT * FROM seen s WHERE NOT EXISTS (
+                SELECT 1 FROM trailer_files f WHERE f.path = s.path AND f.size = s.size
+                AND f.mtime_ns = s.mtime_ns AND f.match_key = s.match_key
+                AND f.source = s.source)
+            """
+        )
 
 
 _MATCHES = """

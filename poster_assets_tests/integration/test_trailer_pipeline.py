@@ -65,7 +65,7 @@ def _query(home: PosterHome, sql: str) -> list[tuple]:
 
 def test_trailers_are_paired_cut_and_read(corpus: Path, ingested: tuple[PosterHome, str]) -> None:
     home, output = ingested
-    assert "trailers: 4 posters have one (0 videos matched no poster" in output
+    assert "trailers: 4 posters have one (0 videos paired with no poster" in output
     truth = {
         row["poster_key"]: row
         for row in map(json.loads, (corpus / "trailers.jsonl").read_text().splitlines())
