@@ -120,3 +120,16 @@ def test_a_name_that_is_not_utf8_is_batched_and_does_not_fail_ticks(
 def test_the_sensor_names_the_folder_it_watches(tmp_path: Path) -> None:
     assert str(tmp_path) in (watched_folder_sensor(str(tmp_path)).description or "")
     assert "poster-assets ui --watch" in (watched_folder_sensor(None).description or "")
+
+
+def test_videos_in_the_watched_folder_are_registered_as_trailers(
+    instance: DagsterInstance, home: PosterHome, tmp_path: Path
+) -> None:
+    folder = tmp_path / "watched"
+    _add_posters(folder, ["tt01.png"])
+    write(folder / "tt01.mp4", b"frames")
+    result = _tick(instance, home, folder, cursor=None)
+    assert len(result.run_requests) == 1  # the video is no poster
+    with open_database(home).read() as connection:
+        seen = connection.execute("SELECT match_key, source FROM trailer_files").fetchall()
+    assert seen == [("tt01", "folder")]  # paired with tt01.png when its batch runs
