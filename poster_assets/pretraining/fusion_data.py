@@ -4,6 +4,8 @@ labels."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 import torch
@@ -28,6 +30,20 @@ class NoTokensError(PosterAssetsError, LookupError):
     """The store holds no patch tokens to train or embed with."""
 
 
+def _slots(
+    rows: pd.DataFrame, poster_ids: list[str], slots: int
+) -> Iterator[tuple[tuple, int, int]]:
+    """(row, its poster's index, its slot) for the first `slots` rows of each of the posters
+    (rows in order; rows of other posters skipped): how token rows become padded arrays."""
+    row_of = {poster_id: index for index, poster_id in enumerate(poster_ids)}
+    taken = np.zeros(len(poster_ids), int)
+    for row in rows.itertuples():
+        index = row_of.get(row.poster_id)
+        if index is not None and taken[index] < slots:
+            yield row, index, int(taken[index])
+            taken[index] += 1
+
+
 def text_arrays(rows: pd.DataFrame, poster_ids: list[str]) -> tuple[np.ndarray, ...]:
     """Padded (N, TEXT_SLOTS, ...) vectors, boxes, flags and validity."""
     n = len(poster_ids)
@@ -35,18 +51,11 @@ def text_arrays(rows: pd.DataFrame, poster_ids: list[str]) -> tuple[np.ndarray, 
     boxes = np.zeros((n, TEXT_SLOTS, 4), np.float32)
     flags = np.zeros((n, TEXT_SLOTS, 2), np.float32)
     valid = np.zeros((n, TEXT_SLOTS), bool)
-    row_of = {poster_id: index for index, poster_id in enumerate(poster_ids)}
-    slot = np.zeros(n, int)
-    for token in rows.itertuples():
-        index = row_of.get(token.poster_id)
-        if index is None or slot[index] >= TEXT_SLOTS:
-            continue
-        at = slot[index]
+    for token, index, at in _slots(rows, poster_ids, TEXT_SLOTS):
         vectors[index, at] = decode_vector(token.vector_f16)
         boxes[index, at] = (token.x0, token.y0, token.x1, token.y1)
         flags[index, at] = (float(token.is_title), float(token.source == "metadata"))
         valid[index, at] = True
-        slot[index] += 1
     return vectors, boxes, flags, valid
 
 
@@ -58,17 +67,10 @@ def frame_arrays(
     frames = np.zeros((n, MAX_FRAME_TOKENS, REDUCED_DIMENSIONS), np.float32)
     times = np.zeros((n, MAX_FRAME_TOKENS, 1), np.float32)
     valid = np.zeros((n, MAX_FRAME_TOKENS), bool)
-    row_of = {poster_id: index for index, poster_id in enumerate(poster_ids)}
-    slot = np.zeros(n, int)
-    for frame in rows.itertuples():
-        index = row_of.get(frame.poster_id)
-        if index is None or slot[index] >= MAX_FRAME_TOKENS:
-            continue
-        at = slot[index]
+    for frame, index, at in _slots(rows, poster_ids, MAX_FRAME_TOKENS):
         frames[index, at] = reduction.apply(decode_tokens(frame.vector_f16))[0]
         times[index, at] = frame.time
         valid[index, at] = True
-        slot[index] += 1
     return frames, times, valid
 
 
