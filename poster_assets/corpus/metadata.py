@@ -20,7 +20,7 @@ class MetadataFormatError(PosterAssetsError, ValueError):
     """The CSV cannot be used; the message says what it lacks."""
 
 
-def _first_present(columns: list[str], candidates: tuple[str, ...]) -> str | None:
+def first_present(columns: list[str], candidates: tuple[str, ...]) -> str | None:
     lowered = {column.lower(): column for column in columns}
     return next((lowered[name] for name in candidates if name in lowered), None)
 
@@ -56,16 +56,16 @@ def read_metadata_csv(path: Path) -> pd.DataFrame:
     else the id (matched against file names without extension)."""
     raw = read_csv_text(path)
     columns = list(raw.columns)
-    id_column = _first_present(columns, ID_COLUMNS)
-    file_column = _first_present(columns, FILE_COLUMNS)
+    id_column = first_present(columns, ID_COLUMNS)
+    file_column = first_present(columns, FILE_COLUMNS)
     if id_column is None and file_column is None:
         raise MetadataFormatError(
             f"{path} needs an id column ({', '.join(ID_COLUMNS)}) or a file column "
             f"({', '.join(FILE_COLUMNS)}); it has {columns}"
         )
-    title_column = _first_present(columns, ("title",))
-    year_column = _first_present(columns, ("year",))
-    genre_column = _first_present(columns, GENRE_COLUMNS)
+    title_column = first_present(columns, ("title",))
+    year_column = first_present(columns, ("year",))
+    genre_column = first_present(columns, GENRE_COLUMNS)
     keys = (
         raw[file_column].map(os.path.basename)
         if file_column is not None

@@ -12,6 +12,7 @@ from poster_assets.corpus.metadata import (
     FILE_COLUMNS,
     ID_COLUMNS,
     MetadataFormatError,
+    first_present,
     read_csv_text,
 )
 
@@ -33,18 +34,13 @@ def folder_trailers(videos: list[FileEntry]) -> list[TrailerFile]:
     return [TrailerFile(video, Path(video.path).stem, FOLDER_SOURCE) for video in videos]
 
 
-def _column(columns: list[str], candidates: tuple[str, ...]) -> str | None:
-    lowered = {column.lower(): column for column in columns}
-    return next((lowered[name] for name in candidates if name in lowered), None)
-
-
 def read_trailers_csv(path: Path) -> list[TrailerFile]:
     """Rows of (poster id or file name, trailer path); a relative trailer path is read from
     the CSV's folder."""
     raw = read_csv_text(path)
     columns = list(raw.columns)
-    key_column = _column(columns, ID_COLUMNS + FILE_COLUMNS + ("poster",))
-    trailer_column = _column(columns, TRAILER_COLUMNS)
+    key_column = first_present(columns, ID_COLUMNS + FILE_COLUMNS + ("poster",))
+    trailer_column = first_present(columns, TRAILER_COLUMNS)
     if key_column is None or trailer_column is None:
         raise MetadataFormatError(
             f"{path} needs a poster column ({', '.join(ID_COLUMNS + FILE_COLUMNS)} or poster) "

@@ -31,14 +31,18 @@ def _opened(path: str) -> cv2.VideoCapture:
     return capture
 
 
+def _info(capture: cv2.VideoCapture) -> VideoInfo:
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    return VideoInfo(
+        fps=fps if np.isfinite(fps) and fps > 0 else FALLBACK_FPS,
+        frames_stated=max(0, int(capture.get(cv2.CAP_PROP_FRAME_COUNT))),
+    )
+
+
 def video_info(path: str) -> VideoInfo:
     capture = _opened(path)
     try:
-        fps = capture.get(cv2.CAP_PROP_FPS)
-        return VideoInfo(
-            fps=fps if np.isfinite(fps) and fps > 0 else FALLBACK_FPS,
-            frames_stated=max(0, int(capture.get(cv2.CAP_PROP_FRAME_COUNT))),
-        )
+        return _info(capture)
     finally:
         capture.release()
 
@@ -49,10 +53,9 @@ def read_frames(
     """(index, BGR frame) in order: every frame, or only those in `wanted` (the others are
     grabbed, not converted). Sequential reading is exact where seeking in compressed video is
     not. A video with no decodable frame is an input error."""
-    info = video_info(path)
-    last = int(max_seconds * info.fps)
     capture = _opened(path)
     try:
+        last = int(max_seconds * _info(capture).fps)
         index = 0
         while index < last and (wanted is None or index <= max(wanted, default=-1)):
             if wanted is None or index in wanted:
