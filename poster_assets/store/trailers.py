@@ -47,11 +47,15 @@ def register_trailer_files(db: PosterDatabase, files: Sequence[TrailerFile]) -> 
         )
 
 
+# Three equality joins (a poster's file stem, its file name, its metadata id), so that each is
+# a hash join: one join on an OR would compare every video with every path.
 _MATCHES = """
     SELECT DISTINCT ON (poster_id) poster_id, path, size, mtime_ns FROM (
         SELECT pp.poster_id, t.path, t.size, t.mtime_ns, t.source <> 'folder' AS named
-        FROM trailer_files t JOIN poster_paths pp
-          ON t.match_key = parse_filename(pp.path, true) OR t.match_key = parse_filename(pp.path)
+        FROM trailer_files t JOIN poster_paths pp ON t.match_key = parse_filename(pp.path, true)
+        UNION ALL
+        SELECT pp.poster_id, t.path, t.size, t.mtime_ns, t.source <> 'folder' AS named
+        FROM trailer_files t JOIN poster_paths pp ON t.match_key = parse_filename(pp.path)
         UNION ALL
         SELECT m.poster_id, t.path, t.size, t.mtime_ns, t.source <> 'folder' AS named
         FROM trailer_files t JOIN metadata m ON t.match_key = m.source_id
