@@ -12,7 +12,7 @@ from poster_assets.vision.title_features import (
     candidate_text,
     title_candidates,
 )
-from poster_assets.vision.title_scorer import TitleScorer, Tree
+from poster_assets.vision.title_scorer import Forest, TitleScorer, Tree
 from poster_assets_tests.text_line_factory import rect_line
 
 LINES = [
@@ -54,7 +54,17 @@ def test_tree_follows_sklearn_layout() -> None:
     # Root splits feature 1 at 0.5: left leaf -1.0, right leaf 2.0.
     tree = Tree(feature=(1, -2, -2), threshold=(0.5, -2, -2), left=(1, -1, -1), right=(2, -1, -1),
                 value=(0.0, -1.0, 2.0))  # fmt: skip
-    assert tree.predict(np.array([[9.0, 0.5], [9.0, 0.6]])).tolist() == [-1.0, 2.0]
+    assert Forest.of((tree,)).total(np.array([[9.0, 0.5], [9.0, 0.6]])).tolist() == [-1.0, 2.0]
+
+
+def test_forest_adds_trees_of_different_sizes() -> None:
+    stump = Tree(feature=(-2,), threshold=(-2.0,), left=(-1,), right=(-1,), value=(0.5,))
+    deep = Tree(
+        feature=(0, 1, -2, -2, -2), threshold=(1.0, 2.0, -2, -2, -2), left=(1, 2, -1, -1, -1),
+        right=(4, 3, -1, -1, -1), value=(0.0, 0.0, 10.0, 20.0, 30.0),
+    )  # fmt: skip
+    features = np.array([[0.0, 0.0], [0.0, 5.0], [3.0, 0.0]])
+    assert Forest.of((stump, deep)).total(features).tolist() == [10.5, 20.5, 30.5]
 
 
 def test_packaged_scorer_round_trips_and_ranks_the_title_first() -> None:
