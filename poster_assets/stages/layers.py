@@ -35,7 +35,7 @@ from poster_assets.vision.depth_layers import (
 from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
-LAYERS_REVISION = "r7"
+LAYERS_REVISION = "r8"  # r8: title glyphs also judged on a ring outside each line
 LAYER_METHOD = "kmeans-depth"
 ANATOMY_POSTERS = 3  # pictures on the asset's page, one under the other
 DEPTH_HISTOGRAMS = spec.TableSpec(
@@ -163,7 +163,10 @@ def title_glyph_row(
     members = lines[lines["line_index"].isin(list(titles["line_indices"].iloc[0]))]
     polygons = [np.asarray(polygon, float).reshape(4, 2) for polygon in members["polygon"]]
     boxes = text_pixels.polygons_mask(rgb.shape[:2], polygons)
-    glyphs = text_pixels.text_pixels(rgb, polygons)
+    every_box = text_pixels.polygons_mask(
+        rgb.shape[:2], [np.asarray(polygon, float).reshape(4, 2) for polygon in lines["polygon"]]
+    )
+    glyphs = text_pixels.text_pixels(rgb, polygons, every_box)
     method = "glyphs" if glyphs.any() else "box"
     mask = glyphs if glyphs.any() else boxes
     row = {

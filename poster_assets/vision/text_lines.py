@@ -33,8 +33,13 @@ class TextLine:
     @property
     def height(self) -> float:
         """Glyph height of the line: the shorter side of its (possibly rotated) polygon."""
-        sides = np.linalg.norm(np.roll(self.polygon, -1, axis=0) - self.polygon, axis=1)
-        return float(min(sides[0] + sides[2], sides[1] + sides[3]) / 2)
+        return quadrilateral_height(self.polygon)
+
+
+def quadrilateral_height(polygon: np.ndarray) -> float:
+    """The mean length of a (4, 2) quadrilateral's two shorter opposite sides."""
+    sides = np.linalg.norm(np.roll(polygon, -1, axis=0) - polygon, axis=1)
+    return float(min(sides[0] + sides[2], sides[1] + sides[3]) / 2)
 
 
 def normalise_text(text: str) -> str:

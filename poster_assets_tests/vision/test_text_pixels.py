@@ -54,3 +54,27 @@ def test_a_flat_box_has_no_glyphs_and_lines_combine() -> None:
         text_pixels(rgb, [BOX, lower]), line_text_pixels(rgb, BOX) | line_text_pixels(rgb, lower)
     )
     assert not line_text_pixels(rgb, np.array([[0, 0], [1, 0], [1, 1], [0, 1]], float)).any()
+
+
+def test_glyphs_that_touch_a_tight_box_are_found_from_the_ring_around_it() -> None:
+    """A detector's box hugs big letters, so they reach its rim all round and the rim alone
+    calls them ground; the ring outside the box tells which colour is the letters'."""
+    rgb, truth = _poster((250, 230, 60), outline=True)
+    ys, xs = np.nonzero(truth)
+    tight = np.array(
+        [[xs.min(), ys.min()], [xs.max(), ys.min()], [xs.max(), ys.max()], [xs.min(), ys.max()]],
+        float,
+    )
+    boxes = polygons_mask(truth.shape, [tight])
+    assert _iou(line_text_pixels(rgb, tight), truth) < 0.5
+    found = line_text_pixels(rgb, tight, boxes)
+    assert _iou(found, truth) > 0.85
+    assert not found[~boxes].any()
+    assert np.array_equal(text_pixels(rgb, [tight], boxes), found)
+
+
+def test_the_ring_leaves_glyphs_the_rim_already_finds() -> None:
+    rgb, truth = _poster((250, 230, 60), outline=False)
+    lower = BOX + (0, 100)  # another text box, kept out of the ring
+    boxes = polygons_mask(truth.shape, [BOX, lower])
+    assert np.array_equal(line_text_pixels(rgb, BOX, boxes), line_text_pixels(rgb, BOX))

@@ -1,0 +1,42 @@
+"""Title glyphs on real posters whose big letters touch their OCR box all round: the rim of
+the box alone took the letters for ground there (docs/measurements.md, "The title role")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from poster_assets.evaluation.composition import otsu_text_pixels
+from poster_assets.models.ocr import load_ocr_engine, read_text_lines
+from poster_assets.models.title_scorer import load_title_scorer
+from poster_assets.stages.ocr import OcrStageSettings
+from poster_assets.vision.text_pixels import polygons_mask, text_pixels
+from poster_assets.vision.title_selection import choose_title
+
+pytestmark = pytest.mark.shared_data
+
+# Light letters on dark ground, each box hugging its letters: Gran Torino, The Dark Half.
+POSTERS = ("tt1205489.jpg", "tt0106664.jpg")
+
+
+@pytest.mark.parametrize("name", POSTERS)
+def test_title_glyphs_are_the_letters_that_touch_their_box(shared_posters: Path, name: str) -> None:
+    bgr = cv2.imread(str(shared_posters / "images" / name))
+    rgb = np.ascontiguousarray(bgr[:, :, ::-1])
+    lines = read_text_lines(load_ocr_engine(OcrStageSettings().ocr_settings()), rgb)
+    title = choose_title(lines, rgb.shape[1], rgb.shape[0], load_title_scorer())
+    assert title.box is not None, title.reason
+    polygons = [lines[index].polygon for index in title.line_indices]
+    every_box = polygons_mask(rgb.shape[:2], [line.polygon for line in lines])
+    x0, y0, x1, y1 = (int(round(value)) for value in title.box)
+    # An independent reading of the letters: Otsu's class that is less of the box's rim.
+    letters = otsu_text_pixels(cv2.cvtColor(rgb[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY))
+
+    def share_of_letters(glyphs: np.ndarray) -> float:
+        return float((letters & glyphs[y0:y1, x0:x1]).sum() / letters.sum())
+
+    assert share_of_letters(text_pixels(rgb, polygons)) < 0.6  # the rim alone
+    assert share_of_letters(text_pixels(rgb, polygons, every_box)) > 0.9
