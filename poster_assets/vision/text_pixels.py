@@ -11,7 +11,7 @@ against 0.64 for two, which miss outlines (docs/measurements.md).
 Big letters do touch a tight box all round, though, and then the rim calls them ground. So
 for a title, given every text box on the poster, a cluster stays ground only if it is also
 common on a ring just outside the line (half its height wide, other text boxes left out):
-the title glyphs of training posters that agree with an independent reading went from 0.648
+the title glyphs of training posters that agree with an independent reading went from 0.641
 to 0.722. Stacked credit lines keep the rim alone: their rings fall on their neighbours'
 glyphs (generated posters' other text, IoU 0.60 -> 0.54 with the ring)."""
 
