@@ -160,12 +160,11 @@ def title_glyph_row(
     Where no glyphs stand out from their ground, the lines' boxes stand in (method 'box')."""
     if titles.empty or titles["title_text"].iloc[0] == "":
         return None
-    members = lines[lines["line_index"].isin(list(titles["line_indices"].iloc[0]))]
-    polygons = [np.asarray(polygon, float).reshape(4, 2) for polygon in members["polygon"]]
+    title_lines = lines["line_index"].isin(list(titles["line_indices"].iloc[0])).to_numpy()
+    quadrilaterals = [np.asarray(polygon, float).reshape(4, 2) for polygon in lines["polygon"]]
+    polygons = [quadrilaterals[index] for index in np.flatnonzero(title_lines)]
     boxes = text_pixels.polygons_mask(rgb.shape[:2], polygons)
-    every_box = text_pixels.polygons_mask(
-        rgb.shape[:2], [np.asarray(polygon, float).reshape(4, 2) for polygon in lines["polygon"]]
-    )
+    every_box = text_pixels.polygons_mask(rgb.shape[:2], quadrilaterals)
     glyphs = text_pixels.text_pixels(rgb, polygons, every_box)
     method = "glyphs" if glyphs.any() else "box"
     mask = glyphs if glyphs.any() else boxes
