@@ -10,8 +10,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import openvino as ov
 
-from poster_assets.models.openvino_runtime import ThreadedInfer, compile_for_cpu
+from poster_assets.models.openvino_runtime import ThreadedInfer, compile_for_cpu, with_outputs
 
 
 @dataclass(frozen=True)
@@ -71,16 +72,9 @@ class DepthEstimator:
 
     def __init__(self, ref: DepthModelRef, cache_dir: Path | None = None) -> None:
         self.ref = ref
-        compiled = compile_for_cpu(ref.path, cache_dir)
+        compiled = compile_for_cpu(_used_part(ref), cache_dir)
         self._infer = ThreadedInfer(compiled)
-        names = [output.get_any_name() for output in compiled.outputs]
-        if ref.spec.output is not None and ref.spec.output not in names:
-            raise ValueError(f"{ref.path} has no output {ref.spec.output!r}; it has {names}")
-        self._output = (
-            compiled.outputs[names.index(ref.spec.output)]
-            if ref.spec.output is not None
-            else compiled.outputs[0]
-        )
+        self._output = compiled.outputs[0]
 
     def predict(self, rgb: np.ndarray) -> np.ndarray:
         """(H, W) float32 raw network output resized to the poster: relative, unknown scale."""
@@ -94,6 +88,18 @@ class DepthEstimator:
         if raw.ndim != 2:
             raise ValueError(f"output {output.shape} is not one depth map (H, W)")
         return cv2.resize(raw, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_LINEAR)
+
+
+def _used_part(ref: DepthModelRef) -> ov.Model | Path:
+    """The network as a path when its first output is the depth map (a warm cache then skips
+    reading it), else read and cut down to the named output."""
+    if ref.spec.output is None:
+        return ref.path
+    model = ov.Core().read_model(str(ref.path))
+    names = [output.get_any_name() for output in model.outputs]
+    if ref.spec.output not in names:
+        raise ValueError(f"{ref.path} has no output {ref.spec.output!r}; it has {names}")
+    return with_outputs(model, [model.outputs[names.index(ref.spec.output)]])
 
 
 @functools.cache

@@ -19,6 +19,7 @@ from poster_assets.models.openvino_runtime import (
     ThreadedInfer,
     compile_for_cpu,
     packaged_model_cache,
+    with_outputs,
 )
 from poster_assets.models.packaged import EFFICIENTNET_LITE3
 from poster_assets.models.process_models import load_once
@@ -27,13 +28,13 @@ EMBEDDING_INPUT_SIZE = 280
 EMBEDDING_DIMENSIONS = 1280
 
 
-def _with_feature_map_output(model: ov.Model) -> ov.Model:
-    """Add the input of the final average pool (the last 1280-channel map) as an output."""
+def _feature_map_part(model: ov.Model) -> ov.Model:
+    """The network up to the input of its final average pool (the last 1280-channel map),
+    without the classifier after it."""
     pools = [op for op in model.get_ordered_ops() if op.get_type_name() == "AvgPool"]
     if not pools:
         raise ValueError("EfficientNet-Lite3 graph has no average pool to cut before")
-    model.add_outputs([pools[-1].input_value(0)])
-    return model
+    return with_outputs(model, [pools[-1].input_value(0)])
 
 
 class ImageEmbedder:
@@ -41,9 +42,9 @@ class ImageEmbedder:
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         model = ov.Core().read_model(str(EFFICIENTNET_LITE3.path()))
-        compiled = compile_for_cpu(_with_feature_map_output(model), cache_dir)
+        compiled = compile_for_cpu(_feature_map_part(model), cache_dir)
         self._infer = ThreadedInfer(compiled)
-        self._feature_map = compiled.outputs[-1]
+        self._feature_map = compiled.outputs[0]
 
     def feature_map(self, rgb: np.ndarray) -> np.ndarray:
         """(9, 9, 1280) float32 features of an (H, W, 3) uint8 RGB image, squashed to the

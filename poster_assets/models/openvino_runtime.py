@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +50,12 @@ def compile_for_cpu(
     # permissions: No such file or directory"): one compiles, the others then read its blob.
     with FileLock(str(cache_dir / ".compile.lock")):
         return core.compile_model(source, "CPU", config)
+
+
+def with_outputs(model: ov.Model, outputs: Sequence[ov.Output]) -> ov.Model:
+    """The network computing `outputs` only: OpenVINO drops the branches that feed nothing
+    else (PyDNet++ computes three depth maps and we use one: 11 % of its time)."""
+    return ov.Model(list(outputs), model.get_parameters(), model.get_friendly_name())
 
 
 @functools.cache

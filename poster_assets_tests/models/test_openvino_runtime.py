@@ -1,12 +1,17 @@
 """OpenVINO called from several threads at once in a fresh process, as a stage's worker pool
-does: the first calls must not deadlock."""
+does: the first calls must not deadlock; networks cut down to the outputs we use."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
+import numpy as np
+import openvino as ov
+import openvino.opset13 as ops
 import pytest
+
+from poster_assets.models.openvino_runtime import with_outputs
 
 FIRST_CALLS_AT_ONCE = """
 import threading
@@ -42,3 +47,18 @@ def test_eight_threads_first_inferring_at_once_do_not_deadlock() -> None:
             timeout=60,
         )
         assert finished.stdout.strip() == "all inferred", finished.stderr
+
+
+def test_a_network_cut_to_one_output_computes_that_output_alone() -> None:
+    image = ops.parameter([1, 3, 4, 4], np.float32)
+    wanted = ops.relu(image)
+    unused = ops.multiply(ops.sigmoid(image), ops.constant(np.float32(3.0)))
+    model = ov.Model([wanted, unused], [image])
+
+    cut = with_outputs(model, [wanted.output(0)])
+    compiled = ov.Core().compile_model(cut, "CPU")
+
+    inputs = np.linspace(-1, 1, 48, dtype=np.float32).reshape(1, 3, 4, 4)
+    assert len(compiled.outputs) == 1
+    assert len([op for op in cut.get_ordered_ops() if op.get_type_name() == "Sigmoid"]) == 0
+    np.testing.assert_array_equal(compiled(inputs)[0], np.maximum(inputs, 0))
