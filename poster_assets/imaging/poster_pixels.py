@@ -1,6 +1,7 @@
 """A registered poster's pixels: the file read, checked against the content id it was
 registered under, and decoded once per run, so that the stages of one run (steps in one
-process) share one decode and never analyse bytes other than the ones that were hashed."""
+process) share one decode, and what they compute alike from it, and never analyse bytes
+other than the ones that were hashed."""
 
 from __future__ import annotations
 
@@ -14,40 +15,48 @@ import numpy as np
 from poster_assets.errors import FailureKind, PosterInputError
 from poster_assets.imaging.decode import decode_image, read_image_bytes
 
-DEFAULT_CACHE_BYTES = 512 * 1024 * 1024  # ~1,300 decoded 300x440 posters
+DEFAULT_CACHE_BYTES = 512 * 1024 * 1024  # ~650 posters of 300x440 with their feature maps
 
 
-class DecodedPosters:
-    """The decoded posters of one scope (a run), by content id, up to `max_bytes` of pixels;
+class RunArrays:
+    """Arrays of one scope (a run) by poster and name: each poster's decode, and what several
+    stages compute alike from it (the whole poster's ImageNet feature map), up to `max_bytes`;
     a poster asked for in another scope starts afresh, so a later run reads the files again.
-    When full, new posters are decoded but not kept: stages walk a batch in the same order, so
-    keeping the first posters serves every stage's pass, where evicting the oldest would
+    When full, new arrays are computed but not kept: stages walk a batch in the same order, so
+    keeping the first posters' serves every stage's pass, where evicting the oldest would
     serve none."""
 
     def __init__(self, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
         self.max_bytes = max_bytes
         self._scope: str | None = None
-        self._kept: dict[str, np.ndarray] = {}
+        self._kept: dict[tuple[str, str], np.ndarray] = {}
         self._kept_bytes = 0
         self._lock = threading.Lock()
+
+    def array(
+        self, scope: str, poster_id: str, name: str, compute: Callable[[], np.ndarray]
+    ) -> np.ndarray:
+        """The poster's array `name`, read-only, from `compute` the first time in `scope`."""
+        key = (poster_id, name)
+        with self._lock:
+            if scope != self._scope:
+                self._scope, self._kept, self._kept_bytes = scope, {}, 0
+            kept = self._kept.get(key)
+        if kept is not None:
+            return kept
+        computed = compute()
+        computed.flags.writeable = False
+        with self._lock:
+            fits = self._kept_bytes + computed.nbytes <= self.max_bytes
+            if scope == self._scope and key not in self._kept and fits:
+                self._kept[key] = computed
+                self._kept_bytes += computed.nbytes
+        return computed
 
     def rgb(self, scope: str, poster_id: str, load: Callable[[], np.ndarray]) -> np.ndarray:
         """The poster's (H, W, 3) uint8 RGB, read-only, from `load` the first time (which
         raises PosterInputError when the poster's bytes cannot be had)."""
-        with self._lock:
-            if scope != self._scope:
-                self._scope, self._kept, self._kept_bytes = scope, {}, 0
-            kept = self._kept.get(poster_id)
-        if kept is not None:
-            return kept
-        rgb = load()
-        rgb.flags.writeable = False
-        with self._lock:
-            fits = self._kept_bytes + rgb.nbytes <= self.max_bytes
-            if scope == self._scope and poster_id not in self._kept and fits:
-                self._kept[poster_id] = rgb
-                self._kept_bytes += rgb.nbytes
-        return rgb
+        return self.array(scope, poster_id, "rgb", load)
 
 
 def verified_rgb(poster_id: str, path: str | os.PathLike[str]) -> np.ndarray:
@@ -61,4 +70,4 @@ def verified_rgb(poster_id: str, path: str | os.PathLike[str]) -> np.ndarray:
     return decode_image(data).rgb
 
 
-DECODED_POSTERS = DecodedPosters()
+RUN_ARRAYS = RunArrays()

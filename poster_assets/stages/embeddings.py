@@ -30,13 +30,23 @@ EMBEDDINGS = spec.TableSpec(
 )
 
 
+def whole_poster_map(embedder: ImageEmbedder, poster: spec.PosterInput) -> np.ndarray:
+    """The poster's feature map, one pass per run for this stage and `patch_tokens`."""
+    return poster.shared(embedder.model_name, lambda: embedder.feature_map(poster.rgb))
+
+
 def poster_embeddings(
-    rgb: np.ndarray, foreground: np.ndarray | None, embedder: ImageEmbedder
+    rgb: np.ndarray,
+    foreground: np.ndarray | None,
+    embedder: ImageEmbedder,
+    feature_map: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Region name -> vector. `poster`: the whole poster. With a foreground mask (any size):
-    `foreground`, a second pass on the crop around it; `foreground_pooled` and
-    `background_pooled`, the poster's feature map pooled inside and outside the mask."""
-    feature_map = embedder.feature_map(rgb)
+    """Region name -> vector. `poster`: the whole poster (from its `feature_map` when it is
+    already computed). With a foreground mask (any size): `foreground`, a second pass on the
+    crop around it; `foreground_pooled` and `background_pooled`, the poster's feature map
+    pooled inside and outside the mask."""
+    if feature_map is None:
+        feature_map = embedder.feature_map(rgb)
     regions = {"poster": feature_map.mean(axis=(0, 1))}
     if foreground is None:
         return regions
@@ -76,7 +86,7 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
 
 def _embed(embedder: ImageEmbedder, poster: spec.PosterInput) -> dict[str, list[dict]]:
     mask = foreground_mask(poster.upstream["foreground"])
-    regions = poster_embeddings(poster.rgb, mask, embedder)
+    regions = poster_embeddings(poster.rgb, mask, embedder, whole_poster_map(embedder, poster))
     return {"embeddings": embedding_rows(embedder.model_name, regions)}
 
 

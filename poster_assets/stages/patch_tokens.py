@@ -14,6 +14,7 @@ from poster_assets.fusion import patch_grid
 from poster_assets.models.embedder import ImageEmbedder, load_image_embedder
 from poster_assets.models.packaged import EFFICIENTNET_LITE3
 from poster_assets.stages import spec
+from poster_assets.stages.embeddings import whole_poster_map
 from poster_assets.stages.stored import detection_boxes, labelled_boxes
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.masks import decode_label_png
@@ -39,7 +40,7 @@ PATCH_TOKENS = spec.TableSpec(
 
 def poster_patch_tokens(embedder: ImageEmbedder, poster: spec.PosterInput) -> dict[str, list[dict]]:
     found = poster.upstream
-    feature_map = embedder.feature_map(poster.rgb)
+    feature_map = whole_poster_map(embedder, poster)
     grid = feature_map.shape[0]
     roles = decode_label_png(found["composition"]["roles_png"].iloc[0])
     depth_rows = found["depth_maps"]

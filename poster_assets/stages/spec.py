@@ -13,7 +13,7 @@ import pandas as pd
 
 from poster_assets.home import PosterHome
 from poster_assets.imaging.kept_copies import PosterCopies
-from poster_assets.imaging.poster_pixels import DECODED_POSTERS
+from poster_assets.imaging.poster_pixels import RUN_ARRAYS
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,8 @@ class RowReader(Protocol):
 class PosterInput:
     """One poster as a stage's per-poster function sees it: `rgb` is the registered bytes,
     decoded on first use and shared by the stages of one `decode_scope` (a run) in this
-    process (read-only); `upstream` holds this poster's rows of each table the stage reads."""
+    process (read-only), as are arrays they compute alike (`shared`); `upstream` holds this
+    poster's rows of each table the stage reads."""
 
     decode_scope: str
     poster_id: str
@@ -98,9 +99,14 @@ class PosterInput:
 
     @property
     def rgb(self) -> np.ndarray:
-        return DECODED_POSTERS.rgb(
+        return RUN_ARRAYS.rgb(
             self.decode_scope, self.poster_id, lambda: self.copies.rgb(self.poster_id, self.path)
         )
+
+    def shared(self, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """An array several stages compute alike from this poster (read-only), computed once
+        per run where it fits beside the decodes."""
+        return RUN_ARRAYS.array(self.decode_scope, self.poster_id, name, compute)
 
 
 Rows = Mapping[str, list[dict]]  # table name -> rows without poster_id and batch_id
