@@ -91,7 +91,8 @@ def anatomy_png(anatomy: Anatomy) -> bytes:
         _detections(axes[4], anatomy)
     for axis in (axes[0], axes[1], *axes[3:]):
         axis.set_axis_off()
-    figure.tight_layout(rect=(0, 0.08, 1, 0.95))
+    # Fixed margins, not tight_layout: the same look for these panels at a third of the cost.
+    figure.subplots_adjust(left=0.01, right=0.99, bottom=0.12, top=0.86, wspace=0.36)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=80)
     plt.close(figure)

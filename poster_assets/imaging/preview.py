@@ -99,7 +99,7 @@ def stacked_png(pngs: Sequence[bytes]) -> bytes:
 
 def png_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
