@@ -48,7 +48,8 @@ class PathSpec:
 
 
 # The stage settings before the throughput work: rapidocr's own detection size, angle
-# classifier and recogniser widths and batches; GrabCut's 4 rounds; scikit-learn's K-means.
+# classifier, recogniser widths, batches and characters; GrabCut's 4 rounds; scikit-learn's
+# K-means.
 SETTINGS_BEFORE = {
     "ocr_lines": {
         name: getattr(RAPIDOCR_DEFAULTS, name)
@@ -59,7 +60,8 @@ SETTINGS_BEFORE = {
             "rec_width_step",
             "rec_batch_size",
         )
-    },
+    }
+    | {"rec_characters": RAPIDOCR_DEFAULTS.rec_characters.value},  # config takes enum values
     "foreground": {"grabcut_iterations": 4},
     "layers": {"kmeans": "lloyd"},
 }

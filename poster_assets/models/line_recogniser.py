@@ -65,6 +65,11 @@ class WidthBucketRecogniser:
         """The wrapped recogniser's OpenVINO session (one compiled model for both)."""
         return self._recogniser.session
 
+    @property
+    def postprocess_op(self) -> object:
+        """The wrapped recogniser's CTC decoder (its characters)."""
+        return self._recogniser.postprocess_op
+
     def __call__(self, args: TextRecInput) -> TextRecOutput:
         start = time.perf_counter()
         crops = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)

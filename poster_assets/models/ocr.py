@@ -16,8 +16,14 @@ from enum import StrEnum
 import numpy as np
 import openvino as ov
 from rapidocr import EngineType, RapidOCR
+from rapidocr.ch_ppocr_rec import TextRecognizer
 
 from poster_assets.models.line_recogniser import WidthBucketRecogniser
+from poster_assets.models.recogniser_classes import (
+    RecogniserCharacters,
+    kept_classes,
+    restrict_output_classes,
+)
 from poster_assets.vision.text_lines import TextLine
 
 
@@ -36,6 +42,11 @@ class OcrSettings:
     # width batched together; 0: rapidocr's batches, padded to their widest line
     rec_width_step: int = 0
     rec_batch_size: int = 6  # lines recognised per inference
+    rec_characters: RecogniserCharacters = RecogniserCharacters.ALL  # which it may read
+
+    def __post_init__(self) -> None:
+        # Settings read from JSON give the enum's value.
+        object.__setattr__(self, "rec_characters", RecogniserCharacters(self.rec_characters))
 
     def rapidocr_params(self) -> dict[str, object]:
         return {
@@ -81,13 +92,16 @@ SHAPE_CACHE_ENTRIES = 300
 _KEPT_PROPERTIES = ("INFERENCE_NUM_THREADS", "ENABLE_CPU_PINNING", "INFERENCE_PRECISION_HINT")
 
 
-def _with_bounded_shape_cache(engine: RapidOCR) -> RapidOCR:
+def _recompiled(engine: RapidOCR, characters: RecogniserCharacters) -> RapidOCR:
     """Recompile the engine's detector and recogniser (rapidocr exposes no such setting)
-    with the same CPU settings and a bounded shape cache. The angle classifier's input has
+    with the same CPU settings and a bounded shape cache, the recogniser scoring only the
+    `characters` chosen (models/recogniser_classes.py). The angle classifier's input has
     one shape, so it is left as it is."""
     core = ov.Core()
     # rapidocr builds its models on first use; these build them now.
-    for model in (engine._load_det_model(), engine._load_rec_model()):  # noqa: SLF001
+    recogniser = engine._load_rec_model()  # noqa: SLF001
+    _restrict_characters(recogniser, characters)
+    for model in (engine._load_det_model(), recogniser):  # noqa: SLF001
         # rapidocr's OpenVINO session: `model` as read, `session` its request.
         session = model.session
         compiled = session.session.get_compiled_model()
@@ -95,6 +109,17 @@ def _with_bounded_shape_cache(engine: RapidOCR) -> RapidOCR:
         config["CPU_RUNTIME_CACHE_CAPACITY"] = SHAPE_CACHE_ENTRIES
         session.session = core.compile_model(session.model, "CPU", config).create_infer_request()
     return engine
+
+
+def _restrict_characters(recogniser: TextRecognizer, characters: RecogniserCharacters) -> None:
+    """The recogniser's network and its CTC decoder cut to the same characters."""
+    decoder = recogniser.postprocess_op
+    keep = kept_classes(decoder.character, characters)
+    if len(keep) == len(decoder.character):
+        return
+    restrict_output_classes(recogniser.session.model, keep, len(decoder.character))
+    decoder.character = [decoder.character[index] for index in keep]
+    decoder.dict = {character: index for index, character in enumerate(decoder.character)}
 
 
 def _with_width_buckets(engine: RapidOCR, step: int) -> RapidOCR:
@@ -107,7 +132,8 @@ def _with_width_buckets(engine: RapidOCR, step: int) -> RapidOCR:
 
 def _built(settings: OcrSettings, runtime_params: Mapping[str, object]) -> RapidOCR:
     engine = RapidOCR(params=settings.rapidocr_params() | dict(runtime_params))
-    return _with_width_buckets(_with_bounded_shape_cache(engine), settings.rec_width_step)
+    recompiled = _recompiled(engine, settings.rec_characters)
+    return _with_width_buckets(recompiled, settings.rec_width_step)
 
 
 @functools.cache

@@ -11,6 +11,7 @@ import numpy as np
 from rapidocr.ch_ppocr_rec import TextRecInput, TextRecognizer
 
 from poster_assets.models.ocr import RuntimeMode, load_ocr_engine, read_text_lines
+from poster_assets.models.recogniser_classes import RecogniserCharacters
 from poster_assets.stages.ocr import OcrStageSettings
 
 
@@ -53,3 +54,17 @@ def test_rapidocr_batching_without_a_width_step() -> None:
     engine = load_ocr_engine(settings, RuntimeMode.TUNED)
     assert isinstance(engine.text_rec, TextRecognizer)
     assert [line.text for line in read_text_lines(engine, _word("POSTER"))] == ["POSTER"]
+
+
+def test_a_latin_engine_scores_latin_characters_only_and_reads_the_same_word() -> None:
+    latin = replace(OcrStageSettings().ocr_settings(), rec_characters=RecogniserCharacters.LATIN)
+    every = replace(latin, rec_characters=RecogniserCharacters.ALL)
+    latin_engine, every_engine = (load_ocr_engine(s, RuntimeMode.TUNED) for s in (latin, every))
+    decoder = latin_engine.text_rec.postprocess_op
+    assert len(decoder.character) < len(every_engine.text_rec.postprocess_op.character) / 10
+    assert "中" not in decoder.character and "é" in decoder.character
+    scores = latin_engine.text_rec.session(np.zeros((1, 3, 48, 192), np.float32))
+    assert scores.shape[-1] == len(decoder.character)
+    word = _word("POSTER")
+    assert [line.text for line in read_text_lines(latin_engine, word)] == ["POSTER"]
+    assert [line.text for line in read_text_lines(every_engine, word)] == ["POSTER"]
