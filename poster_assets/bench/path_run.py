@@ -111,9 +111,10 @@ def load_models(home: PosterHome, spec: PathSpec) -> dict[str, float]:
 
     loaders = {
         "ocr": warm_ocr if workers == 1 else lambda: worker_pool(workers).submit(warm_ocr).result(),
-        "faces": load_face_detector,
-        "objects": load_object_detector,
-        "embeddings": load_image_embedder,
+        # With several workers these networks run a stream per worker, as the stages load them.
+        "faces": lambda: load_face_detector(streams=workers),
+        "objects": lambda: load_object_detector(streams=workers),
+        "embeddings": lambda: load_image_embedder(streams=workers),
     }
     if ref is not None:
         loaders["depth"] = lambda: load_depth_estimator(ref, cache)

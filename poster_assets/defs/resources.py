@@ -77,11 +77,12 @@ class WatchedFolder(ConfigurableResource):
 
 
 class PosterCompute(ConfigurableResource):
-    """How the per-poster stages run: the parallel ones (OCR, layers, foreground) `workers`
-    posters at once in threads (0: one per CPU core), OCR with a single-threaded engine per
-    thread, the others one poster at a time; `library_defaults` runs one poster at
-    a time with rapidocr's defaults (one engine spreading each call over every core): the
-    bench's baseline."""
+    """How the per-poster stages run: the parallel ones (OCR, layers, foreground,
+    composition, faces, objects, embeddings, patch tokens) `workers` posters at once in
+    threads (0: one per CPU core), OCR with a single-threaded engine per thread and the
+    other networks with a stream per thread, the others one poster at a time;
+    `library_defaults` runs one poster at a time with rapidocr's and OpenVINO's defaults
+    (one engine or stream spreading each call over every core): the bench's baseline."""
 
     workers: int = 0
     library_defaults: bool = False

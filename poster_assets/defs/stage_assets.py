@@ -75,9 +75,10 @@ def materialize_stage(
     config = dict(context.op_execution_context.op_config or {})
     show_progress = config.pop("show_progress", True)
     home = store.paths()
+    workers = compute.worker_count() if spec.parallel else 1
     try:
         prepared = spec.prepare(
-            StageContext(home, spec.settings(**config), compute.library_defaults)
+            StageContext(home, spec.settings(**config), compute.library_defaults, workers)
         )
     except ModelMissingError as error:
         context.log.warning(str(error))
@@ -91,7 +92,7 @@ def materialize_stage(
     result = process_pending(
         context, db, stage=spec.name, tables=spec.tables, prepared=prepared, todo=todo,
         reads=spec.reads, show_progress=show_progress, copies=copies,
-        workers=compute.worker_count() if spec.parallel else 1,
+        workers=workers,
     )  # fmt: skip
     batch = stage_batch_state(db, spec.name, prepared.version, batch_id)
     stored = {table.name: batch_rows(db, table, batch_id) for table in spec.tables}

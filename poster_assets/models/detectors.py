@@ -29,8 +29,9 @@ OBJECT_MIN_SCORE = 0.4
 class FaceDetector:
     version = f"{BLAZEFACE_FULL_RANGE.name}-r1"
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
-        self._infer = ThreadedInfer(compile_for_cpu(BLAZEFACE_FULL_RANGE.path(), cache_dir))
+    def __init__(self, cache_dir: Path | None = None, streams: int = 1) -> None:
+        compiled = compile_for_cpu(BLAZEFACE_FULL_RANGE.path(), cache_dir, streams=streams)
+        self._infer = ThreadedInfer(compiled)
 
     def detect(self, rgb: np.ndarray) -> list[Detection]:
         """Faces in an (H, W, 3) uint8 RGB image, boxes in its pixels, best first."""
@@ -52,8 +53,8 @@ class FaceDetector:
 class ObjectDetector:
     version = f"{SSD_MOBILENET_V2_COCO.name}-r1"
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
-        compiled = compile_for_cpu(SSD_MOBILENET_V2_COCO.path(), cache_dir)
+    def __init__(self, cache_dir: Path | None = None, streams: int = 1) -> None:
+        compiled = compile_for_cpu(SSD_MOBILENET_V2_COCO.path(), cache_dir, streams=streams)
         self._infer = ThreadedInfer(compiled)
         self._outputs = {name: output for output in compiled.outputs for name in output.get_names()}
 
@@ -77,9 +78,9 @@ class ObjectDetector:
         return detections
 
 
-def load_face_detector(cache_dir: Path | None = None) -> FaceDetector:
-    return load_once(FaceDetector, cache_dir or packaged_model_cache())
+def load_face_detector(cache_dir: Path | None = None, streams: int = 1) -> FaceDetector:
+    return load_once(FaceDetector, cache_dir or packaged_model_cache(), streams)
 
 
-def load_object_detector(cache_dir: Path | None = None) -> ObjectDetector:
-    return load_once(ObjectDetector, cache_dir or packaged_model_cache())
+def load_object_detector(cache_dir: Path | None = None, streams: int = 1) -> ObjectDetector:
+    return load_once(ObjectDetector, cache_dir or packaged_model_cache(), streams)

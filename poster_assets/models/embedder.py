@@ -40,9 +40,9 @@ def _feature_map_part(model: ov.Model) -> ov.Model:
 class ImageEmbedder:
     model_name = "efficientnet-lite3-imagenet"
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
+    def __init__(self, cache_dir: Path | None = None, streams: int = 1) -> None:
         model = ov.Core().read_model(str(EFFICIENTNET_LITE3.path()))
-        compiled = compile_for_cpu(_feature_map_part(model), cache_dir)
+        compiled = compile_for_cpu(_feature_map_part(model), cache_dir, streams=streams)
         self._infer = ThreadedInfer(compiled)
         self._feature_map = compiled.outputs[0]
 
@@ -56,5 +56,6 @@ class ImageEmbedder:
         return np.asarray(output, np.float32)[0].transpose(1, 2, 0)
 
 
-def load_image_embedder(cache_dir: Path | None = None) -> ImageEmbedder:
-    return load_once(ImageEmbedder, cache_dir or packaged_model_cache())
+def load_image_embedder(cache_dir: Path | None = None, streams: int = 1) -> ImageEmbedder:
+    """`streams`: posters the caller passes at once (threads), one compiled stream each."""
+    return load_once(ImageEmbedder, cache_dir or packaged_model_cache(), streams)

@@ -25,18 +25,22 @@ def compile_for_cpu(
     model: ov.Model | Path,
     cache_dir: Path | None,
     exact_f32: bool = False,
+    streams: int = 1,
 ) -> ov.CompiledModel:
     """Pass a path where the network is used as it is: with a warm cache OpenVINO then skips
     reading it too (the COCO detector's graph takes seconds to read). `exact_f32` keeps f32
     arithmetic on CPUs where OpenVINO would otherwise infer in bf16, so that vectors are the
     same on every machine.
 
-    OpenVINO's default (LATENCY: one stream over every core) is kept on purpose. The THROUGHPUT
-    hint (a stream per core) was measured no faster here for our small networks, and its
-    multi-stream results for PyDNet were not repeatable (depth rank correlation with stereo
-    ground truth 0.80 with one stream; 0.42 to 0.80 across runs with two)."""
+    With one stream, OpenVINO's default (LATENCY: one stream over every core). `streams` > 1
+    compiles for THROUGHPUT, a stream per thread that calls it at once: the detectors and the
+    ImageNet network then give the same outputs 20-40 % faster with two posters in flight
+    (docs/measurements.md, "Throughput at 200 posters"). PyDNet's outputs change under it,
+    so depth keeps one stream."""
     core = ov.Core()
-    config = {"INFERENCE_PRECISION_HINT": "f32"} if exact_f32 else {}
+    config: dict[str, object] = {"INFERENCE_PRECISION_HINT": "f32"} if exact_f32 else {}
+    if streams > 1:
+        config |= {"PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": streams}
     source = model if isinstance(model, ov.Model) else str(model)
     try:
         if cache_dir is not None:

@@ -1,4 +1,5 @@
-"""Packaged networks loaded once per process, whichever home asked first.
+"""Packaged networks loaded once per process and number of streams, whichever home asked
+first.
 
 A packaged network is the same file for every home, so its compiled form is shared by all
 the runs a process makes (the test suite makes hundreds of homes; a worker may serve several).
@@ -12,12 +13,14 @@ from threading import Lock
 from typing import TypeVar
 
 M = TypeVar("M")
-_loaded: dict[Callable[..., object], object] = {}
+_loaded: dict[tuple[Callable[..., object], int], object] = {}
 _lock = Lock()
 
 
-def load_once(factory: Callable[[Path | None], M], cache_dir: Path | None) -> M:
+def load_once(factory: Callable[[Path | None, int], M], cache_dir: Path | None, streams: int) -> M:
+    """`factory(cache_dir, streams)`, made once per process for each number of streams."""
+    key = (factory, streams)
     with _lock:
-        if factory not in _loaded:
-            _loaded[factory] = factory(cache_dir)
-        return _loaded[factory]  # type: ignore[return-value]
+        if key not in _loaded:
+            _loaded[key] = factory(cache_dir, streams)
+        return _loaded[key]  # type: ignore[return-value]

@@ -4,6 +4,7 @@ depth layer it is in."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -91,13 +92,15 @@ def _preparing(
     table: spec.TableSpec,
     model: PackagedModel,
     detector: type[Detector],
-    load: Callable[[], Detector],
+    load: Callable[[Path | None, int], Detector],
 ) -> Callable[[spec.StageContext], spec.PreparedStage]:
     def prepare(context: spec.StageContext) -> spec.PreparedStage:
         model.path()  # says how to install it when missing
-        return spec.PreparedStage(
-            detector.version, lambda: _detecting(table, load().detect), model=detector.version
-        )
+
+        def loaded() -> spec.ProcessPoster:
+            return _detecting(table, load(None, context.workers).detect)
+
+        return spec.PreparedStage(detector.version, loaded, model=detector.version)
 
     return prepare
 
@@ -120,12 +123,12 @@ def _detection_stage(
     table: spec.TableSpec,
     model: PackagedModel,
     detector: type[Detector],
-    load: Callable[[], Detector],
+    load: Callable[[Path | None, int], Detector],
     description: str,
 ) -> spec.StageSpec:
     return spec.StageSpec(
         name=table.name, asset=table.name, group="foreground", kinds=("openvino", "duckdb"),
-        tables=(table,), upstream=("layers",), reads=(LAYERS.name,),
+        tables=(table,), upstream=("layers",), reads=(LAYERS.name,), parallel=True,
         prepare=_preparing(table, model, detector, load), summarize=_summarizer(table.name),
         description=f"{description} with the depth layer each is in: table `{table.name}`.",
     )  # fmt: skip

@@ -78,7 +78,7 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
     name = ImageEmbedder.model_name
     return spec.PreparedStage(
         version=f"{EMBEDDINGS_REVISION}+{name}",
-        load=lambda: functools.partial(_embed, load_image_embedder()),
+        load=lambda: functools.partial(_embed, load_image_embedder(streams=context.workers)),
         model=name,
         scope=("model", name),
     )
@@ -97,6 +97,7 @@ def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:
 EMBEDDING = spec.StageSpec(
     name="embeddings", asset="embeddings", group="foreground", kinds=("openvino", "duckdb"),
     tables=(EMBEDDINGS,), upstream=("foreground",), reads=(FOREGROUND.name,), prepare=prepare,
+    parallel=True,
     summarize=summarize,
     description="ImageNet (EfficientNet-Lite3) embeddings of the whole poster, the foreground "
     "crop, and the feature map pooled inside and outside the foreground: table `embeddings`.",

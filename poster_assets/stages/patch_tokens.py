@@ -69,7 +69,9 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
     EFFICIENTNET_LITE3.path()  # says how to install it when missing
     return spec.PreparedStage(
         version=f"{PATCH_TOKENS_REVISION}+{ImageEmbedder.model_name}",
-        load=lambda: functools.partial(poster_patch_tokens, load_image_embedder()),
+        load=lambda: functools.partial(
+            poster_patch_tokens, load_image_embedder(streams=context.workers)
+        ),
         model=ImageEmbedder.model_name,
     )
 
@@ -83,7 +85,7 @@ PATCH_TOKENS_STAGE = spec.StageSpec(
     name="patch_tokens", asset="patch_tokens", group="fusion", kinds=("openvino", "duckdb"),
     tables=(PATCH_TOKENS,), upstream=("depth", "faces", "objects", "composition"),
     reads=("composition", "depth_maps", "faces", "objects"), requires=("composition",),
-    prepare=prepare, summarize=summarize,
+    prepare=prepare, summarize=summarize, parallel=True,
     description="Each poster as 9 x 9 patch tokens (EfficientNet-Lite3's feature map, 1280-d "
     "float16) with each patch's composition role shares, depth rank and face and "
     "person cover: table `patch_tokens`, the fused encoder's image tokens and structure labels.",

@@ -135,6 +135,7 @@ class StageContext:
     home: PosterHome
     settings: object  # an instance of the stage's `settings` dataclass
     library_defaults: bool = False  # run models as their libraries default (the bench's baseline)
+    workers: int = 1  # posters a parallel stage takes at once; networks compile a stream each
 
 
 @dataclass(frozen=True)
@@ -177,9 +178,10 @@ class StageSpec:
     preview: Callable[[RowReader, Sequence[str]], bytes | None] = no_preview
     preview_caption: str = ""
     # Several posters at once in worker threads (PosterCompute.workers): for stages whose work
-    # is single-threaded native code that releases the GIL (OCR engines, GrabCut, SLIC).
-    # Measured slower for networks that already spread one poster over every core and for
-    # stages bound by Python (docs/measurements.md, "Throughput"), which run one at a time.
+    # is single-threaded native code that releases the GIL (OCR engines, GrabCut, SLIC) and
+    # networks compiled with a stream per worker (StageContext.workers). Measured slower for
+    # PyDNet, whose outputs change with streams, and for stages bound by Python
+    # (docs/measurements.md, "Throughput"), which run one at a time.
     parallel: bool = False
 
     def table(self, name: str) -> TableSpec:

@@ -1,7 +1,10 @@
-"""Packaged face and object detectors on real photographs shipped by scikit-image, and the
-pure pieces they rest on (anchors, decoding, letterbox, NMS, which layer a box is in)."""
+"""Packaged face and object detectors on real photographs shipped by scikit-image (one
+stream or a stream per thread), and the pure pieces they rest on (anchors, decoding,
+letterbox, NMS, which layer a box is in)."""
 
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -10,6 +13,7 @@ from skimage import data as skdata
 
 from poster_assets.cli import main
 from poster_assets.models.detectors import load_face_detector, load_object_detector
+from poster_assets.models.embedder import load_image_embedder
 from poster_assets.models.packaged import (
     PACKAGED_MODELS,
     MissingPackagedModelError,
@@ -106,3 +110,18 @@ def test_models_list_names_each_packaged_model_with_its_licence(tmp_path) -> Non
     assert result.exit_code == 0, result.output
     for model in PACKAGED_MODELS:
         assert f"{model.name}: " in result.output and model.licence in result.output
+
+
+def test_a_stream_per_thread_gives_the_same_detections_and_features() -> None:
+    """Parallel stages compile these networks for THROUGHPUT, a stream per worker thread;
+    what they find must not change."""
+    images = [skdata.astronaut(), skdata.chelsea(), skdata.coffee(), skdata.rocket()]
+    with ThreadPoolExecutor(2) as pool:
+        for load in (load_face_detector, load_object_detector):
+            one, two = load(), load(streams=2)
+            assert two is not one
+            assert list(pool.map(two.detect, images)) == [one.detect(image) for image in images]
+        one, two = load_image_embedder(), load_image_embedder(streams=2)
+        together = list(pool.map(two.feature_map, images))
+        for image, features in zip(images, together, strict=True):
+            np.testing.assert_array_equal(features, one.feature_map(image))
