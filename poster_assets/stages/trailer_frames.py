@@ -6,7 +6,7 @@ tokens."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePath
 
 import cv2
@@ -64,8 +64,9 @@ def _thumbnail(bgr: np.ndarray) -> bytes:
 
 
 def poster_trailer_frames(
-    embedder: ImageEmbedder, poster: spec.PosterInput
+    embedder: Callable[[], ImageEmbedder], poster: spec.PosterInput
 ) -> dict[str, list[dict]]:
+    """`embedder` loads the network on the first poster with a trailer: most have none."""
     found = poster.upstream
     shots = found["trailer_shots"]
     if not len(shots) or not len(found["trailers"]):
@@ -86,7 +87,7 @@ def poster_trailer_frames(
                 "shot_index": int(shot_of[frame_index]),
                 "frame_index": int(frame_index),
                 "time_s": round(frame_index / fps, 3),
-                "vector_f16": encode_tokens(embedder.feature_map(rgb).mean(axis=(0, 1))[None]),
+                "vector_f16": encode_tokens(embedder().feature_map(rgb).mean(axis=(0, 1))[None]),
                 "text": " ".join(texts),
                 "shows_title": bool(title) and contains_title(texts, title or ""),
                 "thumbnail_jpeg": _thumbnail(bgr),
@@ -99,7 +100,7 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
     EFFICIENTNET_LITE3.path()  # says how to install it when missing
     return spec.PreparedStage(
         version=f"{TRAILER_FRAMES_REVISION}+{ImageEmbedder.model_name}+max{MAX_FRAMES}",
-        load=lambda: functools.partial(poster_trailer_frames, load_image_embedder()),
+        load=spec.ready(functools.partial(poster_trailer_frames, load_image_embedder)),
         model=ImageEmbedder.model_name,
     )
 
