@@ -11,7 +11,6 @@ import ckwrap
 import cv2
 import numpy as np
 from scipy.ndimage import gaussian_filter1d
-from scipy.signal import find_peaks
 from skimage.segmentation import slic
 from sklearn.cluster import KMeans
 
@@ -44,6 +43,10 @@ def depth_histogram(
     # which would otherwise show up as peaks at the ends.
     interior, _ = np.histogram(depth[(depth > 0.0) & (depth < 1.0)], bins=bins, range=(0.0, 1.0))
     smoothed = gaussian_filter1d(interior.astype(float), sigma)
+    # Imported here: scipy.signal takes ~0.6 s to import, and every process that opens the
+    # store (each CLI command, each launched run) imports this module through the registry.
+    from scipy.signal import find_peaks
+
     peaks, _ = find_peaks(
         np.concatenate([[0.0], smoothed, [0.0]]),  # so peaks at either end count
         prominence=MODE_MIN_PROMINENCE * max(smoothed.max(), 1e-9),
