@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 import numpy as np
@@ -47,21 +48,26 @@ class PathSpec:
     asset_config: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
 
 
+def _config_value(value: object) -> object:
+    """A setting as Dagster's run config takes it: an enum by its value."""
+    return value.value if isinstance(value, Enum) else value
+
+
 # The stage settings before the throughput work: rapidocr's own detection size, angle
 # classifier, recogniser widths, batches and characters; GrabCut's 4 rounds; scikit-learn's
 # K-means.
 SETTINGS_BEFORE = {
     "ocr_lines": {
-        name: getattr(RAPIDOCR_DEFAULTS, name)
+        name: _config_value(getattr(RAPIDOCR_DEFAULTS, name))
         for name in (
             "det_limit_side_len",
             "use_angle_cls",
             "rec_min_width",
             "rec_width_step",
             "rec_batch_size",
+            "rec_characters",
         )
-    }
-    | {"rec_characters": RAPIDOCR_DEFAULTS.rec_characters.value},  # config takes enum values
+    },
     "foreground": {"grabcut_iterations": 4},
     "layers": {"kmeans": "lloyd"},
 }
