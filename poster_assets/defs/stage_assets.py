@@ -94,13 +94,14 @@ def materialize_stage(
         reads=spec.reads, show_progress=show_progress, copies=copies,
         workers=workers,
     )  # fmt: skip
-    batch = stage_batch_state(db, spec.name, prepared.version, batch_id)
-    stored = {table.name: batch_rows(db, table, batch_id) for table in spec.tables}
+    with db.held():  # the step's reads after the work, the preview's included
+        batch = stage_batch_state(db, spec.name, prepared.version, batch_id)
+        stored = {table.name: batch_rows(db, table, batch_id) for table in spec.tables}
+        picture = _preview(context, spec, db, copies, prepared.version)
     counts = {f"{name}_rows": len(frame) for name, frame in stored.items()}
     metadata = stage_metadata(prepared, result, batch, {**counts, **spec.summarize(stored)})
     if spec.listing is not None:
         metadata[spec.asset] = listing_table(spec.listing(stored))
-    picture = _preview(context, spec, db, copies, prepared.version)
     if picture:
         metadata["preview"] = MetadataValue.md(picture)
     return MaterializeResult(metadata=metadata)

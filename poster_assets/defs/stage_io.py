@@ -43,13 +43,15 @@ def process_pending(
     if not todo:
         return StageResult.nothing(tables)
     ids = [poster.poster_id for poster in todo]
+    with db.held():
+        upstream = {table: rows_for_posters(db, table, ids) for table in reads}
     result = run_stage(
         todo,
         batch_id=context.partition_key,
         stage=stage,
         tables=tables,
         process=prepared.load(),
-        upstream={table: rows_for_posters(db, table, ids) for table in reads},
+        upstream=upstream,
         show_progress=show_progress,
         workers=workers,
         decode_scope=context.run_id,

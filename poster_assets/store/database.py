@@ -100,6 +100,11 @@ class PosterDatabase(Protocol):
         must never make a writer fail."""
         ...
 
+    def held(self) -> AbstractContextManager[None]:
+        """Inside, this thread's reads and writes share one connection: for a short run of
+        accesses that would otherwise each open the store."""
+        ...
+
 
 _SCHEMA_READY: set[tuple[str, int] | None] = set()  # files this process has brought up to date
 
@@ -116,6 +121,7 @@ class DuckDBFileDatabase:
         self.path = Path(path)
         self._lock = FileLock(str(lock_path), timeout=lock_timeout_s)
         self._lock_timeout_s = lock_timeout_s
+        self._held = threading.local()  # the connection `held` keeps open, per thread
 
     @property
     def location(self) -> str:
@@ -148,7 +154,31 @@ class DuckDBFileDatabase:
         _SCHEMA_READY.add(self._file_identity())
 
     @contextmanager
+    def held(self) -> Iterator[None]:
+        """Opening and closing the file costs ~25 ms, and a stage's step accessed it ~10 times
+        (docs/measurements.md, "One connection per run of accesses"). Inside, this thread's
+        accesses share one read-write connection, and the lock is held throughout, so other
+        processes wait for the whole block: keep it to reads and writes, not long work."""
+        if getattr(self._held, "connection", None) is not None:
+            yield
+            return
+        with self._locked():
+            connection = _connect(self.path)
+            try:
+                self._ensure_schema_once(connection)
+                self._held.connection = connection
+                yield
+            finally:
+                self._held.connection = None
+                connection.close()
+
+    @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        held = getattr(self._held, "connection", None)
+        if held is not None:
+            with transaction(held):
+                yield held
+            return
         with self._locked():
             connection = _connect(self.path)
             try:
@@ -161,7 +191,16 @@ class DuckDBFileDatabase:
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Read-only, on a schema that is current (an upgraded home's new tables and renamed
-        columns are there before its first write)."""
+        columns are there before its first write). Inside `held`, a read-only transaction on
+        the held connection."""
+        held = getattr(self._held, "connection", None)
+        if held is not None:
+            held.execute("BEGIN TRANSACTION READ ONLY")
+            try:
+                yield held
+            finally:
+                held.rollback()
+            return
         with self._locked():
             self._ensure_schema_once()
             connection = _connect(self.path, read_only=True)

@@ -212,6 +212,11 @@ class LakeDatabase:
             cursor.close()
 
     @contextmanager
+    def held(self) -> Iterator[None]:
+        """Nothing to hold: the lake's connection stays attached for the process's life."""
+        yield
+
+    @contextmanager
     def sealed_read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection of its own (the process's shared one keeps its file access), attached
         read-only and reaching no file outside the lake's data folder. DuckLake reads a

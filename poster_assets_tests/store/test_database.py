@@ -140,6 +140,36 @@ def test_reads_cannot_write(db: PosterDatabase) -> None:
         assert connection.execute("SELECT count(*) FROM batches").fetchone() == (0,)
 
 
+def test_held_accesses_share_a_connection_and_keep_their_guarantees(db: PosterDatabase) -> None:
+    """Inside `held`: writes commit (or roll back alone), reads see them and cannot write."""
+    with db.held():
+        with db.write() as connection:
+            connection.execute("INSERT INTO batches VALUES ('kept', 'cli', '/', 1, now())")
+        with pytest.raises(RuntimeError), db.write() as connection:
+            connection.execute("INSERT INTO batches VALUES ('undone', 'cli', '/', 1, now())")
+            raise RuntimeError("boom")
+        with pytest.raises(duckdb.Error, match="read-only"), db.read() as connection:
+            connection.execute("INSERT INTO batches VALUES ('refused', 'cli', '/', 1, now())")
+        with db.held(), db.read() as connection:  # nested: the same connection
+            assert connection.execute("SELECT batch_id FROM batches").fetchall() == [("kept",)]
+    with db.read() as connection:
+        assert connection.execute("SELECT batch_id FROM batches").fetchall() == [("kept",)]
+
+
+def test_held_keeps_other_accessors_out_until_it_ends(home: PosterHome) -> None:
+    """One open connection for the block means the lock for the block: another process
+    (here a second lock holder) waits."""
+    holder = DuckDBFileDatabase(home.duckdb_path, home.lock_path)
+    impatient = DuckDBFileDatabase(home.duckdb_path, home.lock_path, lock_timeout_s=0.2)
+    with holder.held():
+        with holder.read() as connection:
+            connection.execute("SELECT count(*) FROM batches").fetchone()
+        with pytest.raises(DatabaseBusyError), impatient.read():
+            pass
+    with impatient.read() as connection:
+        assert connection.execute("SELECT count(*) FROM batches").fetchone() == (0,)
+
+
 def test_lock_timeout_is_a_clear_error(home: PosterHome) -> None:
     holder = DuckDBFileDatabase(home.duckdb_path, home.lock_path)
     impatient = DuckDBFileDatabase(home.duckdb_path, home.lock_path, lock_timeout_s=0.2)
