@@ -15,7 +15,12 @@ from pydantic import Field
 from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.preview_files import preview_markdown
 from poster_assets.defs.resources import PosterCompute, PosterStore
-from poster_assets.defs.stage_io import missing_model_result, process_pending, stage_metadata
+from poster_assets.defs.stage_io import (
+    missing_model_result,
+    run_pending,
+    stage_metadata,
+    store_result,
+)
 from poster_assets.errors import UnknownModelError
 from poster_assets.evaluation.genre_probe import TooFewPostersError
 from poster_assets.evaluation.stored_probe import NoProbeDataError, probe_stored_vectors
@@ -205,12 +210,16 @@ def ssl_embeddings(
         model.model_name, model.version, lambda: load_trained_encoder(store.paths(), model)
     )
     todo = pending_posters(db, SSL_EMBEDDINGS_STAGE, model.version, context.partition_key)
-    result = process_pending(
-        context, db, stage=SSL_EMBEDDINGS_STAGE, tables=[EMBEDDINGS], prepared=prepared,
-        todo=todo, show_progress=config.show_progress, workers=compute.worker_count(),
+    result = run_pending(
+        context, stage=SSL_EMBEDDINGS_STAGE, tables=[EMBEDDINGS], prepared=prepared, todo=todo,
+        upstream={}, show_progress=config.show_progress, workers=compute.worker_count(),
         copies=PosterCopies(store.paths().poster_copies_dir),
     )  # fmt: skip
-    batch = stage_batch_state(db, SSL_EMBEDDINGS_STAGE, model.version, context.partition_key)
+    with db.held():
+        store_result(
+            context, db, stage=SSL_EMBEDDINGS_STAGE, prepared=prepared, todo=todo, result=result
+        )
+        batch = stage_batch_state(db, SSL_EMBEDDINGS_STAGE, model.version, context.partition_key)
     return MaterializeResult(metadata=stage_metadata(prepared, result, batch, {}))
 
 

@@ -26,8 +26,10 @@ from poster_assets.defs.resources import PosterCompute, PosterStore
 from poster_assets.defs.stage_io import (
     listing_table,
     missing_model_result,
-    process_pending,
+    run_pending,
     stage_metadata,
+    store_result,
+    upstream_rows,
 )
 from poster_assets.errors import ModelMissingError, PosterAssetsError
 from poster_assets.imaging.kept_copies import PosterCopies
@@ -86,15 +88,17 @@ def materialize_stage(
     db = store.database()
     batch_id = context.partition_key
     copies = PosterCopies(home.poster_copies_dir)
-    todo = pending_posters(
-        db, spec.name, prepared.version, batch_id, spec.upstream, spec.requires, spec.reads
-    )
-    result = process_pending(
-        context, db, stage=spec.name, tables=spec.tables, prepared=prepared, todo=todo,
-        reads=spec.reads, show_progress=show_progress, copies=copies,
-        workers=workers,
+    with db.held():  # the step's reads before its work, on one connection
+        todo = pending_posters(
+            db, spec.name, prepared.version, batch_id, spec.upstream, spec.requires, spec.reads
+        )
+        upstream = upstream_rows(db, spec.reads, todo)
+    result = run_pending(
+        context, stage=spec.name, tables=spec.tables, prepared=prepared, todo=todo,
+        upstream=upstream, show_progress=show_progress, workers=workers, copies=copies,
     )  # fmt: skip
-    with db.held():  # the step's reads after the work, the preview's included
+    with db.held():  # its write and the reads after it, the preview's included
+        store_result(context, db, stage=spec.name, prepared=prepared, todo=todo, result=result)
         batch = stage_batch_state(db, spec.name, prepared.version, batch_id)
         stored = {table.name: batch_rows(db, table, batch_id) for table in spec.tables}
         picture = _preview(context, spec, db, copies, prepared.version)

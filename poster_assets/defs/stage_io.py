@@ -24,28 +24,31 @@ from poster_assets.timing import median_p90_ms
 LISTING_ROWS = 100  # rows of a stage's listing on the asset's page
 
 
-def process_pending(
+def upstream_rows(
+    db: PosterDatabase, reads: Sequence[str], todo: Sequence[PosterRef]
+) -> dict[str, pd.DataFrame]:
+    """The pending posters' rows of the tables the stage reads (none read with none pending)."""
+    ids = [poster.poster_id for poster in todo]
+    return {table: rows_for_posters(db, table, ids) for table in reads} if todo else {}
+
+
+def run_pending(
     context: AssetExecutionContext,
-    db: PosterDatabase,
     *,
     stage: str,
     tables: Sequence[TableSpec],
     prepared: PreparedStage,
     todo: Sequence[PosterRef],
-    reads: Sequence[str] = (),
+    upstream: Mapping[str, pd.DataFrame],
     show_progress: bool,
     workers: int,
     copies: PosterCopies,
 ) -> StageResult:
-    """Run the stage over the pending posters (with the batch's rows of the tables it reads)
-    and store the result. With nothing pending, no network is loaded and nothing is read or
-    written: what makes rerunning a finished batch cheap."""
+    """Run the stage over the pending posters. With nothing pending, no network is loaded:
+    what makes rerunning a finished batch cheap."""
     if not todo:
         return StageResult.nothing(tables)
-    ids = [poster.poster_id for poster in todo]
-    with db.held():
-        upstream = {table: rows_for_posters(db, table, ids) for table in reads}
-    result = run_stage(
+    return run_stage(
         todo,
         batch_id=context.partition_key,
         stage=stage,
@@ -57,6 +60,22 @@ def process_pending(
         decode_scope=context.run_id,
         copies=copies,
     )
+
+
+def store_result(
+    context: AssetExecutionContext,
+    db: PosterDatabase,
+    *,
+    stage: str,
+    prepared: PreparedStage,
+    todo: Sequence[PosterRef],
+    result: StageResult,
+) -> None:
+    """Store what the run made (nothing written when nothing was pending) and log each
+    failure."""
+    if not todo:
+        return
+    ids = [poster.poster_id for poster in todo]
     replace_stage_rows(
         db,
         stage=stage,
@@ -70,7 +89,6 @@ def process_pending(
     )
     for failure in result.failures.itertuples():
         context.log.warning(f"{stage} failed for {failure.path}: {failure.kind}: {failure.message}")
-    return result
 
 
 def metadata_value(value: object) -> MetadataValue:
