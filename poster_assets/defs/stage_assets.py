@@ -9,6 +9,7 @@ import dataclasses
 import enum
 import typing
 
+import anyio.to_thread
 from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
@@ -152,10 +153,12 @@ def stage_asset(spec: StageSpec) -> AssetsDefinition:
         description=spec.description,
         config_schema=settings_schema(spec.settings),
     )
-    def _stage(
+    async def _stage(
         context: AssetExecutionContext, store: PosterStore, compute: PosterCompute
     ) -> MaterializeResult:
-        return materialize_stage(spec, context, store, compute)
+        # In a thread of its own, so the per-batch job's executor runs stages that do not
+        # wait on each other at once (OCR beside depth; small stages beside large ones).
+        return await anyio.to_thread.run_sync(materialize_stage, spec, context, store, compute)
 
     return _stage
 
