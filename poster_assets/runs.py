@@ -154,6 +154,9 @@ def _job_and_run_config(
     }
     if quiet_dagster_logs:
         run_config["loggers"] = {"console": {"config": {"log_level": "WARNING"}}}
+    if compute is not None and compute.library_defaults and job_name == PROCESS_BATCH_JOB:
+        # The bench's baseline is the code before issue 15: one step after another.
+        run_config["execution"] = {"config": {"max_concurrent": 1}}
     return job, run_config
 
 

@@ -82,14 +82,15 @@ PATHS = {
         asset_config=SETTINGS_BEFORE,
     ),
     "batched_defaults": PathSpec(
-        "one run for all posters, each stage one poster at a time, library defaults and the "
-        "OCR settings before the throughput work (the code before it)",
+        "one run for all posters, one step after another, each stage one poster at a time, "
+        "library defaults and the OCR settings before the throughput work (the code before it)",
         one_poster_per_batch=False,
         compute=PosterCompute(library_defaults=True),
         asset_config=SETTINGS_BEFORE,
     ),
     "tuned": PathSpec(
-        "one run for all posters, each stage one poster per core at once (threads; "
+        "one run for all posters, steps that do not wait on each other side by side, each "
+        "stage one poster per core at once (threads; "
         "pre/post-processing, GrabCut and SLIC overlap), each poster decoded once per run, "
         "a single-threaded, unpinned OCR engine per thread, the stages' default settings",
         one_poster_per_batch=False,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from poster_assets.cli import main
+from poster_assets.home import PosterHome
+from poster_assets.runs import open_instance
 
 pytestmark = pytest.mark.slow
 
@@ -21,8 +24,10 @@ def test_bench_prints_throughput_stage_times_and_that_both_paths_agree(
     folder.mkdir()
     for image in sorted((demo_corpus / "images").iterdir())[:3]:
         shutil.copyfile(image, folder / image.name)
+    work = tmp_path / "work"
+    paths = ["--paths", "batched_defaults,tuned"]
     outcome = CliRunner().invoke(
-        main, ["bench", str(folder), "--n", "2", "--paths", "batched_defaults,tuned"]
+        main, ["bench", str(folder), "--n", "2", *paths, "--work", str(work)]
     )
     assert outcome.exit_code == 0, outcome.output
     report = json.loads(outcome.output)
@@ -46,6 +51,12 @@ def test_bench_prints_throughput_stage_times_and_that_both_paths_agree(
         rows = agreement[table]["rows"]
         assert rows[0] == rows[1]
         assert ("mask_iou" in agreement[table]) == (rows[0] > 0)
+    # The baseline is the code before the throughput work: its steps ran one after another.
+    instance = open_instance(PosterHome(work / "batched_defaults-0"))
+    (run,) = instance.get_runs()
+    steps = sorted(instance.get_run_step_stats(run.run_id), key=lambda step: step.start_time)
+    assert len(steps) > 10
+    assert all(later.start_time >= earlier.end_time for earlier, later in pairwise(steps))
 
 
 def test_bench_refuses_unknown_paths(tmp_path: Path) -> None:
