@@ -153,13 +153,16 @@ class DuckDBFileDatabase:
                 ensure_schema(migrating)
         _SCHEMA_READY.add(self._file_identity())
 
+    def _held_connection(self) -> duckdb.DuckDBPyConnection | None:
+        return getattr(self._held, "connection", None)
+
     @contextmanager
     def held(self) -> Iterator[None]:
         """Opening and closing the file costs ~25 ms, and a stage's step accessed it ~10 times
         (docs/measurements.md, "One connection per run of accesses"). Inside, this thread's
         accesses share one read-write connection, and the lock is held throughout, so other
         processes wait for the whole block: keep it to reads and writes, not long work."""
-        if getattr(self._held, "connection", None) is not None:
+        if self._held_connection() is not None:
             yield
             return
         with self._locked():
@@ -174,7 +177,7 @@ class DuckDBFileDatabase:
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        held = getattr(self._held, "connection", None)
+        held = self._held_connection()
         if held is not None:
             with transaction(held):
                 yield held
@@ -193,7 +196,7 @@ class DuckDBFileDatabase:
         """Read-only, on a schema that is current (an upgraded home's new tables and renamed
         columns are there before its first write). Inside `held`, a read-only transaction on
         the held connection."""
-        held = getattr(self._held, "connection", None)
+        held = self._held_connection()
         if held is not None:
             held.execute("BEGIN TRANSACTION READ ONLY")
             try:
