@@ -16,7 +16,7 @@ import duckdb
 from filelock import FileLock, Timeout
 
 from poster_assets.errors import PosterAssetsError
-from poster_assets.store.schema import ensure_schema
+from poster_assets.store.schema import ensure_schema, schema_is_current, stamp_schema
 
 DEFAULT_LOCK_TIMEOUT_S = 600.0
 SNAPSHOT_COPY_LIMIT_BYTES = 1 << 30
@@ -109,6 +109,12 @@ class PosterDatabase(Protocol):
 _SCHEMA_READY: set[tuple[str, int] | None] = set()  # files this process has brought up to date
 
 
+def _migrate(connection: duckdb.DuckDBPyConnection) -> None:
+    if not schema_is_current(connection):
+        ensure_schema(connection)
+        stamp_schema(connection)
+
+
 class DuckDBFileDatabase:
     """DuckDB admits one writing process at a time, and Dagster runs steps in several processes
     and runs side by side. Every access therefore takes the lock, opens a connection, does one
@@ -147,11 +153,24 @@ class DuckDBFileDatabase:
         if self._file_identity() in _SCHEMA_READY:
             return
         if connection is not None:
-            ensure_schema(connection)
+            _migrate(connection)
         else:
             with _connect(self.path) as migrating:
-                ensure_schema(migrating)
+                _migrate(migrating)
         _SCHEMA_READY.add(self._file_identity())
+
+    def _read_only_connection(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection on a current schema: one open where the file's stamp says
+        it is current, else the schema is brought up to date first. Called under the lock."""
+        identity = self._file_identity()
+        if identity is not None:
+            connection = _connect(self.path, read_only=True)
+            if identity in _SCHEMA_READY or schema_is_current(connection):
+                _SCHEMA_READY.add(identity)
+                return connection
+            connection.close()
+        self._ensure_schema_once()
+        return _connect(self.path, read_only=True)
 
     def _held_connection(self) -> duckdb.DuckDBPyConnection | None:
         return getattr(self._held, "connection", None)
@@ -205,8 +224,7 @@ class DuckDBFileDatabase:
                 held.rollback()
             return
         with self._locked():
-            self._ensure_schema_once()
-            connection = _connect(self.path, read_only=True)
+            connection = self._read_only_connection()
             try:
                 yield connection
             finally:

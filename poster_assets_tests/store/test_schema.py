@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-from poster_assets.store.database import DuckDBFileDatabase
-from poster_assets.store.schema import ensure_schema
+from poster_assets.store.database import _SCHEMA_READY, DuckDBFileDatabase
+from poster_assets.store.schema import ensure_schema, schema_is_current
 
 
 def test_schema_migrates_a_home_made_before_the_saliency_column(tmp_path: Path) -> None:
@@ -51,3 +51,23 @@ def test_a_home_from_before_the_stage_registry_is_brought_up_to_date_on_first_re
             ).fetchall()
             assert versions == [("layers", "r4-k3+pydnet-1+gbt-1"), ("titles", "r3+gbt-1")]
             assert connection.execute("SELECT count(*) FROM palette").fetchall() == [(0,)]
+
+
+def test_a_migrated_home_is_stamped_and_read_without_migrating_again(tmp_path: Path) -> None:
+    """A fresh process reads a stamped file with one read-only open; a file whose stamp is
+    stale (an older version's schema) is migrated before its first read."""
+    path = tmp_path / "posters.duckdb"
+    with DuckDBFileDatabase(path, tmp_path / "lock").write() as connection:
+        assert schema_is_current(connection)
+    with duckdb.connect(str(path)) as connection:  # as an older version left it
+        connection.execute("COMMENT ON TABLE posters IS 'poster-assets schema 0000'")
+        connection.execute("ALTER TABLE titles DROP COLUMN source")
+    _SCHEMA_READY.clear()  # a fresh process
+    with DuckDBFileDatabase(path, tmp_path / "lock").read() as connection:
+        assert schema_is_current(connection)
+        assert "source" in [row[0] for row in connection.execute("DESCRIBE titles").fetchall()]
+    with duckdb.connect(str(path)) as connection:  # stamp kept: a read trusts it, opens no writer
+        connection.execute("ALTER TABLE titles DROP COLUMN source")
+    _SCHEMA_READY.clear()
+    with DuckDBFileDatabase(path, tmp_path / "lock").read() as connection:
+        assert "source" not in [row[0] for row in connection.execute("DESCRIBE titles").fetchall()]
