@@ -322,16 +322,13 @@ def similar(
     the embedding index where it holds the poster, else by an exact scan."""
     from poster_assets.models.embedder import ImageEmbedder
     from poster_assets.store.opening import open_database
-    from poster_assets.store.posters import resolve_poster_id
     from poster_assets.store.similarity import similar_posters
 
     paths = _home(home).ensure()
-    db = open_database(paths)
-    full_id = resolve_poster_id(db, poster_id)
     found, method = similar_posters(
-        db,
+        open_database(paths),
         None if exact else paths.index_dir,
-        full_id,
+        poster_id,
         k=k,
         region=region,
         model=model or ImageEmbedder.model_name,

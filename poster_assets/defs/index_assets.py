@@ -1,6 +1,9 @@
 """The embeddings' nearest-neighbour index as an asset: each batch's vectors are added to
-(or replaced in) one HNSW file per model and region under the home, so `poster-assets
-similar` answers over millions of posters in milliseconds."""
+(or replaced in) one index file per model and region under the home, so `poster-assets
+similar` answers over millions of posters in milliseconds. An index is rebuilt from every
+stored vector of its kind when the corpus outgrows its lists, and when its file is not there
+(a new home, a deleted file, an index of an older format): it never silently holds only the
+latest batches."""
 
 import numpy as np
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
@@ -9,7 +12,7 @@ from poster_assets.defs.partitions import batch_partitions
 from poster_assets.defs.resources import PosterStore
 from poster_assets.neighbours.index_file import EmbeddingIndexFile, index_path
 from poster_assets.stages.embeddings import EMBEDDING
-from poster_assets.store.similarity import batch_vectors
+from poster_assets.store.similarity import batch_vectors, stored_vectors
 
 
 @asset(
@@ -17,23 +20,30 @@ from poster_assets.store.similarity import batch_vectors
     deps=[EMBEDDING.asset, "ssl_embeddings"],
     partitions_def=batch_partitions,
     group_name="search",
-    kinds={"usearch"},
-    code_version="1",
-    description="An HNSW index (usearch, f16, cosine) of every poster's embeddings, one file per "
-    "model and region under the home's `indexes/`; `poster-assets similar` searches it and "
-    "falls back to an exact DuckDB scan where a poster is not indexed.",
+    kinds={"faiss"},
+    code_version="2",
+    description="An inverted-file index (faiss IVF, 8-bit codes, cosine) of every poster's "
+    "embeddings, one file per model and region under the home's `indexes/`, rebuilt when the "
+    "corpus outgrows its lists; `poster-assets similar` searches it and falls back to an exact "
+    "DuckDB scan where a poster is not indexed.",
 )
 def embedding_index(context: AssetExecutionContext, store: PosterStore) -> MaterializeResult:
-    rows = batch_vectors(store.database(), context.partition_key)
+    db = store.database()
+    rows = batch_vectors(db, context.partition_key)
     sizes: dict[str, int] = {}
-    for (model, region), group in rows.groupby(["model", "region"], sort=True):
+    added = 0
+    for (model, region), batch in rows.groupby(["model", "region"], sort=True):
         index = EmbeddingIndexFile(index_path(store.paths().index_dir, model, region))
-        vectors = np.stack(group["vector"].to_numpy()).astype(np.float32)
-        sizes[f"{model}/{region}"] = index.upsert(group["poster_id"].tolist(), vectors)
-    context.log.info(f"indexed {len(rows)} vectors of batch {context.partition_key}")
+        rebuild = index.outgrown_by(len(batch))
+        chosen = stored_vectors(db, model, region) if rebuild else batch
+        vectors = np.stack(chosen["vector"].to_numpy()).astype(np.float32)
+        write = index.rebuild if rebuild else index.upsert
+        sizes[f"{model}/{region}"] = write(chosen["poster_id"].tolist(), vectors)
+        added += len(chosen)
+    context.log.info(f"indexed {added} vectors for batch {context.partition_key}")
     return MaterializeResult(
         metadata={
-            "vectors_added": MetadataValue.int(len(rows)),
+            "vectors_added": MetadataValue.int(added),
             "index_sizes": MetadataValue.json(sizes),
         }
     )

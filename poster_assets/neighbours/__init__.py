@@ -1,1 +1,1 @@
-"""Approximate nearest-neighbour indexes of embeddings, in files beside the store (usearch)."""
+"""Approximate nearest-neighbour indexes of embeddings, in files beside the store (faiss)."""

@@ -1,15 +1,14 @@
 """Nearest posters by cosine similarity of their embeddings: exactly, by a scan inside DuckDB
 (`list_cosine_similarity`: about 0.2 s for 100,000 1280-d vectors on 2 cores, seconds for a
-million), or through the `embedding_index` asset's HNSW file (`neighbours/`), whose keys are
-resolved to posters here. DuckDB's own `vss` extension would need a download from DuckDB's
-extension host, which offline machines cannot reach."""
+million), or through the `embedding_index` asset's file (`neighbours/`), which also holds the
+query's vector; the matches are described from the store here. DuckDB's own `vss` extension
+would need a download from DuckDB's extension host, which offline machines cannot reach."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from poster_assets.errors import PosterAssetsError
@@ -19,6 +18,7 @@ from poster_assets.neighbours.index_file import (
     index_path,
 )
 from poster_assets.store.database import PosterDatabase
+from poster_assets.store.posters import resolve_poster_id
 
 
 class NoEmbeddingError(PosterAssetsError, LookupError):
@@ -35,28 +35,45 @@ def batch_vectors(db: PosterDatabase, batch_id: str) -> pd.DataFrame:
         ).df()
 
 
+def stored_vectors(db: PosterDatabase, model: str, region: str) -> pd.DataFrame:
+    """Every poster's embedding of one model and region: poster_id, vector (an index built
+    anew starts from all of them, not only its batch's)."""
+    with db.read() as connection:
+        return connection.execute(
+            "SELECT poster_id, vector FROM embeddings "
+            "WHERE model = ? AND region = ? ORDER BY poster_id",
+            [model, region],
+        ).df()
+
+
 def _describe_neighbours(
     connection: duckdb.DuckDBPyConnection, neighbours: list[Neighbour]
 ) -> pd.DataFrame:
     """Index matches as `nearest_posters` gives them: poster_id, similarity, path, title (from
-    metadata), title_read (OCR)."""
+    metadata), title_read (OCR). Each table is read by its key (`= ANY`), which DuckDB answers
+    from the key's index: a join would scan a million rows."""
     found = pd.DataFrame(
         {
             "poster_id": pd.Series([n.poster_id for n in neighbours], dtype="string"),
             "similarity": [n.similarity for n in neighbours],
         }
     )
-    connection.register("found", found)
-    return connection.execute(
+    described = connection.execute(
         """
-        SELECT f.poster_id, f.similarity, p.path, m.title, nullif(t.title_text, '') AS title_read
-        FROM found f
-        JOIN posters p USING (poster_id)
-        LEFT JOIN metadata m USING (poster_id)
-        LEFT JOIN titles t USING (poster_id)
-        ORDER BY f.similarity DESC, f.poster_id
-        """
+        WITH p AS (SELECT poster_id, path FROM posters WHERE poster_id = ANY($ids)),
+             m AS (SELECT poster_id, title FROM metadata WHERE poster_id = ANY($ids)),
+             t AS (SELECT poster_id, title_text FROM titles WHERE poster_id = ANY($ids))
+        SELECT p.poster_id, p.path, m.title, nullif(t.title_text, '') AS title_read
+        FROM p LEFT JOIN m USING (poster_id) LEFT JOIN t USING (poster_id)
+        """,
+        {"ids": found["poster_id"].tolist()},
     ).df()
+    described["poster_id"] = described["poster_id"].astype("string")
+    return (
+        found.merge(described, on="poster_id")
+        .sort_values(["similarity", "poster_id"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
 
 
 def _stored_vector(
@@ -110,15 +127,19 @@ def similar_posters(
     model: str,
 ) -> tuple[pd.DataFrame, str]:
     """`nearest_posters` through the index where it holds the poster (`index_dir` None: exact
-    only); also says which way it went, for people."""
+    only); also says which way it went, for people. `poster_id` may be a unique prefix: it is
+    looked up among the indexed posters first (a range of the index's sorted keys; DuckDB
+    would scan every id for a prefix), then in the store."""
     index = EmbeddingIndexFile(index_path(index_dir, model, region)) if index_dir else None
-    if index is None or not index.exists():
-        return nearest_posters(db, poster_id, k=k, region=region, model=model), "exact scan"
-    opened = index.open()
-    if not opened.holds(poster_id):
-        found = nearest_posters(db, poster_id, k=k, region=region, model=model)
-        return found, "exact scan (the poster is not indexed yet)"
-    with db.read() as connection:  # the query vector and the matches' names: one open
-        query = np.asarray(_stored_vector(connection, poster_id, region, model), np.float32)
-        neighbours = opened.nearest(query, k, exclude=poster_id)
+    opened = index.open() if index is not None and index.exists() else None
+    indexed = opened.resolve(poster_id) if opened is not None else None
+    if opened is None or indexed is None:
+        full_id = resolve_poster_id(db, poster_id)
+        found = nearest_posters(db, full_id, k=k, region=region, model=model)
+        return (
+            found,
+            "exact scan" if opened is None else "exact scan (the poster is not indexed yet)",
+        )
+    neighbours = opened.nearest(opened.vector(indexed), k, exclude=indexed)
+    with db.read() as connection:
         return _describe_neighbours(connection, neighbours), "index"

@@ -207,7 +207,7 @@ def test_similar_lists_the_nearest_posters_from_the_index_as_an_exact_scan_would
 ) -> None:  # noqa: ANN001
     home, _ = plain_home
     (poster_id,) = _query(home, "SELECT poster_id FROM posters ORDER BY poster_id LIMIT 1")[0]
-    assert list(home.index_dir.glob("*.usearch"))  # the per-batch run built the index
+    assert list(home.index_dir.glob("*.faiss"))  # the per-batch run built the index
     args = ["similar", poster_id[:10], "-k", "5", "--home", str(home.root), "--json"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output

@@ -1,4 +1,5 @@
-"""The HNSW index file: upserts, neighbours against brute force, and refusals."""
+"""The embedding index file: upserts, regrouping as it grows, neighbours against brute force,
+and refusals."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import pytest
 
 from poster_assets.neighbours.index_file import (
     EmbeddingIndexFile,
+    IndexSettings,
     KeyCollisionError,
     index_path,
+    list_count,
 )
 
 
@@ -38,7 +41,7 @@ def _exact_top(vectors: np.ndarray, query: int, k: int) -> list[int]:
 def test_neighbours_match_brute_force_and_leave_the_query_out(tmp_path: Path) -> None:
     ids, vectors = _ids(2000), _clustered(2000, seed=1)
     index = EmbeddingIndexFile(index_path(tmp_path, "model/x", "poster"))
-    assert index.path.name == "model_x.poster.usearch"
+    assert index.path.name == "model_x.poster.faiss"
     assert index.upsert(ids, vectors) == 2000
     recalls, opened = [], index.open()
     for query in range(0, 2000, 97):
@@ -51,17 +54,17 @@ def test_neighbours_match_brute_force_and_leave_the_query_out(tmp_path: Path) ->
 
 
 def test_upserts_replace_vectors_and_grow_the_file_batch_by_batch(tmp_path: Path) -> None:
-    index = EmbeddingIndexFile(tmp_path / "e.usearch")
+    index = EmbeddingIndexFile(tmp_path / "e.faiss")
     first, second = _ids(50, "a"), _ids(30, "b")
     vectors = _clustered(80, seed=2)
     assert index.upsert(first, vectors[:50]) == 50
     assert index.upsert(second, vectors[50:]) == 80
     replaced = -vectors[0]  # poster 0 re-embedded: its vector now points the other way
     assert index.upsert(first[:1], replaced[None, :]) == 80
-    opened = EmbeddingIndexFile(tmp_path / "e.usearch").open()  # read back from the files
+    opened = EmbeddingIndexFile(tmp_path / "e.faiss").open()  # read back from the files
     assert len(opened) == 80
-    assert opened.holds(first[0]) and opened.holds(second[-1])
-    assert not opened.holds(_ids(1, "never")[0])
+    assert opened.resolve(first[0]) == first[0] and opened.resolve(second[-1]) == second[-1]
+    assert opened.resolve(_ids(1, "never")[0]) is None
     best = opened.nearest(replaced, 1)[0]  # the new vector, not the old one, is indexed
     assert best.poster_id == first[0] and best.similarity > 0.99
 
@@ -70,10 +73,54 @@ def test_two_posters_sharing_a_key_are_refused_in_a_batch_or_across_batches(
     tmp_path: Path,
 ) -> None:
     shared, vectors = "ab" * 8, _clustered(2, seed=3)
-    index = EmbeddingIndexFile(tmp_path / "e.usearch")
+    index = EmbeddingIndexFile(tmp_path / "e.faiss")
     with pytest.raises(KeyCollisionError):
         index.upsert([shared + "0" * 48, shared + "1" * 48], vectors)
     index.upsert([shared + "0" * 48], vectors[:1])
     with pytest.raises(KeyCollisionError):
         index.upsert([shared + "1" * 48], vectors[1:])
     assert len(index.open()) == 1
+
+
+def test_list_count_grows_with_the_corpus_and_leaves_enough_vectors_to_train_each_list() -> None:
+    settings = IndexSettings()
+    assert list_count(9_999, settings) == 1  # small: one list, every query exact
+    assert list_count(10_000, settings) == 128  # 4 sqrt(n) is 400; 40 vectors a list caps it
+    assert list_count(100_000, settings) == 1024
+    assert list_count(1_000_000, settings) == 4096  # as measured at a million
+
+
+def test_an_index_outgrows_one_list_and_is_rebuilt_with_many(tmp_path: Path) -> None:
+    settings = IndexSettings(exhaustive_below=1_000)
+    ids, vectors = _ids(4000), _clustered(4000, seed=4)
+    index = EmbeddingIndexFile(tmp_path / "e.faiss", settings)
+    assert index.outgrown_by(600)  # no index yet
+    assert index.upsert(ids[:600], vectors[:600]) == 600
+    assert index.open().lists == 1
+    assert not index.outgrown_by(300) and index.outgrown_by(3400)
+    assert index.rebuild(ids, vectors) == 4000  # now 64 lists, 4 scanned a query
+    opened = EmbeddingIndexFile(tmp_path / "e.faiss", settings).open()
+    assert opened.lists == list_count(4000, settings) == 64
+    recalls = []
+    for query in range(0, 4000, 97):
+        stored = opened.vector(ids[query])  # the query's vector from the index, not a store
+        unit = vectors[query] / np.linalg.norm(vectors[query])
+        assert np.allclose(stored, unit, atol=0.01)  # 8-bit codes of its offset from a centre
+        found = opened.nearest(stored, 10, exclude=ids[query])
+        exact = {ids[i] for i in _exact_top(vectors, query, 10)}
+        recalls.append(len(exact & {n.poster_id for n in found}) / 10)
+    assert np.mean(recalls) >= 0.95
+
+
+def test_a_unique_prefix_resolves_among_the_indexed_posters(tmp_path: Path) -> None:
+    ids = ["ab12" + "0" * 60, "ab13" + "0" * 60, "cd" + "1" * 62]
+    index = EmbeddingIndexFile(tmp_path / "e.faiss")
+    index.upsert(ids, _clustered(3, seed=5))
+    opened = index.open()
+    assert opened.resolve("AB12") == ids[0]  # case does not matter
+    assert opened.resolve("cd") == ids[2] and opened.resolve(ids[2]) == ids[2]
+    assert opened.resolve("ab1") is None  # two posters: the store says which
+    assert opened.resolve("cd" + "1" * 20 + "2") is None  # past the key, the id differs
+    assert (
+        opened.resolve("ef") is None and opened.resolve("zz") is None and opened.resolve("") is None
+    )
