@@ -197,6 +197,21 @@ class EmbeddingIndexFile:
         index = faiss.read_index(str(self.path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
         return list_count(index.ntotal + added, self.settings) > index.nlist
 
+    def update(
+        self,
+        poster_ids: Sequence[str],
+        vectors: np.ndarray,
+        every: Callable[[], tuple[Sequence[str], np.ndarray]],
+    ) -> tuple[int, bool]:
+        """Add a batch; where there is no index yet or the batch outgrows its lists, rebuild
+        it from `every()` (all the vectors of its kind) instead. `every` is read under the
+        index's lock, so a rebuild never drops a batch another process added meanwhile.
+        The index's new size, and whether it was rebuilt."""
+        with self._lock:
+            if self.outgrown_by(len(poster_ids)):
+                return self.rebuild(*every()), True
+            return self.upsert(poster_ids, vectors), False
+
     def rebuild(self, poster_ids: Sequence[str], vectors: np.ndarray) -> int:
         """An index of exactly these posters, its lists' centres trained on them."""
         keys = _keys(poster_ids)
@@ -213,11 +228,11 @@ class EmbeddingIndexFile:
     def upsert(self, poster_ids: Sequence[str], vectors: np.ndarray) -> int:
         """Add the posters' vectors to the index's lists, replacing those already there; the
         index's new size. With no index yet, this builds one."""
-        if not self.exists():
-            return self.rebuild(poster_ids, vectors)
         keys = _keys(poster_ids)
         labels = _labels(keys)
         with self._lock:
+            if not self.exists():
+                return self.rebuild(poster_ids, vectors)
             table = np.load(self.ids_path)
             names = dict(zip(table["key"].tolist(), table["poster_id"].tolist(), strict=True))
             for key, poster_id in zip(keys.tolist(), poster_ids, strict=True):

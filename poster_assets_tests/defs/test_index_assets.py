@@ -46,7 +46,8 @@ def _store_batch(home: PosterHome, batch_id: str, ids: list[str], vectors: np.nd
         )
 
 
-def _index_batch(home: PosterHome, instance: DagsterInstance, batch_id: str) -> None:
+def _index_batch(home: PosterHome, instance: DagsterInstance, batch_id: str) -> list[str]:
+    """The indexes the run rebuilt, as its materialization says."""
     result = materialize(
         [embedding_index],
         instance=instance,
@@ -54,6 +55,8 @@ def _index_batch(home: PosterHome, instance: DagsterInstance, batch_id: str) -> 
         resources={"store": PosterStore(home=str(home.root))},
     )
     assert result.success
+    (materialization,) = result.asset_materializations_for_node("embedding_index")
+    return materialization.metadata["rebuilt"].value
 
 
 def test_a_new_index_holds_every_stored_poster_and_batches_are_then_added(
@@ -66,11 +69,11 @@ def test_a_new_index_holds_every_stored_poster_and_batches_are_then_added(
     ids = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(90)]
     _store_batch(home, "b1", ids[:30], vectors[:30])  # indexed before this format, say
     _store_batch(home, "b2", ids[30:60], vectors[30:60])
-    _index_batch(home, instance, "b2")  # no index file yet: b1's vectors go in too
+    assert _index_batch(home, instance, "b2") == [f"{MODEL}/poster"]  # no file: b1's go in too
     index = EmbeddingIndexFile(index_path(home.index_dir, MODEL, "poster"))
     assert len(index.open()) == 60 and index.open().resolve(ids[0]) == ids[0]
     _store_batch(home, "b3", ids[60:], vectors[60:])
-    _index_batch(home, instance, "b3")  # the index is there: only b3 is added
+    assert _index_batch(home, instance, "b3") == []  # the index is there: only b3 is added
     assert len(index.open()) == 90
     db = open_database(home)
     found, method = similar_posters(db, home.index_dir, ids[0], k=5, model=MODEL)

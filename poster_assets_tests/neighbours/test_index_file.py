@@ -4,6 +4,8 @@ and refusals."""
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -124,3 +126,31 @@ def test_a_unique_prefix_resolves_among_the_indexed_posters(tmp_path: Path) -> N
     assert (
         opened.resolve("ef") is None and opened.resolve("zz") is None and opened.resolve("") is None
     )
+
+
+def test_update_rebuilds_from_every_vector_under_the_lock_and_otherwise_adds(
+    tmp_path: Path,
+) -> None:
+    """A rebuild reads every vector while holding the index's lock: a batch another writer
+    adds meanwhile waits and lands in the rebuilt index, not under it."""
+    ids, vectors = _ids(60), _clustered(60, seed=6)
+    path = tmp_path / "e.faiss"
+    inside, calls = threading.Event(), []
+
+    def every() -> tuple[list[str], np.ndarray]:
+        calls.append("every")
+        inside.set()
+        time.sleep(0.5)  # a slow read of the store
+        return ids[:40], vectors[:40]
+
+    rebuilding = threading.Thread(
+        target=lambda: EmbeddingIndexFile(path).update(ids[:10], vectors[:10], every)
+    )
+    rebuilding.start()
+    assert inside.wait(10)
+    EmbeddingIndexFile(path).upsert(ids[40:50], vectors[40:50])  # another writer's batch
+    rebuilding.join()
+    opened = EmbeddingIndexFile(path).open()
+    assert len(opened) == 50 and opened.resolve(ids[45]) == ids[45]
+    size, rebuilt = EmbeddingIndexFile(path).update(ids[50:], vectors[50:], every)
+    assert (size, rebuilt) == (60, False) and calls == ["every"]  # added: every was not read
