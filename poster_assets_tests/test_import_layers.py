@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from poster_assets_tests.conftest import REPO_ROOT
@@ -65,3 +67,17 @@ def test_sql_lives_in_the_store() -> None:
         if path.relative_to(PACKAGE).parts[0] != "store" and ".execute(" in path.read_text()
     ]
     assert outside == []
+
+
+def test_opening_the_store_leaves_the_heavy_libraries_unimported() -> None:
+    """Every CLI command that reads the store imports each stage's table through the registry;
+    the libraries only a stage's work needs (~2.5 s to import together) wait for that work."""
+    heavy = ("sklearn", "rapidocr", "matplotlib", "skimage", "scipy.ndimage", "scipy.cluster")
+    probe = (
+        "import sys; import poster_assets.store.similarity, poster_assets.stages.registry; "
+        f"print([name for name in {heavy!r} if name in sys.modules])"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert found.strip() == "[]"

@@ -8,15 +8,11 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - the backend must be chosen first
-import numpy as np  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-
-from poster_assets.imaging.annotate import (  # noqa: E402
+from poster_assets.imaging.annotate import (
     COMPOSITION_LEGEND,
     FACE_COLOUR,
     FOREGROUND_LEGEND,
@@ -28,6 +24,10 @@ from poster_assets.imaging.annotate import (  # noqa: E402
     draw_foreground,
     draw_ocr,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.patches import Patch
 
 LAYER_COLOURS = np.array(
     [[230, 80, 60], [250, 190, 60], [70, 130, 220], [120, 200, 120], [170, 110, 200]], np.uint8
@@ -56,10 +56,19 @@ class Anatomy:
 
 
 def _patch(colour: Sequence[int], label: str) -> Patch:
+    from matplotlib.patches import Patch
+
     return Patch(facecolor=np.asarray(colour) / 255, edgecolor="black", label=label)
 
 
 def anatomy_png(anatomy: Anatomy) -> bytes:
+    # matplotlib is imported when a picture is drawn (~0.5 s): every process that opens the
+    # store imports this module through the stage registry.
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     panels = 5 if anatomy.with_detections else 4
     figure, axes = plt.subplots(
         1, panels, figsize=(3.4 * panels, 5.2),
@@ -99,7 +108,7 @@ def anatomy_png(anatomy: Anatomy) -> bytes:
     return buffer.getvalue()
 
 
-def _detections(axis: plt.Axes, anatomy: Anatomy) -> None:
+def _detections(axis: Axes, anatomy: Anatomy) -> None:
     found = f"{len(anatomy.faces)} faces, {len(anatomy.objects)} objects"
     if anatomy.roles is not None:
         picture = draw_composition(anatomy.rgb, anatomy.roles)
@@ -114,7 +123,7 @@ def _detections(axis: plt.Axes, anatomy: Anatomy) -> None:
     _legend(axis, [_patch(colour, label.split(" (")[0]) for colour, label in FOREGROUND_LEGEND])
 
 
-def _histogram(axis: plt.Axes, anatomy: Anatomy) -> None:
+def _histogram(axis: Axes, anatomy: Anatomy) -> None:
     centres = (anatomy.histogram_edges[:-1] + anatomy.histogram_edges[1:]) / 2
     width = anatomy.histogram_edges[1] - anatomy.histogram_edges[0]
     axis.bar(centres, anatomy.histogram_counts, width=width, color="0.6", label="pixels")
@@ -136,7 +145,7 @@ def _layer_name(index: int, count: int) -> str:
     return f"{index} far" if index == count - 1 else str(index)
 
 
-def _legend(axis: plt.Axes, handles: list[Patch]) -> None:
+def _legend(axis: Axes, handles: list[Patch]) -> None:
     """Under the panel, so that it hides nothing of the poster."""
     axis.legend(
         handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01), fontsize=8,

@@ -12,11 +12,10 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 import openvino as ov
-from rapidocr import EngineType, RapidOCR
-from rapidocr.ch_ppocr_rec import TextRecognizer
 
 from poster_assets.models.line_recogniser import WidthBucketRecogniser
 from poster_assets.models.recogniser_classes import (
@@ -25,6 +24,10 @@ from poster_assets.models.recogniser_classes import (
     restrict_output_classes,
 )
 from poster_assets.vision.text_lines import TextLine
+
+if TYPE_CHECKING:
+    from rapidocr import RapidOCR
+    from rapidocr.ch_ppocr_rec import TextRecognizer
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,10 @@ class OcrSettings:
         object.__setattr__(self, "rec_characters", RecogniserCharacters(self.rec_characters))
 
     def rapidocr_params(self) -> dict[str, object]:
+        # rapidocr is imported where an engine is made (~0.5 s): every process that opens the
+        # store imports this module through the stage registry.
+        from rapidocr import EngineType
+
         return {
             "Global.log_level": "error",
             "Global.text_score": self.text_score,
@@ -131,6 +138,8 @@ def _with_width_buckets(engine: RapidOCR, step: int) -> RapidOCR:
 
 
 def _built(settings: OcrSettings, runtime_params: Mapping[str, object]) -> RapidOCR:
+    from rapidocr import RapidOCR
+
     engine = RapidOCR(params=settings.rapidocr_params() | dict(runtime_params))
     recompiled = _recompiled(engine, settings.rec_characters)
     return _with_width_buckets(recompiled, settings.rec_width_step)

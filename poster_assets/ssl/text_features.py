@@ -6,13 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.feature_extraction.text import HashingVectorizer
 
 TEXT_DIMENSIONS = 256
 
 
 def text_vectors(texts: Sequence[str], dimensions: int = TEXT_DIMENSIONS) -> np.ndarray:
     """(len(texts), dimensions) float32; an empty text gives a zero row."""
+    # Imported here (~0.7 s): every process that opens the store imports this module through
+    # the stage registry.
+    from sklearn.feature_extraction.text import HashingVectorizer
+
     vectorizer = HashingVectorizer(
         analyzer="char_wb",
         ngram_range=(2, 4),

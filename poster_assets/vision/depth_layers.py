@@ -10,9 +10,6 @@ from enum import StrEnum
 import ckwrap
 import cv2
 import numpy as np
-from scipy.ndimage import gaussian_filter1d
-from skimage.segmentation import slic
-from sklearn.cluster import KMeans
 
 from poster_assets.vision.native_threads import one_native_thread
 
@@ -42,10 +39,13 @@ def depth_histogram(
     # Modes come from the interior: normalisation clips ~1 % of pixels onto exactly 0 and 1,
     # which would otherwise show up as peaks at the ends.
     interior, _ = np.histogram(depth[(depth > 0.0) & (depth < 1.0)], bins=bins, range=(0.0, 1.0))
-    smoothed = gaussian_filter1d(interior.astype(float), sigma)
-    # Imported here: scipy.signal takes ~0.6 s to import, and every process that opens the
-    # store (each CLI command, each launched run) imports this module through the registry.
+    # Imported here, as are scikit-image and scikit-learn below: together ~2 s to import, and
+    # every process that opens the store (each CLI command, each launched run) imports this
+    # module through the registry.
+    from scipy.ndimage import gaussian_filter1d
     from scipy.signal import find_peaks
+
+    smoothed = gaussian_filter1d(interior.astype(float), sigma)
 
     peaks, _ = find_peaks(
         np.concatenate([[0.0], smoothed, [0.0]]),  # so peaks at either end count
@@ -79,6 +79,8 @@ def kmeans_layers(
     else:
         # One thread: sklearn's OpenMP threads made this 4x slower on 2 cores (95 against
         # 25 ms a poster) and tied the last digits of the centres to the core count.
+        from sklearn.cluster import KMeans
+
         with one_native_thread:
             model = KMeans(n_clusters=k, n_init=4, random_state=seed)
             found = model.fit(depth.reshape(-1, 1).astype(np.float64)).cluster_centers_[:, 0]
@@ -93,6 +95,8 @@ def snap_to_superpixels(labels: np.ndarray, rgb: np.ndarray, n_segments: int = 2
     speckle disappears. `rgb` must have the same height and width as `labels`."""
     if rgb.shape[:2] != labels.shape:
         raise ValueError(f"rgb {rgb.shape[:2]} and labels {labels.shape} differ in size")
+    from skimage.segmentation import slic
+
     segments = slic(rgb, n_segments=n_segments, compactness=10, start_label=0)
     layers = int(labels.max()) + 1
     votes = np.zeros((segments.max() + 1, layers), dtype=np.int64)
