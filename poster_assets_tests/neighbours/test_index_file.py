@@ -93,7 +93,7 @@ def test_list_count_grows_with_the_corpus_and_leaves_enough_vectors_to_train_eac
 
 
 def test_an_index_outgrows_one_list_and_is_rebuilt_with_many(tmp_path: Path) -> None:
-    settings = IndexSettings(exhaustive_below=1_000)
+    settings = IndexSettings(exhaustive_below=1_000, min_probes=1)
     ids, vectors = _ids(4000), _clustered(4000, seed=4)
     index = EmbeddingIndexFile(tmp_path / "e.faiss", settings)
     assert index.outgrown_by(600)  # no index yet
@@ -102,7 +102,8 @@ def test_an_index_outgrows_one_list_and_is_rebuilt_with_many(tmp_path: Path) -> 
     assert not index.outgrown_by(300) and index.outgrown_by(3400)
     assert index.rebuild(ids, vectors) == 4000  # now 64 lists, 4 scanned a query
     opened = EmbeddingIndexFile(tmp_path / "e.faiss", settings).open()
-    assert opened.lists == list_count(4000, settings) == 64
+    assert opened.lists == list_count(4000, settings) == 64 and opened.probes == 4
+    assert EmbeddingIndexFile(tmp_path / "e.faiss").open().probes == 64  # at least 256: all
     recalls = []
     for query in range(0, 4000, 97):
         stored = opened.vector(ids[query])  # the query's vector from the index, not a store
