@@ -133,7 +133,7 @@ def similar_posters(
     index = EmbeddingIndexFile(index_path(index_dir, model, region)) if index_dir else None
     opened = index.open() if index is not None and index.exists() else None
     indexed = opened.resolve(poster_id) if opened is not None else None
-    if opened is None or indexed is None:
+    if indexed is None:
         full_id = resolve_poster_id(db, poster_id)
         found = nearest_posters(db, full_id, k=k, region=region, model=model)
         return (
