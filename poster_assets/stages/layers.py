@@ -35,7 +35,7 @@ from poster_assets.vision.depth_layers import (
 from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
-LAYERS_REVISION = "r8"  # r8: title glyphs also judged on a ring outside each line
+LAYERS_REVISION = "r9"  # r9: a title's glyphs keep their edge (text_pixels.EDGE_PX)
 LAYER_METHOD = "kmeans-depth"
 ANATOMY_POSTERS = 3  # pictures on the asset's page, one under the other
 DEPTH_HISTOGRAMS = spec.TableSpec(

@@ -6,19 +6,25 @@ import cv2
 import numpy as np
 import pytest
 
+from poster_assets.vision import text_pixels as text_pixels_module
 from poster_assets.vision.text_pixels import line_text_pixels, polygons_mask, text_pixels
 
 BOX = np.array([[20, 30], [280, 30], [280, 90], [20, 90]], float)
 
 
-def _poster(fill: tuple[int, int, int], outline: bool) -> tuple[np.ndarray, np.ndarray]:
-    """A 300x200 poster: a vertical gradient ground, "TITLE" drawn inside BOX; returns the
-    picture and the exact glyph pixels (fill and outline)."""
+def _ground() -> np.ndarray:
+    """A 300x200 vertical gradient."""
     ramp = np.linspace(40, 120, 200, dtype=np.uint8)[:, None]
     rgb = np.dstack(
         [ramp.repeat(300, 1), np.full((200, 300), 60, np.uint8), 255 - ramp.repeat(300, 1)]
     )
-    rgb = np.ascontiguousarray(rgb)
+    return np.ascontiguousarray(rgb)
+
+
+def _poster(fill: tuple[int, int, int], outline: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A 300x200 poster: a vertical gradient ground, "TITLE" drawn inside BOX; returns the
+    picture and the exact glyph pixels (fill and outline)."""
+    rgb = _ground()
     truth = np.zeros((200, 300), np.uint8)
     origin, font = (35, 80), cv2.FONT_HERSHEY_DUPLEX
     if outline:
@@ -78,3 +84,26 @@ def test_the_ring_leaves_glyphs_the_rim_already_finds() -> None:
     lower = BOX + (0, 100)  # another text box, kept out of the ring
     boxes = polygons_mask(truth.shape, [BOX, lower])
     assert np.array_equal(line_text_pixels(rgb, BOX, boxes), line_text_pixels(rgb, BOX))
+
+
+def test_a_titles_outline_is_glyph_where_its_colour_is_also_ground(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Black bands run down the poster beside a title of yellow letters with a 1-px black
+    outline: black is a ground colour (on the box's rim and the ring around it), yet the
+    outline's pixels, next to the letters, are the title's; the bands stay ground."""
+    rgb = _ground()
+    rgb[:, 5:28] = 0
+    rgb[:, 262:295] = 0
+    letters = np.zeros((200, 300), np.uint8)
+    cv2.putText(letters, "TITLE", (40, 80), cv2.FONT_HERSHEY_DUPLEX, 1.9, 1, 5, cv2.LINE_8)
+    letters = letters.astype(bool)
+    truth = cv2.dilate(letters.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    rgb[truth] = 0
+    rgb[letters] = (250, 230, 60)
+    boxes = polygons_mask(truth.shape, [BOX])
+    found = line_text_pixels(rgb, BOX, boxes)
+    assert _iou(found, truth) > 0.95
+    assert not found[:, 5:28].any() and not found[:, 262:295].any()
+    monkeypatch.setattr(text_pixels_module, "EDGE_PX", 0)
+    assert _iou(line_text_pixels(rgb, BOX, boxes), truth) < 0.85  # the letters without it
