@@ -116,8 +116,14 @@ def test_the_composition_gives_every_pixel_a_role_that_follows_the_true_layers(
     assert by_role["subject"][0] >= 8 and all(ranked for _, _, ranked in by_role.values())
     faces = _query(layered_home, "SELECT count(*) FROM faces")[0][0]
     assert by_role["subject"][1] == faces  # the pasted portraits lie in subjects
-    ious = demo_composition_report(db, demo_corpus)["mean_iou_with_true_role"]
+    report = demo_composition_report(db, demo_corpus)
+    ious = report["mean_iou_with_true_role"]
     assert ious["subject"] > 0.6 and ious["title_text"] > 0.6 and ious["background"] > 0.8
+    exact_titles = report["exact_title_pixels_in_title_role"]
+    assert (
+        exact_titles["titled_posters"] == 8
+        and exact_titles["posters_with_80_percent_inside"] >= 0.5
+    )
     rows = StoredRows(db, PosterCopies(layered_home.poster_copies_dir))
     assert title_role_report(db, rows)["posters_with_80_percent_inside"] >= 0.75
     instance = DagsterInstance.from_config(str(layered_home.dagster_home))

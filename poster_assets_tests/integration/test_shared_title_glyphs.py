@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from poster_assets.evaluation.composition import otsu_text_pixels
+from poster_assets.evaluation.composition import line_box_text_pixels
 from poster_assets.models.ocr import load_ocr_engine, read_text_lines
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages.ocr import OcrStageSettings
@@ -31,12 +31,11 @@ def test_title_glyphs_are_the_letters_that_touch_their_box(shared_posters: Path,
     assert title.box is not None, title.reason
     polygons = [lines[index].polygon for index in title.line_indices]
     every_box = polygons_mask(rgb.shape[:2], [line.polygon for line in lines])
-    x0, y0, x1, y1 = (int(round(value)) for value in title.box)
-    # An independent reading of the letters: Otsu's class that is less of the box's rim.
-    letters = otsu_text_pixels(cv2.cvtColor(rgb[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY))
+    # An independent reading of the letters: Otsu's class that is less of each box's rim.
+    letters = line_box_text_pixels(rgb, polygons)
 
     def share_of_letters(glyphs: np.ndarray) -> float:
-        return float((letters & glyphs[y0:y1, x0:x1]).sum() / letters.sum())
+        return float((letters & glyphs).sum() / letters.sum())
 
     assert share_of_letters(text_pixels(rgb, polygons)) < 0.6  # the rim alone
     assert share_of_letters(text_pixels(rgb, polygons, every_box)) > 0.9

@@ -1,0 +1,56 @@
+"""The title-role check's own reading of a title's text pixels, against the exact pixels."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pandas as pd
+
+from poster_assets.evaluation.composition import line_box_text_pixels, title_quadrilaterals
+
+LINE = np.array([[20, 30], [280, 30], [280, 90], [20, 90]], float)
+
+
+def _letters(rgb: np.ndarray, colour: tuple[int, int, int], origin: tuple[int, int]) -> np.ndarray:
+    mask = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.putText(mask, "TITLE", origin, cv2.FONT_HERSHEY_DUPLEX, 1.9, 1, 5, cv2.LINE_8)
+    rgb[mask.astype(bool)] = colour
+    return mask.astype(bool)
+
+
+def _iou(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum() / (a | b).sum())
+
+
+def test_red_letters_over_a_grey_ramp_are_read_where_grey_cannot_part_them() -> None:
+    """Red letters (grey ~76) over a neutral ramp from dark to light grey: in grey, Otsu parts
+    the ramp's halves; the green-red channel parts the letters."""
+    ramp = np.linspace(30, 150, 200).astype(np.uint8)[:, None, None]
+    rgb = np.ascontiguousarray(np.broadcast_to(ramp, (200, 300, 3)))
+    truth = _letters(rgb, (200, 20, 20), (35, 80))
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    inside = np.zeros(grey.shape, bool)
+    inside[30:91, 20:281] = True
+    _, split = cv2.threshold(grey[inside].reshape(-1, 1), 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    assert _iou(split.ravel().astype(bool), truth[inside]) < 0.5  # grey reads the ramp
+    assert _iou(line_box_text_pixels(rgb, [LINE]), truth) > 0.95
+
+
+def test_only_the_title_lines_boxes_are_read_and_light_ground_keeps_polarity() -> None:
+    """Dark letters on a light ground, another line of text below the title's box: only the
+    title's box is read, its letters (not its ground) are text."""
+    rgb = np.full((200, 300, 3), 230, np.uint8)
+    truth = _letters(rgb, (20, 20, 60), (35, 80))
+    _letters(rgb, (20, 20, 60), (35, 170))
+    found = line_box_text_pixels(rgb, [LINE])
+    assert _iou(found, truth) > 0.95
+    assert not found[100:].any()
+    assert not line_box_text_pixels(rgb, [np.array([[0, 0], [2, 0], [2, 2], [0, 2]], float)]).any()
+
+
+def test_title_quadrilaterals_are_the_title_lines_polygons() -> None:
+    lines = pd.DataFrame(
+        {"line_index": [0, 1, 2], "polygon": [list(range(8)), LINE.ravel().tolist(), [0] * 8]}
+    )
+    (only,) = title_quadrilaterals(lines, [1])
+    assert np.array_equal(only, LINE)
