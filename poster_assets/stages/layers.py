@@ -35,7 +35,7 @@ from poster_assets.vision.depth_layers import (
 from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
-LAYERS_REVISION = "r9"  # r9: a title's glyphs keep their edge (text_pixels.EDGE_PX)
+LAYERS_REVISION = "r10"  # r10: title glyphs by the title's own rule (vision/text_pixels.py)
 LAYER_METHOD = "kmeans-depth"
 ANATOMY_POSTERS = 3  # pictures on the asset's page, one under the other
 DEPTH_HISTOGRAMS = spec.TableSpec(
@@ -160,12 +160,10 @@ def title_glyph_row(
     Where no glyphs stand out from their ground, the lines' boxes stand in (method 'box')."""
     if titles.empty or titles["title_text"].iloc[0] == "":
         return None
-    title_lines = lines["line_index"].isin(list(titles["line_indices"].iloc[0])).to_numpy()
-    quadrilaterals = [np.asarray(polygon, float).reshape(4, 2) for polygon in lines["polygon"]]
-    polygons = [quadrilaterals[index] for index in np.flatnonzero(title_lines)]
+    title_lines = lines[lines["line_index"].isin(list(titles["line_indices"].iloc[0]))]
+    polygons = [np.asarray(polygon, float).reshape(4, 2) for polygon in title_lines["polygon"]]
     boxes = text_pixels.polygons_mask(rgb.shape[:2], polygons)
-    every_box = text_pixels.polygons_mask(rgb.shape[:2], quadrilaterals)
-    glyphs = text_pixels.text_pixels(rgb, polygons, every_box)
+    glyphs = text_pixels.text_pixels(rgb, polygons, title=True)
     method = "glyphs" if glyphs.any() else "box"
     mask = glyphs if glyphs.any() else boxes
     row = {

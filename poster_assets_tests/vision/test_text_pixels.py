@@ -62,35 +62,49 @@ def test_a_flat_box_has_no_glyphs_and_lines_combine() -> None:
     assert not line_text_pixels(rgb, np.array([[0, 0], [1, 0], [1, 1], [0, 1]], float)).any()
 
 
-def test_glyphs_that_touch_a_tight_box_are_found_from_the_ring_around_it() -> None:
-    """A detector's box hugs big letters, so they reach its rim all round and the rim alone
-    calls them ground; the ring outside the box tells which colour is the letters'."""
+def test_glyphs_that_touch_a_tight_box_are_found_by_the_titles_rule() -> None:
+    """A detector's box hugs big letters to within a pixel, so they cover a fifth of its rim
+    and the credits' rule calls them ground; the title's rule parts the colours into two sides
+    first and takes the side less on the rim. (A box with no pixel of ground above or below
+    the letters defeats both.)"""
     rgb, truth = _poster((250, 230, 60), outline=True)
     ys, xs = np.nonzero(truth)
-    tight = np.array(
-        [[xs.min(), ys.min()], [xs.max(), ys.min()], [xs.max(), ys.max()], [xs.min(), ys.max()]],
-        float,
-    )
-    boxes = polygons_mask(truth.shape, [tight])
+    x0, y0, x1, y1 = xs.min(), ys.min() - 1, xs.max(), ys.max() + 1
+    tight = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float)
     assert _iou(line_text_pixels(rgb, tight), truth) < 0.5
-    found = line_text_pixels(rgb, tight, boxes)
+    found = line_text_pixels(rgb, tight, title=True)
     assert _iou(found, truth) > 0.85
-    assert not found[~boxes].any()
-    assert np.array_equal(text_pixels(rgb, [tight], boxes), found)
+    assert not found[~polygons_mask(truth.shape, [tight])].any()
+    assert np.array_equal(text_pixels(rgb, [tight], title=True), found)
 
 
-def test_the_ring_leaves_glyphs_the_rim_already_finds() -> None:
+def test_a_title_on_a_plate_is_its_letters_not_the_plate() -> None:
+    """White letters on a black plate, the box reaching into the red ground above and below:
+    red is most of the rim and the letters more of it than the plate, so the credits' rule
+    takes the plate for glyphs; the title's rule sets the white apart, less on the rim."""
+    rgb = np.zeros((200, 300, 3), np.uint8)
+    rgb[:] = (170, 30, 30)
+    rgb[45:80] = 0
+    letters = np.zeros((200, 300), np.uint8)
+    cv2.putText(letters, "TITLE", (35, 80), cv2.FONT_HERSHEY_DUPLEX, 1.9, 1, 5, cv2.LINE_8)
+    truth = letters.astype(bool)
+    rgb[truth] = 245
+    box = np.array([[20, 38], [280, 38], [280, 86], [20, 86]], float)
+    assert _iou(line_text_pixels(rgb, box), truth) < 0.5
+    assert _iou(line_text_pixels(rgb, box, title=True), truth) > 0.85  # with the plate's edge
+
+
+def test_both_rules_find_glyphs_the_rim_already_tells() -> None:
     rgb, truth = _poster((250, 230, 60), outline=False)
-    lower = BOX + (0, 100)  # another text box, kept out of the ring
-    boxes = polygons_mask(truth.shape, [BOX, lower])
-    assert np.array_equal(line_text_pixels(rgb, BOX, boxes), line_text_pixels(rgb, BOX))
+    assert _iou(line_text_pixels(rgb, BOX), truth) > 0.85
+    assert _iou(line_text_pixels(rgb, BOX, title=True), truth) > 0.85
 
 
 def test_a_titles_outline_is_glyph_where_its_colour_is_also_ground(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Black bands run down the poster beside a title of yellow letters with a 1-px black
-    outline: black is a ground colour (on the box's rim and the ring around it), yet the
+    outline: black is a ground colour (on the box's rim, with the gradient), yet the
     outline's pixels, next to the letters, are the title's; the bands stay ground."""
     rgb = _ground()
     rgb[:, 5:28] = 0
@@ -101,9 +115,8 @@ def test_a_titles_outline_is_glyph_where_its_colour_is_also_ground(
     truth = cv2.dilate(letters.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
     rgb[truth] = 0
     rgb[letters] = (250, 230, 60)
-    boxes = polygons_mask(truth.shape, [BOX])
-    found = line_text_pixels(rgb, BOX, boxes)
+    found = line_text_pixels(rgb, BOX, title=True)
     assert _iou(found, truth) > 0.95
     assert not found[:, 5:28].any() and not found[:, 262:295].any()
     monkeypatch.setattr(text_pixels_module, "EDGE_PX", 0)
-    assert _iou(line_text_pixels(rgb, BOX, boxes), truth) < 0.85  # the letters without it
+    assert _iou(line_text_pixels(rgb, BOX, title=True), truth) < 0.85  # the letters without it
