@@ -320,7 +320,7 @@ def similar(
 ) -> None:
     """The posters most like POSTER_ID (a unique prefix will do), by cosine similarity: through
     the embedding index where it holds the poster, else by an exact scan."""
-    from poster_assets.models.embedder import ImageEmbedder
+    from poster_assets.models.packaged import EMBEDDING_MODEL_NAME
     from poster_assets.store.opening import open_database
     from poster_assets.store.similarity import similar_posters
 
@@ -331,7 +331,7 @@ def similar(
         poster_id,
         k=k,
         region=region,
-        model=model or ImageEmbedder.model_name,
+        model=model or EMBEDDING_MODEL_NAME,
     )
     click.echo(f"found by: {method}", err=True)
     if as_json:

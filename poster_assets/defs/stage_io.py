@@ -15,7 +15,8 @@ from dagster import (
 
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.runner import PosterRef, StageResult, run_stage
-from poster_assets.stages.spec import PreparedStage, TableSpec
+from poster_assets.stages.spec import PreparedStage
+from poster_assets.stages.tables import TableSpec
 from poster_assets.store.batch_state import StageBatchState
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.stages import replace_stage_rows, rows_for_posters

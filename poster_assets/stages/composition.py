@@ -24,56 +24,13 @@ from poster_assets.stages.stored import (
     role_maps,
     titles_read,
 )
+from poster_assets.stages.tables import COMPOSITION, COMPOSITION_ROLES
 from poster_assets.stages.titles import TITLES
 from poster_assets.vision import composition, text_pixels
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.masks import decode_mask_png, encode_label_png, encode_mask_png
 
 COMPOSITION_REVISION = "r2"  # r2: a subject's mask keeps what the title covers
-COMPOSITION = spec.TableSpec(
-    "composition",
-    (
-        spec.Column("width", "INTEGER NOT NULL", "of the map: the poster's own pixels"),
-        spec.Column("height", "INTEGER NOT NULL"),
-        spec.Column(
-            "roles_png", "BLOB NOT NULL",
-            "8-bit PNG: 0 background, 1 title text, 2 other text, 3.. subjects (largest first)",
-        ),
-        spec.Column(
-            "cues", "VARCHAR[] NOT NULL",
-            "what the roles were drawn from: depth, saliency, faces, objects, title_text, "
-            "other_text",
-        ),
-        spec.Column("subject_method", "VARCHAR NOT NULL", "the `foreground` row's method"),
-        spec.Column("subjects", "INTEGER NOT NULL"),
-        spec.Column("subject_share", "DOUBLE NOT NULL", "of the map: subjects where they show"),
-        spec.Column("title_text_share", "DOUBLE NOT NULL"),
-        spec.Column("other_text_share", "DOUBLE NOT NULL"),
-        spec.Column("background_share", "DOUBLE NOT NULL", "the four shares sum to 1"),
-    ),
-)  # fmt: skip
-COMPOSITION_ROLES = spec.TableSpec(
-    "composition_roles",
-    (
-        spec.Column("role_index", "INTEGER NOT NULL", "its value in composition.roles_png"),
-        spec.Column("role", "VARCHAR NOT NULL", "background / title_text / other_text / subject"),
-        spec.Column(
-            "mask_png", "BLOB NOT NULL",
-            "1-bit PNG at the poster's size: a subject's whole extent (what the title covers "
-            "too), else where the role shows",
-        ),
-        spec.Column("pixel_share", "DOUBLE NOT NULL", "of the mask; 0 for an empty fixed role"),
-        spec.Column("x0", "DOUBLE", "bounding box in poster pixels; NULL when empty"),
-        spec.Column("y0", "DOUBLE"), spec.Column("x1", "DOUBLE"), spec.Column("y1", "DOUBLE"),
-        spec.Column(
-            "depth_rank", "DOUBLE",
-            "its median depth's rank among the poster's, 0 = nearest; NULL: no depth",
-        ),
-        spec.Column("faces", "INTEGER NOT NULL", "detected faces centred in the role"),
-        spec.Column("objects", "VARCHAR[] NOT NULL", "labels of objects centred in it"),
-    ),
-    key=("poster_id", "role_index"),
-)  # fmt: skip
 
 
 def text_masks(

@@ -9,25 +9,13 @@ from poster_assets.errors import ModelMissingError
 from poster_assets.models.depth import DepthEstimator, DepthModelRef, load_depth_estimator
 from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
 from poster_assets.stages import spec
+from poster_assets.stages.tables import DEPTH_MAPS
 from poster_assets.vision.depth import (
     encode_depth_png,
     normalise_depth,
     stored_size,
     summarise_depth,
 )
-
-DEPTH_MAPS = spec.TableSpec(
-    "depth_maps",
-    (
-        spec.Column("model", "VARCHAR NOT NULL"),
-        spec.Column("model_version", "VARCHAR NOT NULL", "name + sha256 prefix of the file"),
-        spec.Column("width", "INTEGER NOT NULL", "of the stored map (at most 192 px a side)"),
-        spec.Column("height", "INTEGER NOT NULL"),
-        spec.Column("depth_png", "BLOB NOT NULL", "16-bit PNG, 0 = nearest .. 1023 = farthest"),
-        spec.Column("p10", "DOUBLE NOT NULL"), spec.Column("p50", "DOUBLE NOT NULL"),
-        spec.Column("p90", "DOUBLE NOT NULL"), spec.Column("mean", "DOUBLE NOT NULL"),
-    ),
-)  # fmt: skip
 
 
 def prepare(context: spec.StageContext) -> spec.PreparedStage:

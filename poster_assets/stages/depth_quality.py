@@ -12,23 +12,13 @@ from poster_assets.stages import spec
 from poster_assets.stages.depth import DEPTH_MAPS
 from poster_assets.stages.detection import FACES, OBJECTS
 from poster_assets.stages.stored import detection_boxes
+from poster_assets.stages.tables import DEPTH_QUALITY
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.depth_quality import depth_quality
 
 DEPTH_QUALITY_REVISION = "r1"
 SUBJECT_LABELS = ("person",)  # COCO objects counted as subjects, with every face
 RAMP_R = 0.5  # |r| of a profile with its axis above which the map reads as a ramp
-DEPTH_QUALITY = spec.TableSpec(
-    "depth_quality",
-    (
-        spec.Column("column_r", "DOUBLE NOT NULL", "r of the map's column means with x"),
-        spec.Column("row_r", "DOUBLE NOT NULL", "r of its row means with y"),
-        spec.Column("subject_share", "DOUBLE", "of the map inside faces and people; NULL: none"),
-        spec.Column("subject_depth", "DOUBLE", "median depth there, 0 = near"),
-        spec.Column("rest_depth", "DOUBLE", "median depth elsewhere"),
-        spec.Column("subject_nearer", "BOOLEAN", "subject_depth < rest_depth; NULL: no subject"),
-    ),
-)
 
 
 def prepare(context: spec.StageContext) -> spec.PreparedStage:

@@ -23,28 +23,8 @@ from poster_assets.models.packaged import (
 from poster_assets.stages import spec
 from poster_assets.stages.layers import LAYERS
 from poster_assets.stages.stored import LayerMap, layer_map
+from poster_assets.stages.tables import FACES, OBJECTS, TableSpec
 from poster_assets.vision.detections import Detection, box_layer
-
-BOX_COLUMNS = (
-    spec.Column("score", "DOUBLE NOT NULL"),
-    spec.Column("x0", "DOUBLE NOT NULL"), spec.Column("y0", "DOUBLE NOT NULL"),
-    spec.Column("x1", "DOUBLE NOT NULL"), spec.Column("y1", "DOUBLE NOT NULL"),
-    spec.Column("layer_index", "INTEGER", "depth layer holding most of the box (NULL: no layers)"),
-)  # fmt: skip
-FACES = spec.TableSpec(
-    "faces",
-    (spec.Column("face_index", "INTEGER NOT NULL", "best score first"), *BOX_COLUMNS),
-    key=("poster_id", "face_index"),
-)
-OBJECTS = spec.TableSpec(
-    "objects",
-    (
-        spec.Column("object_index", "INTEGER NOT NULL", "best score first"),
-        spec.Column("label", "VARCHAR NOT NULL", "COCO class name"),
-        *BOX_COLUMNS,
-    ),
-    key=("poster_id", "object_index"),
-)
 
 
 def detection_rows(
@@ -67,7 +47,7 @@ def detection_rows(
 
 
 def _detecting(
-    table: spec.TableSpec, detect: Callable[[np.ndarray], list[Detection]]
+    table: TableSpec, detect: Callable[[np.ndarray], list[Detection]]
 ) -> Callable[[spec.PosterInput], dict[str, list[dict]]]:
     index_column, *kept = [column.name for column in table.columns]
 
@@ -89,7 +69,7 @@ Detector = FaceDetector | ObjectDetector
 
 
 def _preparing(
-    table: spec.TableSpec,
+    table: TableSpec,
     model: PackagedModel,
     detector: type[Detector],
     load: Callable[[Path | None, int], Detector],
@@ -120,7 +100,7 @@ def _summarizer(table: str) -> Callable[[Mapping[str, pd.DataFrame]], dict[str, 
 
 
 def _detection_stage(
-    table: spec.TableSpec,
+    table: TableSpec,
     model: PackagedModel,
     detector: type[Detector],
     load: Callable[[Path | None, int], Detector],

@@ -15,19 +15,10 @@ from poster_assets.models.packaged import EFFICIENTNET_LITE3
 from poster_assets.stages import spec
 from poster_assets.stages.foreground import FOREGROUND
 from poster_assets.stages.stored import foreground_mask
+from poster_assets.stages.tables import EMBEDDINGS
 from poster_assets.vision.embeddings import crop_to_mask, masked_mean
 
 EMBEDDINGS_REVISION = "r1"
-EMBEDDINGS = spec.TableSpec(
-    "embeddings",
-    (
-        spec.Column("model", "VARCHAR NOT NULL"),
-        spec.Column("region", "VARCHAR NOT NULL", "poster / foreground / foreground_pooled / ..."),
-        spec.Column("dimensions", "INTEGER NOT NULL"),
-        spec.Column("vector", "FLOAT[] NOT NULL", "a list: models differ in length"),
-    ),
-    key=("poster_id", "model", "region"),
-)
 
 
 def whole_poster_map(embedder: ImageEmbedder, poster: spec.PosterInput) -> np.ndarray:

@@ -25,22 +25,13 @@ from poster_assets.stages.stored import (
     poster_pictures,
     titles_read,
 )
+from poster_assets.stages.tables import FOREGROUND
 from poster_assets.vision.depth import stored_size
 from poster_assets.vision.foreground import ForegroundCues, ForegroundMask, segment_foreground
 from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
 FOREGROUND_REVISION = "r7"  # r7: rectangle fallback; r6: subject boxes probable foreground
-FOREGROUND = spec.TableSpec(
-    "foreground",
-    (
-        spec.Column("method", "VARCHAR NOT NULL", "e.g. 'grabcut:depth+saliency+faces'"),
-        spec.Column("width", "INTEGER NOT NULL", "of the mask (the depth map's size, <= 192 px)"),
-        spec.Column("height", "INTEGER NOT NULL"),
-        spec.Column("mask_png", "BLOB NOT NULL", "1-bit PNG, 1 = foreground"),
-        spec.Column("share", "DOUBLE NOT NULL", "foreground share of the poster"),
-    ),
-)
 
 
 @dataclass(frozen=True)

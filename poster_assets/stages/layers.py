@@ -20,6 +20,7 @@ from poster_assets.stages import spec
 from poster_assets.stages.anatomy import load_anatomy
 from poster_assets.stages.depth import DEPTH_MAPS
 from poster_assets.stages.ocr import OCR_LINES
+from poster_assets.stages.tables import DEPTH_HISTOGRAMS, LAYERS, TITLE_TEXT
 from poster_assets.stages.titles import TITLES
 from poster_assets.vision import text_pixels
 from poster_assets.vision.depth import decode_depth_png
@@ -38,51 +39,6 @@ from poster_assets.vision.saliency import spectral_residual_saliency
 LAYERS_REVISION = "r10"  # r10: title glyphs by the title's own rule (vision/text_pixels.py)
 LAYER_METHOD = "kmeans-depth"
 ANATOMY_POSTERS = 3  # pictures on the asset's page, one under the other
-DEPTH_HISTOGRAMS = spec.TableSpec(
-    "depth_histograms",
-    (
-        spec.Column("counts", "INTEGER[] NOT NULL", "pixels per bin of depth 0..1"),
-        spec.Column("edges", "DOUBLE[] NOT NULL"),
-        spec.Column("modes", "DOUBLE[] NOT NULL", "depth of each peak of the smoothed histogram"),
-        spec.Column("mode_count", "INTEGER NOT NULL"),
-    ),
-)
-LAYERS = spec.TableSpec(
-    "layers",
-    (
-        spec.Column("layer_index", "INTEGER NOT NULL", "0 = nearest"),
-        spec.Column("layer_count", "INTEGER NOT NULL"),
-        spec.Column("method", "VARCHAR NOT NULL", "'kmeans-depth'"),
-        spec.Column("role", "VARCHAR NOT NULL", "foreground / midground / background"),
-        spec.Column("saliency", "DOUBLE NOT NULL", "mean spectral-residual saliency / poster mean"),
-        spec.Column("pixel_share", "DOUBLE NOT NULL"),
-        spec.Column("mean_depth", "DOUBLE NOT NULL"),
-        spec.Column("depth_from", "DOUBLE NOT NULL", "K-means cut on the near side"),
-        spec.Column("depth_to", "DOUBLE NOT NULL"),
-        spec.Column("mask_png", "BLOB NOT NULL", "1-bit PNG at the stored depth map's size"),
-        spec.Column("is_title_layer", "BOOLEAN NOT NULL"),
-        spec.Column(
-            "title_share",
-            "DOUBLE",
-            "share of the title's glyph pixels in this layer (NULL: no title)",
-        ),
-    ),
-    key=("poster_id", "layer_index"),
-)
-
-TITLE_TEXT = spec.TableSpec(
-    "title_text",
-    (
-        spec.Column("width", "INTEGER NOT NULL", "of the mask: the poster's own pixels"),
-        spec.Column("height", "INTEGER NOT NULL"),
-        spec.Column("mask_png", "BLOB NOT NULL", "1-bit PNG, 1 = a pixel of the title's glyphs"),
-        spec.Column("method", "VARCHAR NOT NULL", "'glyphs', or 'box' where none were found"),
-        spec.Column("text_pixels", "INTEGER NOT NULL"),
-        spec.Column(
-            "box_share", "DOUBLE NOT NULL", "glyph pixels / pixels of the title lines' boxes"
-        ),
-    ),
-)
 
 
 @dataclass(frozen=True)

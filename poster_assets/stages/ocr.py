@@ -20,44 +20,13 @@ from poster_assets.models.recogniser_classes import RecogniserCharacters
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages import spec
 from poster_assets.stages.stored import known_title
+from poster_assets.stages.tables import OCR_BLOCKS, OCR_LINES
 from poster_assets.vision.ocr_passes import KeptPass, read_with_retries
 from poster_assets.vision.text_blocks import group_stacked_lines
 from poster_assets.vision.text_lines import TextLine
 from poster_assets.vision.title_scorer import TitleScorer
 
 OCR_STAGE_REVISION = 4  # bump when the stage's outputs change for the same settings
-BOX = (
-    spec.Column("x0", "DOUBLE NOT NULL"), spec.Column("y0", "DOUBLE NOT NULL"),
-    spec.Column("x1", "DOUBLE NOT NULL"), spec.Column("y1", "DOUBLE NOT NULL"),
-)  # fmt: skip
-OCR_LINES = spec.TableSpec(
-    "ocr_lines",
-    (
-        spec.Column("line_index", "INTEGER NOT NULL", "reading order from the recogniser"),
-        spec.Column("text", "VARCHAR NOT NULL"),
-        spec.Column("confidence", "DOUBLE NOT NULL"),
-        spec.Column("polygon", "DOUBLE[8] NOT NULL", "x0 y0 x1 y1 x2 y2 x3 y3, original pixels"),
-        *BOX,
-        spec.Column("glyph_height", "DOUBLE NOT NULL"),
-        spec.Column(
-            "detector_side",
-            "INTEGER",
-            "the detector's short side (px) in the pass kept: a retry's where the first pass "
-            "had not settled the title; NULL before 2026-12-03",
-        ),
-    ),
-    key=("poster_id", "line_index"),
-)
-OCR_BLOCKS = spec.TableSpec(
-    "ocr_blocks",
-    (
-        spec.Column("block_index", "INTEGER NOT NULL", "top to bottom"),
-        spec.Column("text", "VARCHAR NOT NULL", "member lines joined in reading order"),
-        spec.Column("line_indices", "INTEGER[] NOT NULL", "into ocr_lines.line_index"),
-        *BOX,
-    ),
-    key=("poster_id", "block_index"),
-)
 
 
 ENGINE_FIELDS = frozenset(field.name for field in fields(OcrSettings))

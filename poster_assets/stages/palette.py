@@ -9,21 +9,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from poster_assets.stages import spec
+from poster_assets.stages.tables import PALETTE
 from poster_assets.vision.palette import dominant_colours
 
 PALETTE_REVISION = "r1"
-PALETTE = spec.TableSpec(
-    "palette",
-    (
-        spec.Column("colour_index", "INTEGER NOT NULL", "largest share first"),
-        spec.Column("share", "DOUBLE NOT NULL", "of the poster's pixels"),
-        spec.Column("l", "DOUBLE NOT NULL", "CIE Lab lightness, 0..100"),
-        spec.Column("a", "DOUBLE NOT NULL"),
-        spec.Column("b", "DOUBLE NOT NULL"),
-        spec.Column("hex", "VARCHAR NOT NULL", "sRGB, e.g. '#1a2b3c'"),
-    ),
-    key=("poster_id", "colour_index"),
-)
 
 
 @dataclass(frozen=True)

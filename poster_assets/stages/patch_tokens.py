@@ -16,26 +16,11 @@ from poster_assets.models.packaged import EFFICIENTNET_LITE3
 from poster_assets.stages import spec
 from poster_assets.stages.embeddings import whole_poster_map
 from poster_assets.stages.stored import detection_boxes, labelled_boxes
+from poster_assets.stages.tables import PATCH_TOKENS
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.masks import decode_label_png
 
 PATCH_TOKENS_REVISION = "r2"  # r2: whole 1280-d tokens, not a fixed 256-d projection
-PATCH_TOKENS = spec.TableSpec(
-    "patch_tokens",
-    (
-        spec.Column("grid", "INTEGER NOT NULL", "patches per side; tokens are row-major"),
-        spec.Column("dimensions", "INTEGER NOT NULL"),
-        spec.Column("tokens_f16", "BLOB NOT NULL", "zlib of (grid * grid, dimensions) float16"),
-        spec.Column(
-            "role_shares",
-            "FLOAT[] NOT NULL",
-            "per patch: background, subject, title_text, other_text shares (grid * grid * 4)",
-        ),  # fmt: skip
-        spec.Column("depth_rank", "FLOAT[]", "per patch, 0 nearest .. 1 (NULL: no depth)"),
-        spec.Column("face_cover", "FLOAT[] NOT NULL", "per patch share inside face boxes"),
-        spec.Column("person_cover", "FLOAT[] NOT NULL", "per patch share inside person boxes"),
-    ),
-)
 
 
 def poster_patch_tokens(embedder: ImageEmbedder, poster: spec.PosterInput) -> dict[str, list[dict]]:

@@ -14,7 +14,8 @@ from poster_assets.stages.layers import LAYER
 from poster_assets.stages.ocr import OCR
 from poster_assets.stages.palette import PALETTE_STAGE
 from poster_assets.stages.patch_tokens import PATCH_TOKENS_STAGE
-from poster_assets.stages.spec import CORE_READS, StageSpec, TableSpec
+from poster_assets.stages.spec import StageSpec
+from poster_assets.stages.tables import CORE_READS, STAGE_TABLES, TableSpec
 from poster_assets.stages.text_tokens import TEXT_TOKENS_STAGE
 from poster_assets.stages.titles import TITLE
 from poster_assets.stages.trailer_frames import TRAILER_FRAMES_STAGE
@@ -76,6 +77,11 @@ def check_registry(stages: tuple[StageSpec, ...]) -> None:
     tables = [table.name for stage in stages for table in stage.tables]
     if len(set(tables)) != len(tables):
         raise ValueError(f"a table is declared by two stages: {tables}")
+
+    if tuple(table for stage in stages for table in stage.tables) != STAGE_TABLES:
+        raise ValueError(
+            "stages/tables.STAGE_TABLES must list every stage's tables, in the stages' order"
+        )
 
 
 check_registry(STAGES)

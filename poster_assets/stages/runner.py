@@ -17,7 +17,8 @@ from tqdm import tqdm
 from poster_assets.errors import FAILURE_COLUMNS, FailureRow
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.models.openvino_runtime import initialise_numpy_bridge
-from poster_assets.stages.spec import PosterInput, ProcessPoster, Rows, TableSpec
+from poster_assets.stages.spec import PosterInput, ProcessPoster, Rows
+from poster_assets.stages.tables import TableSpec
 from poster_assets.timing import median_p90_ms
 
 

@@ -14,63 +14,7 @@ import pandas as pd
 from poster_assets.home import PosterHome
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.imaging.poster_pixels import RUN_ARRAYS
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    sql_type: str  # DuckDB type and constraint, e.g. "DOUBLE NOT NULL"
-    note: str = ""  # what the value means, for the schema's reader
-
-
-# Core tables (store/schema.py) a stage may read besides its upstream stages' tables, with
-# the column saying when a poster's row last changed: a change redoes the stage's poster.
-CORE_READS = {"metadata": "loaded_at", "trailers": "loaded_at"}
-POSTER_ID = Column("poster_id", "VARCHAR NOT NULL")
-BATCH_ID = Column("batch_id", "VARCHAR NOT NULL")
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """A table a stage writes: one or more rows per poster, keyed by `key` (which also
-    orders rows when two stores are compared). `poster_id` and `batch_id` come first."""
-
-    name: str
-    columns: tuple[Column, ...]  # after poster_id and batch_id
-    key: tuple[str, ...] = ("poster_id",)
-
-    def __post_init__(self) -> None:
-        names = self.column_names
-        unknown = [column for column in self.key if column not in names]
-        if unknown or len(set(names)) != len(names):
-            raise ValueError(f"table {self.name}: key {unknown} unknown or columns repeated")
-
-    @property
-    def all_columns(self) -> tuple[Column, ...]:
-        return (POSTER_ID, BATCH_ID, *self.columns)
-
-    @property
-    def column_names(self) -> list[str]:
-        return [column.name for column in self.all_columns]
-
-    @property
-    def light_column_names(self) -> list[str]:
-        """Every column but pictures (BLOB) and vectors (FLOAT[])."""
-        bulky = ("BLOB", "FLOAT[]")
-        return [column.name for column in self.all_columns if not column.sql_type.startswith(bulky)]
-
-    @property
-    def row_columns(self) -> frozenset[str]:
-        """What a stage's per-poster function returns for each row (ids are added for it)."""
-        return frozenset(self.column_names[2:])
-
-    def ddl(self) -> str:
-        lines = [
-            f"    {column.name} {column.sql_type}," + (f"  -- {column.note}" if column.note else "")
-            for column in self.all_columns
-        ]
-        lines.append(f"    PRIMARY KEY ({', '.join(self.key)})")
-        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n" + "\n".join(lines) + "\n);"
+from poster_assets.stages.tables import TableSpec
 
 
 class RowReader(Protocol):

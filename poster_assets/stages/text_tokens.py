@@ -12,23 +12,10 @@ from poster_assets.fusion.text_tokens import TextToken, encode_vectors, ocr_toke
 from poster_assets.stages import spec
 from poster_assets.stages.ocr import OCR_LINES
 from poster_assets.stages.stored import known_title
+from poster_assets.stages.tables import TEXT_TOKENS
 from poster_assets.stages.titles import TITLES
 
 TEXT_TOKENS_REVISION = "r1"
-TEXT_TOKENS = spec.TableSpec(
-    "text_tokens",
-    (
-        spec.Column("token_index", "INTEGER NOT NULL", "OCR lines by glyph height, then metadata"),
-        spec.Column("source", "VARCHAR NOT NULL", "'ocr' or 'metadata' (the known title)"),
-        spec.Column("text", "VARCHAR NOT NULL"),
-        spec.Column("x0", "DOUBLE NOT NULL", "box as shares of the poster; 0s for metadata"),
-        spec.Column("y0", "DOUBLE NOT NULL"), spec.Column("x1", "DOUBLE NOT NULL"),
-        spec.Column("y1", "DOUBLE NOT NULL"),
-        spec.Column("is_title", "BOOLEAN NOT NULL", "a line of the chosen title"),
-        spec.Column("vector_f16", "BLOB NOT NULL", "zlib of the 256-d hashed n-gram vector"),
-    ),
-    key=("poster_id", "token_index"),
-)  # fmt: skip
 
 
 def poster_text_tokens(poster: spec.PosterInput) -> dict[str, list[dict]]:

@@ -15,6 +15,7 @@ from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages import spec
 from poster_assets.stages.ocr import OCR_LINES
 from poster_assets.stages.stored import known_title, poster_pictures
+from poster_assets.stages.tables import TITLES
 from poster_assets.vision.text_lines import TextLine
 from poster_assets.vision.title_scorer import TitleScorer
 from poster_assets.vision.title_selection import choose_title, locate_title
@@ -22,27 +23,6 @@ from poster_assets.vision.title_selection import choose_title, locate_title
 # Bump when the choice changes for the same scorer (r2: the scale of type ignores stray glyphs;
 # r3: titles known from metadata are located).
 TITLE_CHOICE_REVISION = "r3"
-
-TITLES = spec.TableSpec(
-    "titles",
-    (
-        spec.Column("title_text", "VARCHAR NOT NULL", "'' when no readable title"),
-        spec.Column("confidence", "DOUBLE NOT NULL"),
-        spec.Column("x0", "DOUBLE"), spec.Column("y0", "DOUBLE"),
-        spec.Column("x1", "DOUBLE"), spec.Column("y1", "DOUBLE"),
-        spec.Column("placement_v", "VARCHAR", "top / middle / bottom"),
-        spec.Column("placement_h", "VARCHAR", "left / centre / right"),
-        spec.Column("line_indices", "INTEGER[] NOT NULL"),
-        spec.Column(
-            "reason", "VARCHAR NOT NULL",
-            "'chosen', 'located from metadata', or why there is no title",
-        ),
-        spec.Column(
-            "source", "VARCHAR",
-            "'metadata': the lines that read as the metadata's title; 'ocr': the scorer's choice",
-        ),
-    ),
-)  # fmt: skip
 
 
 def lines_from_rows(rows: pd.DataFrame) -> list[TextLine]:

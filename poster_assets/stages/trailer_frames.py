@@ -21,6 +21,7 @@ from poster_assets.models.ocr import load_ocr_engine, read_text_lines
 from poster_assets.models.packaged import EFFICIENTNET_LITE3
 from poster_assets.stages import spec
 from poster_assets.stages.stored import known_title
+from poster_assets.stages.tables import THUMB_WIDTH, TRAILER_FRAMES
 from poster_assets.stages.titles import TITLES
 from poster_assets.stages.trailer_shots import TRAILER_SHOTS
 from poster_assets.video.reading import read_frames, video_info
@@ -28,20 +29,6 @@ from poster_assets.vision.text_lines import contains_title
 
 TRAILER_FRAMES_REVISION = "r1"
 MAX_FRAMES = MAX_FRAME_TOKENS
-THUMB_WIDTH = 160
-TRAILER_FRAMES = spec.TableSpec(
-    "trailer_frames",
-    (
-        spec.Column("shot_index", "INTEGER NOT NULL"),
-        spec.Column("frame_index", "INTEGER NOT NULL"),
-        spec.Column("time_s", "DOUBLE NOT NULL"),
-        spec.Column("vector_f16", "BLOB NOT NULL", "zlib of the 1280-d mean feature, float16"),
-        spec.Column("text", "VARCHAR NOT NULL", "OCR lines, top to bottom ('' when none)"),
-        spec.Column("shows_title", "BOOLEAN NOT NULL", "the text reads as the poster's title"),
-        spec.Column("thumbnail_jpeg", "BLOB NOT NULL", f"{THUMB_WIDTH} px wide"),
-    ),
-    key=("poster_id", "shot_index"),
-)
 
 
 def chosen_shots(shots: pd.DataFrame, limit: int = MAX_FRAMES) -> pd.DataFrame:

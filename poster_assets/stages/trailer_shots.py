@@ -10,6 +10,7 @@ from pathlib import PurePath
 import pandas as pd
 
 from poster_assets.stages import spec
+from poster_assets.stages.tables import TRAILER_SHOTS
 from poster_assets.video.reading import read_frames, video_info
 from poster_assets.video.shots import (
     CutSettings,
@@ -20,19 +21,6 @@ from poster_assets.video.shots import (
 )
 
 TRAILER_SHOTS_REVISION = "r1"
-TRAILER_SHOTS = spec.TableSpec(
-    "trailer_shots",
-    (
-        spec.Column("shot_index", "INTEGER NOT NULL"),
-        spec.Column("start_frame", "INTEGER NOT NULL"),
-        spec.Column("end_frame", "INTEGER NOT NULL", "exclusive"),
-        spec.Column("start_s", "DOUBLE NOT NULL"),
-        spec.Column("end_s", "DOUBLE NOT NULL"),
-        spec.Column("keyframe", "INTEGER NOT NULL", "the shot's middle frame"),
-        spec.Column("cut_change", "DOUBLE NOT NULL", "frame change at the cut (0 for shot 0)"),
-    ),
-    key=("poster_id", "shot_index"),
-)
 
 
 def trailer_shots(path: str) -> list[dict]:

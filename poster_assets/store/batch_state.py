@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from poster_assets.stages.spec import TableSpec
+from poster_assets.stages.tables import TableSpec
 from poster_assets.store.database import PosterDatabase
 
 # The batch's posters (parameter $batch), for a WITH clause.

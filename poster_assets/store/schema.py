@@ -9,7 +9,7 @@ import hashlib
 
 import duckdb
 
-from poster_assets.stages.registry import stage_tables
+from poster_assets.stages.tables import STAGE_TABLES
 
 CORE_SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS batches (
@@ -149,7 +149,7 @@ CREATE TABLE IF NOT EXISTS models (
 """
 
 
-SCHEMA_SQL = "\n".join([CORE_SCHEMA_SQL, *(table.ddl() for table in stage_tables())])
+SCHEMA_SQL = "\n".join([CORE_SCHEMA_SQL, *(table.ddl() for table in STAGE_TABLES)])
 
 # Homes made by earlier versions: columns added after a table first shipped (layers' saliency,
 # stage times, titles' source, the OCR pass kept).

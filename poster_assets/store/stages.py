@@ -12,7 +12,6 @@ import pandas as pd
 
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.runner import PosterRef
-from poster_assets.stages.spec import CORE_READS
 from poster_assets.stages.stored import (
     LayerMap,
     foreground_masks,
@@ -20,6 +19,7 @@ from poster_assets.stages.stored import (
     role_maps,
     subject_extents,
 )
+from poster_assets.stages.tables import CORE_READS
 from poster_assets.store.database import PosterDatabase
 
 

@@ -14,7 +14,7 @@ from poster_assets.bench.path_run import STAGE_ASSETS as BENCH_STAGE_ASSETS
 from poster_assets.bench.same_outputs import COMPARED_TABLES
 from poster_assets.definitions import defs
 from poster_assets.stages.registry import STAGES, check_registry, stage_named, stage_tables
-from poster_assets.stages.spec import Column, TableSpec
+from poster_assets.stages.tables import Column, TableSpec
 from poster_assets.store.schema import ensure_schema
 
 
@@ -87,3 +87,10 @@ def test_an_enum_setting_is_a_choice_checked_before_the_run(
     validate_run_config(job, {"ops": {"layers": {"config": {"kmeans": "lloyd"}}}})
     with pytest.raises(DagsterInvalidConfigError, match="kmeans"):
         validate_run_config(job, {"ops": {"layers": {"config": {"kmeans": "fast"}}}})
+
+
+def test_a_stage_table_missing_from_the_declared_tables_is_refused() -> None:
+    """The store's schema comes from stages/tables.STAGE_TABLES alone, so each stage's tables
+    must be exactly those, in the stages' order."""
+    with pytest.raises(ValueError, match="STAGE_TABLES"):
+        check_registry(STAGES[:-1])

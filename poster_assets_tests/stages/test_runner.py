@@ -13,7 +13,8 @@ import pytest
 
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.runner import PosterRef, run_stage
-from poster_assets.stages.spec import Column, PosterInput, TableSpec
+from poster_assets.stages.spec import PosterInput
+from poster_assets.stages.tables import Column, TableSpec
 from poster_assets_tests.image_files import encoded, gradient_rgb
 
 POSTERS = [PosterRef(f"id{index}", f"/p/{index}.jpg", 10, 15) for index in range(12)]
