@@ -69,34 +69,29 @@ def test_sql_lives_in_the_store() -> None:
     assert outside == []
 
 
+def _imported_by(modules: str, names: tuple[str, ...]) -> list[str]:
+    """Which of `names` a fresh interpreter has imported after importing `modules`."""
+    probe = f"import sys; import {modules}; print([n for n in {names!r} if n in sys.modules])"
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    return ast.literal_eval(found.strip())
+
+
+HEAVY = ("sklearn", "rapidocr", "matplotlib", "skimage", "scipy.ndimage", "scipy.cluster")
+
+
 def test_opening_the_store_leaves_the_stages_and_heavy_libraries_unimported() -> None:
     """Commands that only read the store (`sql`, `similar`) build its schema from the tables
     declared in stages/tables.py: the stages' code, the networks and image libraries (~0.3 s
     more, and ~2.5 s more before they were imported lazily) wait for a stage's work."""
-    heavy = (
-        "poster_assets.stages.registry", "poster_assets.models.embedder", "openvino", "cv2",
-        "torch", "sklearn", "rapidocr", "matplotlib", "skimage", "scipy.ndimage",
-        "scipy.cluster",
-    )  # fmt: skip
-    probe = (
-        "import sys; import poster_assets.store.similarity, poster_assets.store.opening; "
-        f"print([name for name in {heavy!r} if name in sys.modules])"
-    )
-    found = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout
-    assert found.strip() == "[]"
+    stage_code = ("poster_assets.stages.registry", "poster_assets.models.embedder")
+    libraries = ("openvino", "cv2", "torch", *HEAVY)
+    store = "poster_assets.store.similarity, poster_assets.store.opening"
+    assert _imported_by(store, stage_code + libraries) == []
 
 
 def test_the_stages_heavy_libraries_wait_for_their_work() -> None:
     """The stage registry (the asset graph imports it) does not pull in the libraries only a
     stage's work needs (~2.5 s to import together)."""
-    heavy = ("sklearn", "rapidocr", "matplotlib", "skimage", "scipy.ndimage", "scipy.cluster")
-    probe = (
-        "import sys; import poster_assets.stages.registry; "
-        f"print([name for name in {heavy!r} if name in sys.modules])"
-    )
-    found = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout
-    assert found.strip() == "[]"
+    assert _imported_by("poster_assets.stages.registry", HEAVY) == []
