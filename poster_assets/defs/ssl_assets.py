@@ -33,8 +33,8 @@ from poster_assets.ssl.augment import ViewSettings
 from poster_assets.ssl.curriculum import SCHEDULES
 from poster_assets.ssl.task_names import TASKS
 from poster_assets.ssl.train import TrainSettings
-from poster_assets.stages.embeddings import EMBEDDINGS
 from poster_assets.stages.ssl_embeddings import SSL_EMBEDDINGS_STAGE, prepare_ssl_embeddings
+from poster_assets.stages.tables import EMBEDDINGS
 from poster_assets.store.batch_state import stage_batch_state
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.stages import pending_posters

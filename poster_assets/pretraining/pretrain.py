@@ -18,9 +18,9 @@ from poster_assets.ssl.data import load_readable_posters
 from poster_assets.ssl.export import export_encoder
 from poster_assets.ssl.loss_plot import loss_curves_png
 from poster_assets.ssl.train import TrainResult, TrainSettings, train_encoder
-from poster_assets.stages.embeddings import EMBEDDINGS
 from poster_assets.stages.runner import PosterRef, run_stage
 from poster_assets.stages.ssl_embeddings import SSL_EMBEDDINGS_STAGE, prepare_ssl_embeddings
+from poster_assets.stages.tables import EMBEDDINGS
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.stages import replace_stage_rows
 from poster_assets.store.trained_models import TrainedModel, now, register_model

@@ -12,11 +12,7 @@ import pandas as pd
 from poster_assets.imaging.annotate import COMPOSITION_LEGEND, draw_composition
 from poster_assets.imaging.preview import contact_sheet, poster_caption
 from poster_assets.stages import spec
-from poster_assets.stages.depth import DEPTH_MAPS
-from poster_assets.stages.detection import FACES, OBJECTS
-from poster_assets.stages.foreground import FOREGROUND
-from poster_assets.stages.layers import TITLE_TEXT, title_glyph_row
-from poster_assets.stages.ocr import OCR_LINES
+from poster_assets.stages.layers import title_glyph_row
 from poster_assets.stages.stored import (
     detection_boxes,
     labelled_boxes,
@@ -24,8 +20,17 @@ from poster_assets.stages.stored import (
     role_maps,
     titles_read,
 )
-from poster_assets.stages.tables import COMPOSITION, COMPOSITION_ROLES
-from poster_assets.stages.titles import TITLES
+from poster_assets.stages.tables import (
+    COMPOSITION,
+    COMPOSITION_ROLES,
+    DEPTH_MAPS,
+    FACES,
+    FOREGROUND,
+    OBJECTS,
+    OCR_LINES,
+    TITLE_TEXT,
+    TITLES,
+)
 from poster_assets.vision import composition, text_pixels
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.masks import decode_mask_png, encode_label_png, encode_mask_png

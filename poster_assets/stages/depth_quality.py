@@ -9,10 +9,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from poster_assets.stages import spec
-from poster_assets.stages.depth import DEPTH_MAPS
-from poster_assets.stages.detection import FACES, OBJECTS
 from poster_assets.stages.stored import detection_boxes
-from poster_assets.stages.tables import DEPTH_QUALITY
+from poster_assets.stages.tables import DEPTH_MAPS, DEPTH_QUALITY, FACES, OBJECTS
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.depth_quality import depth_quality
 

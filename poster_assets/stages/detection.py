@@ -21,9 +21,8 @@ from poster_assets.models.packaged import (
     PackagedModel,
 )
 from poster_assets.stages import spec
-from poster_assets.stages.layers import LAYERS
 from poster_assets.stages.stored import LayerMap, layer_map
-from poster_assets.stages.tables import FACES, OBJECTS, TableSpec
+from poster_assets.stages.tables import FACES, LAYERS, OBJECTS, TableSpec
 from poster_assets.vision.detections import Detection, box_layer
 
 

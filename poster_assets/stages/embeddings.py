@@ -13,9 +13,8 @@ import pandas as pd
 from poster_assets.models.embedder import ImageEmbedder, load_image_embedder
 from poster_assets.models.packaged import EFFICIENTNET_LITE3
 from poster_assets.stages import spec
-from poster_assets.stages.foreground import FOREGROUND
 from poster_assets.stages.stored import foreground_mask
-from poster_assets.stages.tables import EMBEDDINGS
+from poster_assets.stages.tables import EMBEDDINGS, FOREGROUND
 from poster_assets.vision.embeddings import crop_to_mask, masked_mean
 
 EMBEDDINGS_REVISION = "r1"

@@ -14,8 +14,6 @@ from poster_assets.imaging.annotate import FOREGROUND_LEGEND, draw_foreground
 from poster_assets.imaging.preview import contact_sheet, poster_caption
 from poster_assets.models.packaged import BLAZEFACE_FULL_RANGE, SSD_MOBILENET_V2_COCO
 from poster_assets.stages import spec
-from poster_assets.stages.detection import FACES, OBJECTS
-from poster_assets.stages.layers import LAYERS
 from poster_assets.stages.stored import (
     LayerMap,
     detection_boxes,
@@ -25,7 +23,7 @@ from poster_assets.stages.stored import (
     poster_pictures,
     titles_read,
 )
-from poster_assets.stages.tables import FOREGROUND
+from poster_assets.stages.tables import FACES, FOREGROUND, LAYERS, OBJECTS
 from poster_assets.vision.depth import stored_size
 from poster_assets.vision.foreground import ForegroundCues, ForegroundMask, segment_foreground
 from poster_assets.vision.masks import encode_mask_png

@@ -18,10 +18,14 @@ from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages import spec
 from poster_assets.stages.anatomy import load_anatomy
-from poster_assets.stages.depth import DEPTH_MAPS
-from poster_assets.stages.ocr import OCR_LINES
-from poster_assets.stages.tables import DEPTH_HISTOGRAMS, LAYERS, TITLE_TEXT
-from poster_assets.stages.titles import TITLES
+from poster_assets.stages.tables import (
+    DEPTH_HISTOGRAMS,
+    DEPTH_MAPS,
+    LAYERS,
+    OCR_LINES,
+    TITLE_TEXT,
+    TITLES,
+)
 from poster_assets.vision import text_pixels
 from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.depth_layers import (

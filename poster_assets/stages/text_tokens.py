@@ -10,10 +10,8 @@ import pandas as pd
 
 from poster_assets.fusion.text_tokens import TextToken, encode_vectors, ocr_tokens
 from poster_assets.stages import spec
-from poster_assets.stages.ocr import OCR_LINES
 from poster_assets.stages.stored import known_title
-from poster_assets.stages.tables import TEXT_TOKENS
-from poster_assets.stages.titles import TITLES
+from poster_assets.stages.tables import OCR_LINES, TEXT_TOKENS, TITLES
 
 TEXT_TOKENS_REVISION = "r1"
 

@@ -13,9 +13,8 @@ from poster_assets.imaging.annotate import LINE_COLOUR, TITLE_COLOUR, draw_ocr
 from poster_assets.imaging.preview import contact_sheet, poster_caption
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages import spec
-from poster_assets.stages.ocr import OCR_LINES
 from poster_assets.stages.stored import known_title, poster_pictures
-from poster_assets.stages.tables import TITLES
+from poster_assets.stages.tables import OCR_LINES, TITLES
 from poster_assets.vision.text_lines import TextLine
 from poster_assets.vision.title_scorer import TitleScorer
 from poster_assets.vision.title_selection import choose_title, locate_title

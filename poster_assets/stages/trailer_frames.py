@@ -21,9 +21,7 @@ from poster_assets.models.ocr import load_ocr_engine, read_text_lines
 from poster_assets.models.packaged import EFFICIENTNET_LITE3
 from poster_assets.stages import spec
 from poster_assets.stages.stored import known_title
-from poster_assets.stages.tables import THUMB_WIDTH, TRAILER_FRAMES
-from poster_assets.stages.titles import TITLES
-from poster_assets.stages.trailer_shots import TRAILER_SHOTS
+from poster_assets.stages.tables import THUMB_WIDTH, TITLES, TRAILER_FRAMES, TRAILER_SHOTS
 from poster_assets.video.reading import read_frames, video_info
 from poster_assets.vision.text_lines import contains_title
 

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from poster_assets.stages.depth_quality import DEPTH_QUALITY, summarize, verdict
+from poster_assets.stages.depth_quality import summarize, verdict
+from poster_assets.stages.tables import DEPTH_QUALITY
 from poster_assets.vision.depth_quality import axis_correlations, depth_quality, subject_mask
 
 
