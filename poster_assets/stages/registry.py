@@ -1,6 +1,6 @@
 """Every per-poster stage, in an order where each comes after its upstream stages. The asset
-graph, the store's tables, the bench's stage list and its table comparison are read from
-here: a new stage is one line below (docs/architecture.md)."""
+graph, the bench's stage list and its table comparison are read from here: a new stage is one
+line below and its tables in `stages/tables.py` (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""What a per-poster analysis stage is. One declaration per stage; the asset graph, the
-store's tables, staleness, the bench's stage list and its table comparison are all derived
-from these declarations (`stages/registry.py`)."""
+"""What a per-poster analysis stage is. One declaration per stage; the asset graph,
+staleness, the bench's stage list and its table comparison are all derived from these
+declarations (`stages/registry.py`); the tables they name are declared in `stages/tables.py`,
+where the store reads them."""
 
 from __future__ import annotations
 
