@@ -83,14 +83,13 @@ def title_role_report(db: PosterDatabase, rows: StoredRows) -> dict[str, object]
     titles = rows_for_posters(db, "titles", ids)
     titles = titles[titles["title_text"] != ""]
     maps = load_role_maps(db, list(titles["poster_id"]))
-    lines = rows_for_posters(db, "ocr_lines", list(maps))
+    lines = dict(tuple(rows_for_posters(db, "ocr_lines", list(maps)).groupby("poster_id")))
     pictures = poster_pictures(rows, list(maps))
     shares = []
     for title in titles.itertuples():
-        if title.poster_id not in maps or title.poster_id not in pictures:
+        if not all(title.poster_id in found for found in (maps, pictures, lines)):
             continue
-        own_lines = lines[lines["poster_id"] == title.poster_id]
-        quadrilaterals = title_quadrilaterals(own_lines, title.line_indices)
+        quadrilaterals = title_quadrilaterals(lines[title.poster_id], title.line_indices)
         text = line_box_text_pixels(pictures[title.poster_id], quadrilaterals)
         if not text.any():
             continue

@@ -62,8 +62,8 @@ def _patch(colour: Sequence[int], label: str) -> Patch:
 
 
 def anatomy_png(anatomy: Anatomy) -> bytes:
-    # matplotlib is imported when a picture is drawn (~0.5 s): every process that opens the
-    # store imports this module through the stage registry.
+    # matplotlib is imported when a picture is drawn (~0.5 s): every process that loads the
+    # asset graph imports this module through the stage registry.
     import matplotlib
 
     matplotlib.use("Agg")

@@ -74,8 +74,8 @@ class WidthBucketRecogniser:
         return self._recogniser.postprocess_op
 
     def __call__(self, args: TextRecInput) -> TextRecOutput:
-        # Imported here (~0.6 s), as in models/ocr.py: every process that opens the store
-        # imports this module through the stage registry.
+        # Imported here (~0.6 s), as in models/ocr.py: every process that loads the asset
+        # graph imports this module through the stage registry.
         from rapidocr.ch_ppocr_rec import TextRecOutput
 
         start = time.perf_counter()

@@ -52,8 +52,8 @@ class OcrSettings:
         object.__setattr__(self, "rec_characters", RecogniserCharacters(self.rec_characters))
 
     def rapidocr_params(self) -> dict[str, object]:
-        # rapidocr is imported where an engine is made (~0.5 s): every process that opens the
-        # store imports this module through the stage registry.
+        # rapidocr is imported where an engine is made (~0.5 s): every process that loads the
+        # asset graph imports this module through the stage registry.
         from rapidocr import EngineType
 
         return {

@@ -12,8 +12,8 @@ TEXT_DIMENSIONS = 256
 
 def text_vectors(texts: Sequence[str], dimensions: int = TEXT_DIMENSIONS) -> np.ndarray:
     """(len(texts), dimensions) float32; an empty text gives a zero row."""
-    # Imported here (~0.7 s): every process that opens the store imports this module through
-    # the stage registry.
+    # Imported here (~0.7 s): every process that loads the asset graph imports this module
+    # through the stage registry.
     from sklearn.feature_extraction.text import HashingVectorizer
 
     vectorizer = HashingVectorizer(

@@ -40,8 +40,8 @@ def depth_histogram(
     # which would otherwise show up as peaks at the ends.
     interior, _ = np.histogram(depth[(depth > 0.0) & (depth < 1.0)], bins=bins, range=(0.0, 1.0))
     # Imported here, as are scikit-image and scikit-learn below: together ~2 s to import, and
-    # every process that opens the store (each CLI command, each launched run) imports this
-    # module through the registry.
+    # every process that loads the asset graph (each launched run, the UI's code server)
+    # imports this module through the stage registry.
     from scipy.ndimage import gaussian_filter1d
     from scipy.signal import find_peaks
 

@@ -32,8 +32,8 @@ def dominant_colours(rgb: np.ndarray, colours: int = 5, seed: int = 0) -> list[P
         rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
     lab = cv2.cvtColor(rgb.astype(np.float32) / 255.0, cv2.COLOR_RGB2Lab).reshape(-1, 3)
     distinct = len(np.unique(lab, axis=0))
-    # Imported here (~0.3 s): every process that opens the store imports this module through
-    # the stage registry.
+    # Imported here (~0.3 s): every process that loads the asset graph imports this module
+    # through the stage registry.
     from scipy.cluster.vq import kmeans2
 
     centres, labels = kmeans2(lab.astype(np.float64), min(colours, distinct), minit="++", seed=seed)
