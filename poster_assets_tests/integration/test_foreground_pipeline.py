@@ -123,9 +123,12 @@ def test_the_composition_gives_every_pixel_a_role_that_follows_the_true_layers(
     assert (
         exact_titles["titled_posters"] == 8
         and exact_titles["posters_with_80_percent_inside"] >= 0.5
+        and exact_titles["median_title_role_pixels_that_are_text"] >= 0.6
     )
     rows = StoredRows(db, PosterCopies(layered_home.poster_copies_dir))
-    assert title_role_report(db, rows)["posters_with_80_percent_inside"] >= 0.75
+    title_role = title_role_report(db, rows)
+    assert title_role["posters_with_80_percent_inside"] >= 0.75
+    assert title_role["median_title_role_pixels_that_are_text"] >= 0.5
     instance = DagsterInstance.from_config(str(layered_home.dagster_home))
     event = instance.get_latest_materialization_event(AssetKey("composition"))
     metadata = event.asset_materialization.metadata
