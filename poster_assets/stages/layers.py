@@ -40,7 +40,7 @@ from poster_assets.vision.depth_layers import (
 from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
-LAYERS_REVISION = "r10"  # r10: title glyphs by the title's own rule (vision/text_pixels.py)
+LAYERS_REVISION = "r11"  # r11: a lone title glyph cluster commoner on the rim is ground
 LAYER_METHOD = "kmeans-depth"
 ANATOMY_POSTERS = 3  # pictures on the asset's page, one under the other
 

@@ -120,3 +120,21 @@ def test_a_titles_outline_is_glyph_where_its_colour_is_also_ground(
     assert not found[:, 5:28].any() and not found[:, 262:295].any()
     monkeypatch.setattr(text_pixels_module, "EDGE_PX", 0)
     assert _iou(line_text_pixels(rgb, BOX, title=True), truth) < 0.85  # the letters without it
+
+
+def test_a_title_across_two_grounds_is_its_letters_not_the_ground_set_apart() -> None:
+    """Red letters across a white wall and a dark picture: white stands furthest apart and
+    is less than half the rim, so the two-sides rule alone took the wall for glyphs; the wall
+    is more common on the rim than inside the line and the letters less, so the letters are
+    the glyphs."""
+    rgb = np.zeros((200, 300, 3), np.uint8)
+    rgb[:] = (25, 25, 25)
+    rgb[:, :130] = (245, 245, 240)
+    letters = np.zeros((200, 300), np.uint8)
+    cv2.putText(letters, "TITLE", (35, 82), cv2.FONT_HERSHEY_DUPLEX, 1.9, 1, 7, cv2.LINE_8)
+    truth = letters.astype(bool)
+    rgb[truth] = (200, 30, 30)
+    found = line_text_pixels(rgb, BOX, title=True)
+    assert _iou(found, truth) > 0.85
+    edge = cv2.dilate(letters, np.ones((3, 3), np.uint8)).astype(bool)  # the glyphs' 1-px edge
+    assert not found[:, :130][~edge[:, :130]].any()  # the wall is not glyph
