@@ -29,12 +29,11 @@ from poster_assets.demo.generator import LAYER_TITLE
 from poster_assets.evaluation.composition import (
     TITLE_PIXELS_INSIDE,
     line_box_text_pixels,
-    title_quadrilaterals,
 )
 from poster_assets.home import PosterHome
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.layers import title_glyph_row
-from poster_assets.stages.stored import poster_pictures
+from poster_assets.stages.stored import poster_pictures, title_quadrilaterals
 from poster_assets.store.evaluation_reads import poster_files, poster_sizes
 from poster_assets.store.opening import open_database
 from poster_assets.store.stages import StoredRows, rows_for_posters

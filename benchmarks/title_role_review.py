@@ -26,11 +26,10 @@ import numpy as np
 from poster_assets.evaluation.composition import (
     TITLE_PIXELS_INSIDE,
     line_box_text_pixels,
-    title_quadrilaterals,
 )
 from poster_assets.home import PosterHome
 from poster_assets.imaging.kept_copies import PosterCopies
-from poster_assets.stages.stored import poster_pictures
+from poster_assets.stages.stored import poster_pictures, title_quadrilaterals
 from poster_assets.store.evaluation_reads import poster_files, poster_sizes
 from poster_assets.store.opening import open_database
 from poster_assets.store.stages import StoredRows, load_role_maps, rows_for_posters

@@ -23,10 +23,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pandas as pd
 
 from poster_assets.demo.generator import LAYER_BACKGROUND, LAYER_CREDITS, LAYER_SUBJECT, LAYER_TITLE
-from poster_assets.stages.stored import poster_pictures
+from poster_assets.stages.stored import poster_pictures, title_quadrilaterals
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.evaluation_reads import poster_files, poster_sizes
 from poster_assets.store.stages import StoredRows, load_role_maps, rows_for_posters
@@ -71,12 +70,6 @@ def line_box_text_pixels(rgb: np.ndarray, quadrilaterals: Sequence[np.ndarray]) 
         on_rim = classes[inside & ~core]
         text |= inside & (~classes if on_rim.size and on_rim.mean() > 0.5 else classes)
     return text
-
-
-def title_quadrilaterals(lines: pd.DataFrame, line_indices: Sequence[int]) -> list[np.ndarray]:
-    """The 4x2 boxes of a poster's title lines, from its `ocr_lines` rows."""
-    chosen = lines[lines["line_index"].isin(list(line_indices))]
-    return [np.asarray(polygon, float).reshape(4, 2) for polygon in chosen["polygon"]]
 
 
 def title_role_report(db: PosterDatabase, rows: StoredRows) -> dict[str, object]:

@@ -18,6 +18,7 @@ from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages import spec
 from poster_assets.stages.anatomy import load_anatomy
+from poster_assets.stages.stored import title_quadrilaterals
 from poster_assets.stages.tables import (
     DEPTH_HISTOGRAMS,
     DEPTH_MAPS,
@@ -120,8 +121,7 @@ def title_glyph_row(
     Where no glyphs stand out from their ground, the lines' boxes stand in (method 'box')."""
     if titles.empty or titles["title_text"].iloc[0] == "":
         return None
-    title_lines = lines[lines["line_index"].isin(list(titles["line_indices"].iloc[0]))]
-    polygons = [np.asarray(polygon, float).reshape(4, 2) for polygon in title_lines["polygon"]]
+    polygons = title_quadrilaterals(lines, titles["line_indices"].iloc[0])
     boxes = text_pixels.polygons_mask(rgb.shape[:2], polygons)
     glyphs = text_pixels.text_pixels(rgb, polygons, title=True)
     method = "glyphs" if glyphs.any() else "box"

@@ -99,6 +99,12 @@ def labelled_boxes(rows: pd.DataFrame) -> list[tuple[str, Box]]:
     return list(zip(rows["label"], detection_boxes(rows), strict=True))
 
 
+def title_quadrilaterals(lines: pd.DataFrame, line_indices: Sequence[int]) -> list[np.ndarray]:
+    """The 4x2 boxes of a poster's title lines, from its `ocr_lines` rows."""
+    chosen = lines[lines["line_index"].isin(list(line_indices))]
+    return [np.asarray(polygon, float).reshape(4, 2) for polygon in chosen["polygon"]]
+
+
 def known_title(metadata_rows: pd.DataFrame) -> str | None:
     """The poster's title from its `metadata` row, if it has one."""
     title = metadata_rows["title"].iloc[0] if len(metadata_rows) else None

@@ -6,7 +6,8 @@ import cv2
 import numpy as np
 import pandas as pd
 
-from poster_assets.evaluation.composition import line_box_text_pixels, title_quadrilaterals
+from poster_assets.evaluation.composition import line_box_text_pixels
+from poster_assets.stages.stored import title_quadrilaterals
 
 LINE = np.array([[20, 30], [280, 30], [280, 90], [20, 90]], float)
 
