@@ -26,10 +26,11 @@ import numpy as np
 from poster_assets.evaluation.composition import (
     TITLE_PIXELS_INSIDE,
     line_box_text_pixels,
+    title_check_reader,
 )
 from poster_assets.home import PosterHome
 from poster_assets.imaging.kept_copies import PosterCopies
-from poster_assets.stages.stored import poster_pictures, title_quadrilaterals
+from poster_assets.stages.stored import poster_pictures, title_line_texts, title_quadrilaterals
 from poster_assets.store.evaluation_reads import poster_files, poster_sizes
 from poster_assets.store.opening import open_database
 from poster_assets.store.stages import StoredRows, load_role_maps, rows_for_posters
@@ -73,15 +74,16 @@ def main() -> None:
     lines = rows_for_posters(db, "ocr_lines", ids)
     pictures = poster_pictures(StoredRows(db, PosterCopies(home.poster_copies_dir)), ids)
     args.out.mkdir(parents=True, exist_ok=True)
+    read = title_check_reader()
     rows, sample = [], []
     for title in titles.itertuples():
         if title.poster_id not in maps:
             continue
         rgb = pictures[title.poster_id]
-        quadrilaterals = title_quadrilaterals(
-            lines[lines["poster_id"] == title.poster_id], title.line_indices
-        )
-        text = line_box_text_pixels(rgb, quadrilaterals)
+        own_lines = lines[lines["poster_id"] == title.poster_id]
+        quadrilaterals = title_quadrilaterals(own_lines, title.line_indices)
+        texts = title_line_texts(own_lines, title.line_indices)
+        text = line_box_text_pixels(rgb, quadrilaterals, texts, read)
         role = maps[title.poster_id] == composition.TITLE_TEXT
         corners = np.concatenate(quadrilaterals)
         height, width = rgb.shape[:2]

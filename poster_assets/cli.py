@@ -471,7 +471,11 @@ def eval_layers(
     layers."""
     import tempfile
 
-    from poster_assets.evaluation.composition import demo_composition_report, title_role_report
+    from poster_assets.evaluation.composition import (
+        demo_composition_report,
+        title_check_reader,
+        title_role_report,
+    )
     from poster_assets.evaluation.foreground import demo_foreground_report
     from poster_assets.evaluation.layers import demo_layer_report, structure_report
     from poster_assets.evaluation.subjects import subject_masks, subject_report
@@ -492,7 +496,7 @@ def eval_layers(
         report["subject"] = subject_report(db, subject_masks(db))
         report["foreground_as_subject"] = subject_report(db, subject_masks(db, "foreground"))
         rows = StoredRows(db, PosterCopies(paths.poster_copies_dir))
-        report["title_role"] = title_role_report(db, rows)
+        report["title_role"] = title_role_report(db, rows, title_check_reader())
         if (corpus / "ground_truth.jsonl").exists():
             report["against_ground_truth"] = demo_layer_report(db, corpus)
             report["foreground_against_ground_truth"] = demo_foreground_report(db, corpus)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -171,3 +171,13 @@ def read_text_lines(engine: RapidOCR, rgb: np.ndarray) -> list[TextLine]:
         TextLine(text=str(text), confidence=float(score), polygon=np.asarray(box, float))
         for box, text, score in zip(output.boxes, output.txts, output.scores, strict=True)
     ]
+
+
+def read_line_images(engine: RapidOCR, images: Sequence[np.ndarray]) -> list[str]:
+    """What the engine's recogniser reads in each upright image of one line (uint8, 3
+    channels), without detection."""
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    if not images:
+        return []
+    return [str(text) for text in engine.text_rec(TextRecInput(img=list(images))).txts]

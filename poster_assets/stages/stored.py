@@ -99,10 +99,19 @@ def labelled_boxes(rows: pd.DataFrame) -> list[tuple[str, Box]]:
     return list(zip(rows["label"], detection_boxes(rows), strict=True))
 
 
+def _title_rows(lines: pd.DataFrame, line_indices: Sequence[int]) -> pd.DataFrame:
+    return lines[lines["line_index"].isin(list(line_indices))]
+
+
 def title_quadrilaterals(lines: pd.DataFrame, line_indices: Sequence[int]) -> list[np.ndarray]:
     """The 4x2 boxes of a poster's title lines, from its `ocr_lines` rows."""
-    chosen = lines[lines["line_index"].isin(list(line_indices))]
+    chosen = _title_rows(lines, line_indices)
     return [np.asarray(polygon, float).reshape(4, 2) for polygon in chosen["polygon"]]
+
+
+def title_line_texts(lines: pd.DataFrame, line_indices: Sequence[int]) -> list[str]:
+    """What OCR read on each title line, in `title_quadrilaterals`' order."""
+    return [str(text) for text in _title_rows(lines, line_indices)["text"]]
 
 
 def known_title(metadata_rows: pd.DataFrame) -> str | None:

@@ -16,7 +16,11 @@ from PIL import Image
 
 from poster_assets.cli import main
 from poster_assets.demo.generator import LAYER_SUBJECT
-from poster_assets.evaluation.composition import demo_composition_report, title_role_report
+from poster_assets.evaluation.composition import (
+    demo_composition_report,
+    title_check_reader,
+    title_role_report,
+)
 from poster_assets.evaluation.genres import genre_report
 from poster_assets.home import PosterHome
 from poster_assets.imaging.kept_copies import PosterCopies
@@ -126,7 +130,7 @@ def test_the_composition_gives_every_pixel_a_role_that_follows_the_true_layers(
         and exact_titles["median_title_role_pixels_that_are_text"] >= 0.6
     )
     rows = StoredRows(db, PosterCopies(layered_home.poster_copies_dir))
-    title_role = title_role_report(db, rows)
+    title_role = title_role_report(db, rows, title_check_reader())
     assert title_role["posters_with_80_percent_inside"] >= 0.75
     assert title_role["median_title_role_pixels_that_are_text"] >= 0.5
     instance = DagsterInstance.from_config(str(layered_home.dagster_home))
