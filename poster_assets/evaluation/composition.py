@@ -61,14 +61,15 @@ def _otsu_split(values: np.ndarray) -> tuple[np.ndarray, float]:
 LineReader = Callable[[Sequence[np.ndarray]], list[str]]  # upright line images -> texts
 
 
-def _channel_reading(channel: np.ndarray, inside: np.ndarray) -> tuple[np.ndarray, float]:
-    """In the box `inside`, Otsu's class of `channel` that is less of the box's rim, and the
-    share of variance the split explains."""
+def _channel_reading(
+    channel: np.ndarray, inside: np.ndarray, rim: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """In the box `inside`, Otsu's class of `channel` that is less of the box's `rim`, and
+    the share of variance the split explains."""
     upper, separability = _otsu_split(channel[inside])
-    core = cv2.erode(inside.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     classes = np.zeros(channel.shape, bool)
     classes[inside] = upper
-    on_rim = classes[inside & ~core]
+    on_rim = classes[rim]
     return inside & (~classes if on_rim.size and on_rim.mean() > 0.5 else classes), separability
 
 
@@ -112,7 +113,9 @@ def line_box_text_pixels(
         inside = text_pixels.polygons_mask(rgb.shape[:2], [quadrilateral])
         if inside.sum() < MIN_BOX_PIXELS:
             continue
-        readings = [_channel_reading(lab[:, :, channel], inside) for channel in range(3)]
+        core = cv2.erode(inside.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        rim = inside & ~core  # two pixels wide
+        readings = [_channel_reading(lab[:, :, channel], inside, rim) for channel in range(3)]
         seen = read([_upright_letters(letters, quadrilateral) for letters, _ in readings])
         scores = [
             (round(text_similarity(found, expected), 2), separability)
