@@ -29,11 +29,11 @@ from poster_assets.demo.generator import LAYER_TITLE
 from poster_assets.evaluation.composition import (
     TITLE_PIXELS_INSIDE,
     line_box_text_pixels,
-    title_check_reader,
 )
 from poster_assets.home import PosterHome
 from poster_assets.imaging.kept_copies import PosterCopies
 from poster_assets.stages.layers import title_glyph_row
+from poster_assets.stages.ocr import title_line_reader
 from poster_assets.stages.stored import poster_pictures, title_line_texts, title_quadrilaterals
 from poster_assets.store.evaluation_reads import poster_files, poster_sizes
 from poster_assets.store.opening import open_database
@@ -93,13 +93,13 @@ def main() -> None:
         for truth in map(json.loads, (args.corpus / "ground_truth.jsonl").open()):
             layers = args.corpus / "layers" / (Path(truth["image"]).stem + ".png")
             truths[truth["image"]] = cv2.imread(str(layers), cv2.IMREAD_UNCHANGED) == LAYER_TITLE
-    read = title_check_reader()
+    read = title_line_reader()
     checks: dict[str, list[float | None]] = {"check": [], "check_before_2026_12_04": []}
     exact_ious, exact_shares, read_as_text = [], [], []
     for title in titles.itertuples():
         rgb = pictures[title.poster_id]
         own_lines = lines[lines["poster_id"] == title.poster_id]
-        row = title_glyph_row(rgb, own_lines, titles[titles["poster_id"] == title.poster_id])
+        row = title_glyph_row(rgb, own_lines, titles[titles["poster_id"] == title.poster_id], read)
         glyphs = row[0] if row else np.zeros(rgb.shape[:2], bool)
         quadrilaterals = title_quadrilaterals(own_lines, title.line_indices)
         texts = title_line_texts(own_lines, title.line_indices)

@@ -26,10 +26,10 @@ import numpy as np
 from poster_assets.evaluation.composition import (
     TITLE_PIXELS_INSIDE,
     line_box_text_pixels,
-    title_check_reader,
 )
 from poster_assets.home import PosterHome
 from poster_assets.imaging.kept_copies import PosterCopies
+from poster_assets.stages.ocr import title_line_reader
 from poster_assets.stages.stored import poster_pictures, title_line_texts, title_quadrilaterals
 from poster_assets.store.evaluation_reads import poster_files, poster_sizes
 from poster_assets.store.opening import open_database
@@ -74,7 +74,7 @@ def main() -> None:
     lines = rows_for_posters(db, "ocr_lines", ids)
     pictures = poster_pictures(StoredRows(db, PosterCopies(home.poster_copies_dir)), ids)
     args.out.mkdir(parents=True, exist_ok=True)
-    read = title_check_reader()
+    read = title_line_reader()
     rows, sample = [], []
     for title in titles.itertuples():
         if title.poster_id not in maps:

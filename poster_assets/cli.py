@@ -473,7 +473,6 @@ def eval_layers(
 
     from poster_assets.evaluation.composition import (
         demo_composition_report,
-        title_check_reader,
         title_role_report,
     )
     from poster_assets.evaluation.foreground import demo_foreground_report
@@ -482,6 +481,7 @@ def eval_layers(
     from poster_assets.imaging.kept_copies import PosterCopies
     from poster_assets.models.registry import registered_depth_model
     from poster_assets.runs import process_corpus
+    from poster_assets.stages.ocr import title_line_reader
     from poster_assets.store.opening import open_database
     from poster_assets.store.stages import StoredRows
 
@@ -496,7 +496,7 @@ def eval_layers(
         report["subject"] = subject_report(db, subject_masks(db))
         report["foreground_as_subject"] = subject_report(db, subject_masks(db, "foreground"))
         rows = StoredRows(db, PosterCopies(paths.poster_copies_dir))
-        report["title_role"] = title_role_report(db, rows, title_check_reader())
+        report["title_role"] = title_role_report(db, rows, title_line_reader())
         if (corpus / "ground_truth.jsonl").exists():
             report["against_ground_truth"] = demo_layer_report(db, corpus)
             report["foreground_against_ground_truth"] = demo_foreground_report(db, corpus)

@@ -18,24 +18,22 @@ lines' boxes) that the reading calls text, or that are exact title pixels."""
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 from poster_assets.demo.generator import LAYER_BACKGROUND, LAYER_CREDITS, LAYER_SUBJECT, LAYER_TITLE
-from poster_assets.models.ocr import load_ocr_engine, read_line_images
-from poster_assets.stages.ocr import OcrStageSettings
 from poster_assets.stages.stored import poster_pictures, title_line_texts, title_quadrilaterals
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.evaluation_reads import poster_files, poster_sizes
 from poster_assets.store.stages import StoredRows, load_role_maps, rows_for_posters
 from poster_assets.vision import composition, text_pixels
+from poster_assets.vision.line_reading import LineReader, upright_letters
 from poster_assets.vision.masks import iou
+from poster_assets.vision.text_lines import text_similarity
 
 TITLE_PIXELS_INSIDE = 0.8  # of the title's text pixels, in the title role
 MIN_BOX_PIXELS = 9  # a line box smaller than this has no text to read
@@ -58,9 +56,6 @@ def _otsu_split(values: np.ndarray) -> tuple[np.ndarray, float]:
     return upper, float(weight * (1 - weight) * gap**2 / values.var())
 
 
-LineReader = Callable[[Sequence[np.ndarray]], list[str]]  # upright line images -> texts
-
-
 def _channel_reading(
     channel: np.ndarray, inside: np.ndarray, rim: np.ndarray
 ) -> tuple[np.ndarray, float]:
@@ -71,31 +66,6 @@ def _channel_reading(
     classes[inside] = upper
     on_rim = classes[rim]
     return inside & (~classes if on_rim.size and on_rim.mean() > 0.5 else classes), separability
-
-
-def _upright_letters(mask: np.ndarray, quadrilateral: np.ndarray) -> np.ndarray:
-    """The box of `quadrilateral` turned upright, `mask`'s pixels black on white, as the
-    recogniser takes a line."""
-    corners = quadrilateral.astype(np.float32)
-    sides = np.linalg.norm(corners - np.roll(corners, -1, axis=0), axis=1)  # top, right, ...
-    width, height = max(int(max(sides[0], sides[2])), 1), max(int(max(sides[1], sides[3])), 1)
-    upright = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
-    warp = cv2.getPerspectiveTransform(corners, upright)
-    letters = cv2.warpPerspective(
-        mask.astype(np.uint8), warp, (width, height), flags=cv2.INTER_NEAREST
-    )
-    return np.repeat(np.where(letters > 0, 0, 255).astype(np.uint8)[:, :, None], 3, axis=2)
-
-
-def _normalised(text: str) -> str:
-    return re.sub(r"[^0-9A-Z]", "", text.upper())
-
-
-def text_similarity(read: str, expected: str) -> float:
-    """How alike two readings of a line are, ignoring case, spaces and punctuation (0-1; 0
-    when `expected` has no letter or digit to compare)."""
-    expected = _normalised(expected)
-    return difflib.SequenceMatcher(None, _normalised(read), expected).ratio() if expected else 0.0
 
 
 def line_box_text_pixels(
@@ -116,7 +86,7 @@ def line_box_text_pixels(
         core = cv2.erode(inside.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
         rim = inside & ~core  # two pixels wide
         readings = [_channel_reading(lab[:, :, channel], inside, rim) for channel in range(3)]
-        seen = read([_upright_letters(letters, quadrilateral) for letters, _ in readings])
+        seen = read([upright_letters(letters, quadrilateral) for letters, _ in readings])
         scores = [
             (round(text_similarity(found, expected), 2), separability)
             for found, (_, separability) in zip(seen, readings, strict=True)
@@ -206,9 +176,3 @@ def demo_composition_report(db: PosterDatabase, corpus_dir: Path) -> dict[str, o
             for name, values in ious.items()
         },
     }
-
-
-def title_check_reader() -> LineReader:
-    """The title check's recogniser: the OCR stage's, with its default settings."""
-    engine = load_ocr_engine(OcrStageSettings().ocr_settings())
-    return lambda images: read_line_images(engine, images)

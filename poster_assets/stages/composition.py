@@ -4,6 +4,7 @@ and the faces and objects centred in it (`vision/composition`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -11,8 +12,10 @@ import pandas as pd
 
 from poster_assets.imaging.annotate import COMPOSITION_LEGEND, draw_composition
 from poster_assets.imaging.preview import contact_sheet, poster_caption
+from poster_assets.models.ocr import RuntimeMode
 from poster_assets.stages import spec
 from poster_assets.stages.layers import title_glyph_row
+from poster_assets.stages.ocr import title_line_reader
 from poster_assets.stages.stored import (
     detection_boxes,
     labelled_boxes,
@@ -33,16 +36,22 @@ from poster_assets.stages.tables import (
 )
 from poster_assets.vision import composition, text_pixels
 from poster_assets.vision.depth import decode_depth_png
+from poster_assets.vision.line_reading import LineReader
 from poster_assets.vision.masks import decode_mask_png, encode_label_png, encode_mask_png
 
-COMPOSITION_REVISION = "r2"  # r2: a subject's mask keeps what the title covers
+COMPOSITION_REVISION = "r3"  # r3: the title glyphs' rule of layers r12; r2: subjects whole
 
 
 def text_masks(
-    rgb: np.ndarray, lines: pd.DataFrame, titles: pd.DataFrame, title_text: pd.DataFrame
+    rgb: np.ndarray,
+    lines: pd.DataFrame,
+    titles: pd.DataFrame,
+    title_text: pd.DataFrame,
+    read: LineReader,
 ) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """The title's glyph pixels (the layers stage's, or found here where there are no depth
-    layers) and the other lines' glyph pixels; None for either with no such lines."""
+    """The title's glyph pixels (the layers stage's, or found here by the same rule where
+    there are no depth layers) and the other lines' glyph pixels; None for either with no
+    such lines."""
     title_lines = (
         set(titles["line_indices"].iloc[0])
         if len(titles) and titles["title_text"].iloc[0]
@@ -53,7 +62,7 @@ def text_masks(
     elif len(title_text):
         title_mask = decode_mask_png(title_text["mask_png"].iloc[0])
     else:
-        title_mask = title_glyph_row(rgb, lines, titles)[0]
+        title_mask = title_glyph_row(rgb, lines, titles, read)[0]
     others = lines[~lines["line_index"].isin(title_lines)]
     other_mask = (
         text_pixels.text_pixels(rgb, [np.asarray(p, float) for p in others["polygon"]])
@@ -63,12 +72,13 @@ def text_masks(
     return title_mask, other_mask
 
 
-def poster_composition(poster: spec.PosterInput) -> dict[str, list[dict]]:
+def poster_composition(poster: spec.PosterInput, read: LineReader) -> dict[str, list[dict]]:
+    """The poster's role map and role rows; `read`, the recogniser, for a title's glyphs."""
     found = poster.upstream
     rgb = poster.rgb
     foreground = found["foreground"].iloc[0]
     title_mask, other_mask = text_masks(
-        rgb, found["ocr_lines"], found["titles"], found["title_text"]
+        rgb, found["ocr_lines"], found["titles"], found["title_text"], read
     )
     composed = composition.compose(
         decode_mask_png(foreground["mask_png"]), title_mask, other_mask, rgb.shape[:2]
@@ -113,7 +123,12 @@ def poster_composition(poster: spec.PosterInput) -> dict[str, list[dict]]:
 
 
 def prepare(context: spec.StageContext) -> spec.PreparedStage:
-    return spec.PreparedStage(COMPOSITION_REVISION, spec.ready(poster_composition))
+    read = title_line_reader(
+        RuntimeMode.DEFAULTS if context.library_defaults else RuntimeMode.TUNED
+    )
+    return spec.PreparedStage(
+        COMPOSITION_REVISION, spec.ready(functools.partial(poster_composition, read=read))
+    )
 
 
 def summarize(tables: Mapping[str, pd.DataFrame]) -> dict[str, object]:

@@ -14,11 +14,13 @@ import pandas as pd
 from poster_assets.errors import ModelMissingError
 from poster_assets.imaging.anatomy import anatomy_png
 from poster_assets.imaging.preview import stacked_png
+from poster_assets.models.ocr import RuntimeMode
 from poster_assets.models.registry import MISSING_DEPTH_MODEL, registered_depth_model
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages import spec
 from poster_assets.stages.anatomy import load_anatomy
-from poster_assets.stages.stored import title_quadrilaterals
+from poster_assets.stages.ocr import title_line_reader
+from poster_assets.stages.stored import title_line_texts, title_quadrilaterals
 from poster_assets.stages.tables import (
     DEPTH_HISTOGRAMS,
     DEPTH_MAPS,
@@ -38,10 +40,11 @@ from poster_assets.vision.depth_layers import (
     remove_small_regions,
     snap_to_superpixels,
 )
+from poster_assets.vision.line_reading import LineReader
 from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
-LAYERS_REVISION = "r11"  # r11: a lone title glyph cluster commoner on the rim is ground
+LAYERS_REVISION = "r12"  # r12: a wider title glyph side that reads as the text; r11: plates
 LAYER_METHOD = "kmeans-depth"
 ANATOMY_POSTERS = 3  # pictures on the asset's page, one under the other
 
@@ -115,15 +118,18 @@ def poster_layers(
 
 
 def title_glyph_row(
-    rgb: np.ndarray, lines: pd.DataFrame, titles: pd.DataFrame
+    rgb: np.ndarray, lines: pd.DataFrame, titles: pd.DataFrame, read: LineReader | None
 ) -> tuple[np.ndarray, dict] | None:
-    """The title's glyph mask and its `title_text` row, or None without a readable title.
+    """The title's glyph mask and its `title_text` row, or None without a readable title;
+    `read`, the recogniser, lets glyphs that read as the lines' text win (vision/text_pixels).
     Where no glyphs stand out from their ground, the lines' boxes stand in (method 'box')."""
     if titles.empty or titles["title_text"].iloc[0] == "":
         return None
-    polygons = title_quadrilaterals(lines, titles["line_indices"].iloc[0])
+    line_indices = titles["line_indices"].iloc[0]
+    polygons = title_quadrilaterals(lines, line_indices)
     boxes = text_pixels.polygons_mask(rgb.shape[:2], polygons)
-    glyphs = text_pixels.text_pixels(rgb, polygons, title=True)
+    texts = title_line_texts(lines, line_indices)
+    glyphs = text_pixels.text_pixels(rgb, polygons, title=True, texts=texts, read=read)
     method = "glyphs" if glyphs.any() else "box"
     mask = glyphs if glyphs.any() else boxes
     row = {
@@ -143,10 +149,14 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
     if ref is None:
         raise ModelMissingError(MISSING_DEPTH_MODEL)
     k_rule = f"modes{settings.k}" if settings.k_from_modes else f"k{settings.k}"
+    read = title_line_reader(
+        RuntimeMode.DEFAULTS if context.library_defaults else RuntimeMode.TUNED
+    )
 
     def segment(poster: spec.PosterInput) -> dict[str, list[dict]]:
         depth = decode_depth_png(poster.upstream["depth_maps"]["depth_png"].iloc[0])
-        title = title_glyph_row(poster.rgb, poster.upstream["ocr_lines"], poster.upstream["titles"])
+        found = poster.upstream
+        title = title_glyph_row(poster.rgb, found["ocr_lines"], found["titles"], read)
         histogram, layers = poster_layers(
             depth, poster.rgb, None if title is None else title[0], settings.k,
             settings.k_from_modes, settings.kmeans,

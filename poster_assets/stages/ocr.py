@@ -15,12 +15,19 @@ from dataclasses import asdict, dataclass, field, fields, replace
 import numpy as np
 import pandas as pd
 
-from poster_assets.models.ocr import OcrSettings, RuntimeMode, load_ocr_engine, read_text_lines
+from poster_assets.models.ocr import (
+    OcrSettings,
+    RuntimeMode,
+    load_ocr_engine,
+    read_line_images,
+    read_text_lines,
+)
 from poster_assets.models.recogniser_classes import RecogniserCharacters
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages import spec
 from poster_assets.stages.stored import known_title
 from poster_assets.stages.tables import OCR_BLOCKS, OCR_LINES
+from poster_assets.vision.line_reading import LineReader
 from poster_assets.vision.ocr_passes import KeptPass, read_with_retries
 from poster_assets.vision.text_blocks import group_stacked_lines
 from poster_assets.vision.text_lines import TextLine
@@ -110,6 +117,13 @@ class OcrPipeline:
             lambda side: self.read(rgb, side), sides, (rgb.shape[1], rgb.shape[0]), scorer,
             known_title, retry_below,
         )  # fmt: skip
+
+
+def title_line_reader(mode: RuntimeMode = RuntimeMode.TUNED) -> LineReader:
+    """The recogniser with the stage's default settings, reading upright line images: the
+    calling thread's engine when tuned, so stage threads may share the reader."""
+    settings = OcrStageSettings().ocr_settings()
+    return lambda images: read_line_images(load_ocr_engine(settings, mode), images)
 
 
 def ocr_rows(lines: Sequence[TextLine], side: int) -> list[dict]:

@@ -7,20 +7,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from poster_assets.evaluation.composition import (
-    LineReader,
-    line_box_text_pixels,
-    text_similarity,
-    title_check_reader,
-)
+from poster_assets.evaluation.composition import line_box_text_pixels
+from poster_assets.stages.ocr import title_line_reader
 from poster_assets.stages.stored import title_line_texts, title_quadrilaterals
+from poster_assets.vision.line_reading import LineReader
+from poster_assets.vision.text_lines import text_similarity
 
 LINE = np.array([[20, 30], [280, 30], [280, 90], [20, 90]], float)
 
 
 @pytest.fixture(scope="module")
 def read() -> LineReader:
-    return title_check_reader()
+    return title_line_reader()
 
 
 def _letters(

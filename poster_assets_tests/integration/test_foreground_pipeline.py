@@ -18,7 +18,6 @@ from poster_assets.cli import main
 from poster_assets.demo.generator import LAYER_SUBJECT
 from poster_assets.evaluation.composition import (
     demo_composition_report,
-    title_check_reader,
     title_role_report,
 )
 from poster_assets.evaluation.genres import genre_report
@@ -29,6 +28,7 @@ from poster_assets.models.embedder import EMBEDDING_DIMENSIONS, ImageEmbedder
 from poster_assets.pretraining.training_sets import curriculum_labels
 from poster_assets.runs import ingest_directory, materialize_batches
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES
+from poster_assets.stages.ocr import title_line_reader
 from poster_assets.store.batches import all_batch_ids
 from poster_assets.store.opening import open_database
 from poster_assets.store.stages import StoredRows
@@ -130,7 +130,7 @@ def test_the_composition_gives_every_pixel_a_role_that_follows_the_true_layers(
         and exact_titles["median_title_role_pixels_that_are_text"] >= 0.6
     )
     rows = StoredRows(db, PosterCopies(layered_home.poster_copies_dir))
-    title_role = title_role_report(db, rows, title_check_reader())
+    title_role = title_role_report(db, rows, title_line_reader())
     assert title_role["posters_with_80_percent_inside"] >= 0.75
     assert title_role["median_title_role_pixels_that_are_text"] >= 0.5
     instance = DagsterInstance.from_config(str(layered_home.dagster_home))

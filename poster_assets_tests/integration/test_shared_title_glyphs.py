@@ -10,10 +10,10 @@ import cv2
 import numpy as np
 import pytest
 
-from poster_assets.evaluation.composition import line_box_text_pixels, title_check_reader
+from poster_assets.evaluation.composition import line_box_text_pixels
 from poster_assets.models.ocr import load_ocr_engine, read_text_lines
 from poster_assets.models.title_scorer import load_title_scorer
-from poster_assets.stages.ocr import OcrStageSettings
+from poster_assets.stages.ocr import OcrStageSettings, title_line_reader
 from poster_assets.vision.text_pixels import text_pixels
 from poster_assets.vision.title_selection import choose_title
 
@@ -33,7 +33,7 @@ def test_title_glyphs_are_the_letters_that_touch_their_box(shared_posters: Path,
     polygons = [lines[index].polygon for index in title.line_indices]
     # An independent reading of the letters: Otsu's class that is less of each box's rim.
     texts = [lines[index].text for index in title.line_indices]
-    letters = line_box_text_pixels(rgb, polygons, texts, title_check_reader())
+    letters = line_box_text_pixels(rgb, polygons, texts, title_line_reader())
 
     def share_of_letters(glyphs: np.ndarray) -> float:
         return float((letters & glyphs).sum() / letters.sum())

@@ -6,8 +6,15 @@ import cv2
 import numpy as np
 import pytest
 
+from poster_assets.stages.ocr import title_line_reader
 from poster_assets.vision import text_pixels as text_pixels_module
-from poster_assets.vision.text_pixels import line_text_pixels, polygons_mask, text_pixels
+from poster_assets.vision.text_pixels import (
+    _read_choice,
+    _wider_sides,
+    line_text_pixels,
+    polygons_mask,
+    text_pixels,
+)
 
 BOX = np.array([[20, 30], [280, 30], [280, 90], [20, 90]], float)
 
@@ -138,3 +145,64 @@ def test_a_title_across_two_grounds_is_its_letters_not_the_ground_set_apart() ->
     assert _iou(found, truth) > 0.85
     edge = cv2.dilate(letters, np.ones((3, 3), np.uint8)).astype(bool)  # the glyphs' 1-px edge
     assert not found[:, :130][~edge[:, :130]].any()  # the wall is not glyph
+
+
+def _unread(images: list[np.ndarray]) -> list[str]:
+    return [""] * len(images)
+
+
+def test_a_title_in_two_colours_is_read_whole_where_the_rule_leaves_one_out() -> None:
+    """ "SPY" in white and "KIDS" in navy on blue: white stands furthest apart, so the rule
+    takes it alone, which reads "SPY"; with the line's OCR text and the recogniser, the side
+    that adds the navy reads "SPY KIDS" and is taken. With a reader that reads nothing the
+    rule's letters stay."""
+    rgb = np.zeros((120, 420, 3), np.uint8)
+    rgb[:] = (60, 60, 160)
+    masks = []
+    for text, colour, x in (("SPY", (250, 250, 250), 12), ("KIDS", (20, 20, 90), 150)):
+        letters = np.zeros((120, 420), np.uint8)
+        cv2.putText(letters, text, (x, 80), cv2.FONT_HERSHEY_DUPLEX, 1.9, 1, 5, cv2.LINE_8)
+        masks.append(letters.astype(bool))
+        rgb[masks[-1]] = colour
+    spy, kids = masks
+    line = np.array([[4, 30], [414, 30], [414, 95], [4, 95]], float)
+    assert _iou(line_text_pixels(rgb, line, title=True), spy) > 0.95
+    assert (
+        _iou(line_text_pixels(rgb, line, True, "SPY kids", title_line_reader()), spy | kids) > 0.95
+    )
+    assert _iou(line_text_pixels(rgb, line, True, "SPY kids", _unread), spy) > 0.95
+    assert np.array_equal(
+        text_pixels(rgb, [line], True, ["SPY kids"], _unread), line_text_pixels(rgb, line, True)
+    )
+
+
+def test_a_plate_or_the_ground_is_never_a_wider_glyph_side() -> None:
+    """Clusters: 0 the ground, 1 a second colour, 2 the rule's letters. Adding the ground
+    would make the glyphs most of the rim; a cluster with more than PLATE_RIM_RATIO times its
+    line share on the rim is a plate."""
+    ground, sizes = np.array([True, True, False]), np.array([0.6, 0.2, 0.2])
+    (wider,) = _wider_sides(ground, sizes, np.array([0.8, 0.1, 0.1]))
+    assert wider.tolist() == [True, False, False]
+    assert _wider_sides(ground, sizes, np.array([0.65, 0.35, 0.0])) == []  # 0.35 > 1.5 x 0.2
+    assert _wider_sides(np.array([True, False]), np.array([0.7, 0.3]), np.array([1.0, 0.0])) == []
+
+
+@pytest.mark.parametrize(
+    "readings, chosen",
+    [
+        (["SPY KIDS", "SPY KIDS X"], 0),  # the rule's letters read as the text: kept
+        (["SPY KI", "SPY KID", "SPY KIDS"], 0),  # 0.83 is settled enough
+        (["SPY", "SPYK", "SPY KIDS"], 2),  # 0.60 -> 1.00: the wider side that reads best
+        (["SPY", "SPYK", "SP"], 0),  # 0.60 -> 0.73 at best: not READ_GAIN more
+        (["SP", "SPY KIDS", "SPYKIDS"], 1),  # a tie goes to the first
+    ],
+)
+def test_a_wider_side_is_taken_only_where_it_reads_much_more_like_the_text(
+    readings: list[str], chosen: int
+) -> None:
+    grounds = [np.array([index]) for index in range(len(readings))]
+
+    def read_sides(sides: list[np.ndarray]) -> list[str]:
+        return [readings[int(side[0])] for side in sides]
+
+    assert _read_choice(grounds, read_sides, "Spy Kids")[0] == chosen
