@@ -118,7 +118,7 @@ def poster_layers(
 
 
 def title_glyph_row(
-    rgb: np.ndarray, lines: pd.DataFrame, titles: pd.DataFrame, read: LineReader | None
+    rgb: np.ndarray, lines: pd.DataFrame, titles: pd.DataFrame, read: LineReader
 ) -> tuple[np.ndarray, dict] | None:
     """The title's glyph mask and its `title_text` row, or None without a readable title;
     `read`, the recogniser, lets glyphs that read as the lines' text win (vision/text_pixels).
