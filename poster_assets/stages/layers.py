@@ -44,7 +44,7 @@ from poster_assets.vision.line_reading import LineReader
 from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
-LAYERS_REVISION = "r12"  # r12: a wider title glyph side that reads as the text; r11: plates
+LAYERS_REVISION = "r13"  # r13: title glyph sides one cluster away read; r12: wider only
 LAYER_METHOD = "kmeans-depth"
 ANATOMY_POSTERS = 3  # pictures on the asset's page, one under the other
 

@@ -9,8 +9,8 @@ import pytest
 from poster_assets.stages.ocr import title_line_reader
 from poster_assets.vision import text_pixels as text_pixels_module
 from poster_assets.vision.text_pixels import (
+    _neighbour_sides,
     _read_choice,
-    _wider_sides,
     line_text_pixels,
     polygons_mask,
     text_pixels,
@@ -176,15 +176,24 @@ def test_a_title_in_two_colours_is_read_whole_where_the_rule_leaves_one_out() ->
     )
 
 
-def test_a_plate_or_the_ground_is_never_a_wider_glyph_side() -> None:
+def test_the_sides_one_cluster_away_never_take_a_plate_or_the_ground_for_glyphs() -> None:
     """Clusters: 0 the ground, 1 a second colour, 2 the rule's letters. Adding the ground
-    would make the glyphs most of the rim; a cluster with more than PLATE_RIM_RATIO times its
-    line share on the rim is a plate."""
+    would make the glyphs most of the rim; a cluster with over PLATE_RIM_RATIO times its line
+    share on the rim is a plate, never added; a glyph cluster leaves only where it is more of
+    the rim than of the line."""
     ground, sizes = np.array([True, True, False]), np.array([0.6, 0.2, 0.2])
-    (wider,) = _wider_sides(ground, sizes, np.array([0.8, 0.1, 0.1]))
+    (wider,) = _neighbour_sides(ground, sizes, np.array([0.8, 0.1, 0.1]))
     assert wider.tolist() == [True, False, False]
-    assert _wider_sides(ground, sizes, np.array([0.65, 0.35, 0.0])) == []  # 0.35 > 1.5 x 0.2
-    assert _wider_sides(np.array([True, False]), np.array([0.7, 0.3]), np.array([1.0, 0.0])) == []
+    assert _neighbour_sides(ground, sizes, np.array([0.65, 0.35, 0.0])) == []  # 0.35 > 1.5 x 0.2
+    assert (
+        _neighbour_sides(np.array([True, False]), np.array([0.7, 0.3]), np.array([1.0, 0.0])) == []
+    )
+    # The rule took the letters (1) with a band (2) that is more of the rim than of the line.
+    glyphs_and_band = np.array([True, False, False])
+    (narrower,) = _neighbour_sides(glyphs_and_band, sizes, np.array([0.6, 0.1, 0.3]))
+    assert narrower.tolist() == [True, False, True]
+    # Neither glyph cluster is commoner on the rim than inside: both stay.
+    assert _neighbour_sides(glyphs_and_band, sizes, np.array([0.8, 0.1, 0.1])) == []
 
 
 @pytest.mark.parametrize(
@@ -192,12 +201,12 @@ def test_a_plate_or_the_ground_is_never_a_wider_glyph_side() -> None:
     [
         (["SPY KIDS", "SPY KIDS X"], 0),  # the rule's letters read as the text: kept
         (["SPY KI", "SPY KID", "SPY KIDS"], 0),  # 0.83 is settled enough
-        (["SPY", "SPYK", "SPY KIDS"], 2),  # 0.60 -> 1.00: the wider side that reads best
+        (["SPY", "SPYK", "SPY KIDS"], 2),  # 0.60 -> 1.00: the other side that reads best
         (["SPY", "SPYK", "SP"], 0),  # 0.60 -> 0.73 at best: not READ_GAIN more
         (["SP", "SPY KIDS", "SPYKIDS"], 1),  # a tie goes to the first
     ],
 )
-def test_a_wider_side_is_taken_only_where_it_reads_much_more_like_the_text(
+def test_another_side_is_taken_only_where_it_reads_much_more_like_the_text(
     readings: list[str], chosen: int
 ) -> None:
     grounds = [np.array([index]) for index in range(len(readings))]
