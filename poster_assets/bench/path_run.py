@@ -108,7 +108,7 @@ def load_models(home: PosterHome, spec: PathSpec) -> dict[str, float]:
     seconds: dict[str, float] = {}
     cache = home.openvino_cache_dir
     ref = registered_depth_model(home.models_dir)
-    mode = RuntimeMode.DEFAULTS if spec.compute.library_defaults else RuntimeMode.TUNED
+    mode = RuntimeMode.of(spec.compute.library_defaults)
     workers = spec.compute.worker_count()
     ocr_settings = OcrStageSettings(**spec.asset_config.get("ocr_lines", {})).ocr_settings()
 

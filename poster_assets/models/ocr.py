@@ -82,6 +82,11 @@ class RuntimeMode(StrEnum):
     TUNED = "tuned"
     DEFAULTS = "defaults"
 
+    @classmethod
+    def of(cls, library_defaults: bool) -> RuntimeMode:
+        """`defaults` where models run as their libraries default (the bench's baseline)."""
+        return cls.DEFAULTS if library_defaults else cls.TUNED
+
 
 # One single-threaded, unpinned engine per thread: measured 1.2x (threads) to 1.4x (processes)
 # the posters per second of one engine spreading each request over both cores, same text.

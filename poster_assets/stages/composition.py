@@ -123,9 +123,7 @@ def poster_composition(poster: spec.PosterInput, read: LineReader) -> dict[str, 
 
 
 def prepare(context: spec.StageContext) -> spec.PreparedStage:
-    read = title_line_reader(
-        RuntimeMode.DEFAULTS if context.library_defaults else RuntimeMode.TUNED
-    )
+    read = title_line_reader(RuntimeMode.of(context.library_defaults))
     return spec.PreparedStage(
         COMPOSITION_REVISION, spec.ready(functools.partial(poster_composition, read=read))
     )

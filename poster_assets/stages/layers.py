@@ -149,9 +149,7 @@ def prepare(context: spec.StageContext) -> spec.PreparedStage:
     if ref is None:
         raise ModelMissingError(MISSING_DEPTH_MODEL)
     k_rule = f"modes{settings.k}" if settings.k_from_modes else f"k{settings.k}"
-    read = title_line_reader(
-        RuntimeMode.DEFAULTS if context.library_defaults else RuntimeMode.TUNED
-    )
+    read = title_line_reader(RuntimeMode.of(context.library_defaults))
 
     def segment(poster: spec.PosterInput) -> dict[str, list[dict]]:
         depth = decode_depth_png(poster.upstream["depth_maps"]["depth_png"].iloc[0])

@@ -155,7 +155,7 @@ def block_rows(lines: Sequence[TextLine]) -> list[dict]:
 
 def prepare(context: spec.StageContext) -> spec.PreparedStage:
     settings: OcrStageSettings = context.settings  # type: ignore[assignment]
-    mode = RuntimeMode.DEFAULTS if context.library_defaults else RuntimeMode.TUNED
+    mode = RuntimeMode.of(context.library_defaults)
     pipeline = OcrPipeline(settings.ocr_settings(), mode)
     sides = settings.sides()
     below = settings.retry_below_confidence
