@@ -1,8 +1,9 @@
 """Title candidates and the cues that describe them, for the learned title scorer.
 
-A candidate is a run of consecutive lines (top to bottom) inside one block of stacked lines:
-a one-line title, a title split over lines, or a title with an actor's name or a subtitle
-above or below it, which the scorer learns to leave out or keep.
+A candidate is a run of consecutive lines (row by row) inside one group of stacked lines and
+pieces side by side: a one-line title, a title split over lines or cut into pieces, or a title
+with an actor's name or a subtitle above or below it, which the scorer learns to leave out or
+keep.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from poster_assets.vision.text_blocks import group_stacked_lines
+from poster_assets.vision.text_blocks import group_title_lines
 from poster_assets.vision.text_lines import TextLine, normalise_text
 
 MAX_CANDIDATE_LINES = 4
@@ -69,12 +70,12 @@ class Candidate:
 
 
 def title_candidates(lines: Sequence[TextLine]) -> list[Candidate]:
-    """Runs of up to MAX_CANDIDATE_LINES consecutive lines within each block of stacked
-    lines, built from the lines that can be titles."""
+    """Runs of up to MAX_CANDIDATE_LINES consecutive lines (row order) within each group of
+    stacked or side-by-side lines, built from the lines that can be titles."""
     eligible = [index for index, line in enumerate(lines) if can_be_title(line)]
     candidates = []
-    for block in group_stacked_lines([lines[index] for index in eligible]):
-        members = [eligible[position] for position in block.line_indices]
+    for group in group_title_lines([lines[index] for index in eligible]):
+        members = [eligible[position] for position in group]
         for start in range(len(members)):
             for end in range(start + 1, min(start + MAX_CANDIDATE_LINES, len(members)) + 1):
                 candidates.append(Candidate(tuple(members[start:end]), len(members)))
