@@ -26,7 +26,10 @@ from poster_assets.imaging.annotate import (
 )
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
 LAYER_COLOURS = np.array(
@@ -69,6 +72,17 @@ def anatomy_png(anatomy: Anatomy) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    # Titles at a fixed height: no panel has decorations above it to avoid, and placing them
+    # around such decorations took a fifth of the drawing time.
+    with plt.rc_context({"axes.titley": 1.0}):
+        figure = _figure(anatomy, plt)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=80)
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def _figure(anatomy: Anatomy, plt: ModuleType) -> Figure:
     panels = 5 if anatomy.with_detections else 4
     figure, axes = plt.subplots(
         1, panels, figsize=(3.4 * panels, 5.2),
@@ -102,10 +116,7 @@ def anatomy_png(anatomy: Anatomy) -> bytes:
         axis.set_axis_off()
     # Fixed margins, not tight_layout: the same look for these panels at a third of the cost.
     figure.subplots_adjust(left=0.01, right=0.99, bottom=0.12, top=0.86, wspace=0.36)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=80)
-    plt.close(figure)
-    return buffer.getvalue()
+    return figure
 
 
 def _detections(axis: Axes, anatomy: Anatomy) -> None:
@@ -124,9 +135,10 @@ def _detections(axis: Axes, anatomy: Anatomy) -> None:
 
 
 def _histogram(axis: Axes, anatomy: Anatomy) -> None:
-    centres = (anatomy.histogram_edges[:-1] + anatomy.histogram_edges[1:]) / 2
-    width = anatomy.histogram_edges[1] - anatomy.histogram_edges[0]
-    axis.bar(centres, anatomy.histogram_counts, width=width, color="0.6", label="pixels")
+    # One filled outline, not a bar per bin: the same picture from one artist instead of 64.
+    axis.stairs(
+        anatomy.histogram_counts, anatomy.histogram_edges, fill=True, color="0.6", label="pixels"
+    )
     for index, mode in enumerate(anatomy.modes):
         axis.axvline(mode, color="tab:red", linewidth=1.5, label="mode" if index == 0 else None)
     for index, cut in enumerate(anatomy.cuts):
