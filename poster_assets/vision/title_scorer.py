@@ -31,7 +31,7 @@ class Tree:
 @dataclass(frozen=True)
 class Forest:
     """All trees' nodes in one padded (trees, nodes) array per field, so that every tree
-    descends one level per numpy step: 200 trees of depth 3 take 4 steps, not 800 (tree by
+    descends one level per numpy step: 600 trees of depth 3 take 4 steps, not 2,400 (tree by
     tree, this was most of the time a title took to choose: docs/measurements.md, "Titles")."""
 
     feature: np.ndarray
