@@ -79,3 +79,14 @@ def test_packaged_scorer_round_trips_and_ranks_the_title_first() -> None:
 def test_a_scorer_for_other_features_is_refused() -> None:
     with pytest.raises(ValueError, match="fitted on features"):
         TitleScorer(("a",), 0.0, 0.1, (), "x")
+
+
+def test_a_title_cut_into_pieces_side_by_side_is_one_candidate() -> None:
+    lines = [
+        rect_line("MELANIE GRIFFITH", 42, 26, 258, 43),
+        rect_line("CRAZY in", 30, 45, 128, 90),
+        rect_line("ALABAMA", 167, 45, 272, 89),
+    ]
+    texts = [candidate_text(lines, candidate) for candidate in title_candidates(lines)]
+    assert "CRAZY in ALABAMA" in texts and "ALABAMA CRAZY in" not in texts
+    assert "MELANIE GRIFFITH" in texts  # smaller type above: its own group
