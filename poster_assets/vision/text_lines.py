@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -24,13 +25,14 @@ class TextLine:
         if self.polygon.shape != (4, 2):
             raise ValueError(f"polygon must have shape (4, 2), got {self.polygon.shape}")
 
-    @property
+    # Cached: grouping a poster's lines into title candidates compares every pair of lines.
+    @functools.cached_property
     def box(self) -> tuple[float, float, float, float]:
         """Axis-aligned (x0, y0, x1, y1)."""
         xs, ys = self.polygon[:, 0], self.polygon[:, 1]
         return float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())
 
-    @property
+    @functools.cached_property
     def height(self) -> float:
         """Glyph height of the line: the shorter side of its (possibly rotated) polygon."""
         return quadrilateral_height(self.polygon)
