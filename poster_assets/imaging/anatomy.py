@@ -26,8 +26,6 @@ from poster_assets.imaging.annotate import (
 )
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -75,14 +73,16 @@ def anatomy_png(anatomy: Anatomy) -> bytes:
     # Titles at a fixed height: no panel has decorations above it to avoid, and placing them
     # around such decorations took a fifth of the drawing time.
     with plt.rc_context({"axes.titley": 1.0}):
-        figure = _figure(anatomy, plt)
+        figure = _figure(anatomy)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=80)
     plt.close(figure)
     return buffer.getvalue()
 
 
-def _figure(anatomy: Anatomy, plt: ModuleType) -> Figure:
+def _figure(anatomy: Anatomy) -> Figure:
+    import matplotlib.pyplot as plt
+
     panels = 5 if anatomy.with_detections else 4
     figure, axes = plt.subplots(
         1, panels, figsize=(3.4 * panels, 5.2),
