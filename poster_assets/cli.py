@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from poster_assets.fusion.settings import ABLATIONS
+from poster_assets.fusion.settings import ABLATIONS, FusionSettings
 from poster_assets.home import PosterHome, resolve_home
 from poster_assets.ssl.curriculum import SCHEDULES
 from poster_assets.ssl.task_names import TASKS
@@ -568,7 +568,7 @@ def eval_shots(images: Path, trailers: int, seed: int) -> None:
 @evaluate.command(name="fusion")
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @home_option
-@click.option("--steps", type=int, default=2000, show_default=True)
+@click.option("--steps", type=int, default=FusionSettings().steps, show_default=True)
 @click.option("--seeds", default="0,1,2", show_default=True, help="Comma-separated.")
 @click.option("--configs", default=",".join(ABLATIONS), show_default=True,
               help="Comma-separated ablations.")  # fmt: skip
@@ -651,7 +651,7 @@ def pretrain(
 @main.command(name="train-fusion")
 @home_option
 @click.option("--name", "model_name", default="poster-fusion", show_default=True)
-@click.option("--steps", type=int, default=2000, show_default=True)
+@click.option("--steps", type=int, default=FusionSettings().steps, show_default=True)
 @click.option("--metadata/--no-metadata", "use_metadata", default=False, show_default=True,
               help="Also give the model each poster's metadata title as a text token.")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True)
@@ -678,6 +678,8 @@ def train_fusion(
     click.echo(json.dumps(dataclasses.asdict(model), indent=2, default=str))
     for task, why in model.metrics.get("tasks_left_out", {}).items():
         click.echo(f"note: task {task} left out ({why}); the model uses the rest", err=True)
+    if not model.lineage.get("posters_with_trailer"):
+        click.echo("note: no poster has a trailer: trained on posters and text", err=True)
 
 
 @main.group()

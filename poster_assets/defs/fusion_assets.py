@@ -17,7 +17,6 @@ from poster_assets.defs.resources import PosterStore
 from poster_assets.defs.ssl_assets import probe_result
 from poster_assets.errors import UnknownModelError
 from poster_assets.fusion.settings import (
-    LABEL_FREE_TASKS,
     SCHEDULES,
     TASKS,
     FusionSettings,
@@ -37,13 +36,16 @@ FUSION_TRAINING_GROUP = "fusion_training"
 class FusionConfig(Config):
     model_name: str = "poster-fusion"
     tasks: list[str] = Field(
-        default=list(LABEL_FREE_TASKS), description=f"any of {', '.join(TASKS)}"
+        default=list(FusionSettings().tasks),
+        description=f"any of {', '.join(TASKS)} (label-free: all but genres)",
     )
-    schedule: str = Field(default="structure_first", description=f"one of {', '.join(SCHEDULES)}")
+    schedule: str = Field(
+        default=FusionSettings().schedule, description=f"one of {', '.join(SCHEDULES)}"
+    )
     use_text: bool = True
     use_metadata: bool = Field(default=False, description="the metadata title as a text token")
     use_trailers: bool = Field(default=True, description="trailer frames as tokens, where any")
-    steps: int = 2000
+    steps: int = FusionSettings().steps
     batch_size: int = 128
     width: int = 128
     layers: int = 2
@@ -68,9 +70,11 @@ class FusionConfig(Config):
 def fusion_encoder(
     context: AssetExecutionContext, config: FusionConfig, store: PosterStore
 ) -> MaterializeResult:
-    """One small transformer over each poster's patch tokens, text tokens and trailer frames,
-    co-trained by sampling one self-supervised task per step (views, masked patches, patch
-    roles, image-text and image-trailer alignment, curriculum labels); every poster's 128-d
+    """One small transformer over each poster's patch tokens, text tokens (with the poster's
+    words as a whole) and trailer frames, trained by sampling one self-supervised task per
+    step from those configured (by default the summary alone, the best measured; also
+    views, masked patches, patch roles, image-text and image-trailer alignment, curriculum
+    labels); every poster's 128-d
     vector in `embeddings` under the model's name, checkpoint, OpenVINO IR and loss curves
     under models/fusion/NAME. Tasks with nothing to learn from (no trailers) are left out
     and named in the metadata."""

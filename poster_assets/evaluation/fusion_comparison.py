@@ -35,6 +35,7 @@ from poster_assets.evaluation.genre_probe import (
 from poster_assets.evaluation.genres import stored_region_vectors
 from poster_assets.fusion.data import FusionData
 from poster_assets.fusion.settings import ABLATIONS, FusionSettings
+from poster_assets.fusion.summary import mixing
 from poster_assets.fusion.train import embed, prepared_data, train_fusion
 from poster_assets.home import PosterHome
 from poster_assets.models.embedder import ImageEmbedder
@@ -83,10 +84,14 @@ def baselines(
     crop = regions.get("foreground", {})
     foreground = np.stack([crop.get(name, regions["poster"][name]) for name in files])
     pca = PCA(min(128, int((~is_test).sum())), random_state=0).fit(poster[~is_test])
+    reduced = pca.transform(poster)
     return {
         "imagenet_poster_1280": poster,
         "imagenet_poster+foreground_2560": np.hstack([poster, foreground]),
-        "imagenet_poster_pca128": pca.transform(poster),
+        "imagenet_poster_pca128": reduced,
+        # The same 128 components mixed as the summary's are (`fusion/summary`): the probe
+        # standardises each dimension, so a mixed basis scores differently.
+        "imagenet_poster_pca128_mixed": reduced @ mixing(reduced.shape[1]),
     }
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 import torch
 
 from poster_assets.fusion.model import GRID, PATCHES, Tokens
+from poster_assets.fusion.poster_words import WordReduction
 from poster_assets.fusion.reduction import TokenReduction
 from poster_assets.fusion.settings import ViewSettings
 
@@ -35,6 +36,8 @@ class FusionData:
     frame_valid: torch.Tensor  # (N, F) bool
     labels: dict[str, torch.Tensor] = field(default_factory=dict)  # task -> (N,) class
     reduction: TokenReduction | None = None  # how the stored patch tokens were reduced
+    words: WordReduction | None = None  # how the posters' words became their last text token
+    summary: torch.Tensor | None = None  # (N, 128) the `summary` task's targets
     genres: torch.Tensor | None = None  # (N, G) 0/1, for the genre-supervised variant
     genre_known: torch.Tensor | None = None  # (N,) bool: a training-split poster with genres
 

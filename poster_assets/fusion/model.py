@@ -16,7 +16,7 @@ from torch import nn
 from poster_assets.fusion.frame_tokens import MAX_FRAME_TOKENS
 from poster_assets.fusion.reduction import REDUCED_DIMENSIONS as TOKEN_DIMENSIONS
 from poster_assets.fusion.settings import ModelSettings
-from poster_assets.fusion.text_tokens import MAX_TEXT_TOKENS
+from poster_assets.fusion.text_tokens import TEXT_SLOTS
 from poster_assets.ssl.text_features import TEXT_DIMENSIONS
 
 GRID = 9
@@ -146,7 +146,7 @@ class ExportedEncoder(nn.Module):
 
 
 def example_inputs(batch: int = 1) -> tuple[torch.Tensor, ...]:
-    t = MAX_TEXT_TOKENS + 1  # the OCR lines and the metadata title
+    t = TEXT_SLOTS
     return (
         torch.zeros(batch, PATCHES, TOKEN_DIMENSIONS),
         torch.zeros(batch, t, TEXT_DIMENSIONS),

@@ -32,7 +32,11 @@ class FusionRuntime:
                 tokens.text_valid.float(), tokens.frames, tokens.frame_time,
                 tokens.frame_valid.float(),
             ]  # fmt: skip
-            # A model exported before frame tokens takes the first five inputs only.
+            # A model exported before frame tokens takes the first five inputs only, and one
+            # exported before the poster's words token one text slot fewer.
             fed = [x.numpy() for x in inputs[: len(self._compiled.inputs)]]
+            slots = self._compiled.inputs[1].get_partial_shape()[1]
+            if slots.is_static and slots.get_length() < tokens.text.shape[1]:
+                fed[1:5] = [x[:, : slots.get_length()] for x in fed[1:5]]
             chunks.append(np.asarray(self._compiled(fed)[0], np.float32))
         return np.concatenate(chunks) if chunks else np.zeros((0, 128), np.float32)

@@ -25,10 +25,9 @@ class ViewSettings:
 
 
 TASKS = (
-    "views", "masked_patches", "whole_poster", "roles", "text_alignment", "trailer_alignment",
-    "labels", "genres",
+    "views", "masked_patches", "whole_poster", "summary", "roles", "text_alignment",
+    "trailer_alignment", "labels", "genres",
 )  # fmt: skip
-LABEL_FREE_TASKS = TASKS[:-1]
 STRUCTURE_TASKS = ("roles", "labels")
 SCHEDULES = ("joint", "structure_first")
 STRUCTURE_SHARE = 1 / 3  # of the steps, for structure_first
@@ -36,12 +35,15 @@ STRUCTURE_SHARE = 1 / 3  # of the steps, for structure_first
 
 @dataclass(frozen=True)
 class FusionSettings:
-    tasks: tuple[str, ...] = LABEL_FREE_TASKS
-    schedule: str = "structure_first"
+    """Defaults: the best label-free model measured (docs/fusion.md, "The poster's words"):
+    the summary task alone, 1,000 steps."""
+
+    tasks: tuple[str, ...] = ("summary",)
+    schedule: str = "joint"
     use_text: bool = True
     use_metadata: bool = False  # the metadata title as one more text token
     use_trailers: bool = True  # trailer frames as tokens (posters without one have none)
-    steps: int = 2000
+    steps: int = 1000
     batch_size: int = 128
     learning_rate: float = 1e-3
     weight_decay: float = 0.05
@@ -64,6 +66,11 @@ PATCH_TASKS = ("views", "whole_poster", "masked_patches")
 STRUCTURE = (*PATCH_TASKS, "text_alignment", "trailer_alignment", "roles", "labels")
 ABLATIONS: dict[str, FusionSettings] = {
     "patches_only": FusionSettings(PATCH_TASKS, "joint", use_text=False),
+    "summary": FusionSettings(("summary",), "joint"),
+    "summary_patches": FusionSettings(("summary", *PATCH_TASKS), "joint"),
+    "summary_structure": FusionSettings(("summary", *STRUCTURE_TASKS), "joint"),
+    "summary_curriculum": FusionSettings(("summary", *STRUCTURE_TASKS), "structure_first"),
+    "summary_genres": FusionSettings(("summary", "genres"), "joint"),
     "text": FusionSettings((*PATCH_TASKS, "text_alignment"), "joint"),
     "structure": FusionSettings(STRUCTURE, "joint"),
     "curriculum": FusionSettings(STRUCTURE, "structure_first"),

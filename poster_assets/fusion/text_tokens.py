@@ -12,6 +12,11 @@ import numpy as np
 from poster_assets.ssl.text_features import TEXT_DIMENSIONS, text_vectors
 
 MAX_TEXT_TOKENS = 16
+# Text slots of the model: the OCR lines, the metadata title and the poster's words as a whole
+# (`fusion/poster_words`), which sits in the last slot, boxed by the whole poster.
+TEXT_SLOTS = MAX_TEXT_TOKENS + 2
+WORDS_SLOT = TEXT_SLOTS - 1
+WORDS_BOX = (0.0, 0.0, 1.0, 1.0)
 NO_BOX = (0.0, 0.0, 0.0, 0.0)  # the metadata title has no place on the poster
 
 

@@ -7,6 +7,8 @@ Tasks (label-free unless named):
 - `masked_patches`: hidden patches' tokens predicted from the visible ones;
 - `whole_poster`: the mean of all the poster's patch tokens predicted from a view's
   embedding (masked prediction at the poster's scale: the embedding keeps what is seen);
+- `summary`: the embedding of a view with all its text is the poster's summary
+  (`fusion/summary`): the leading components of its mean patch token and of its words;
 - `roles`: each visible patch's composition role shares, depth rank and face/person cover;
 - `text_alignment`: a poster's image-only embedding finds its own text-only embedding;
 - `trailer_alignment`: likewise with its trailer's frames (posters with a trailer only);
@@ -109,6 +111,10 @@ class Trainer:
             "text_alignment": (self.with_text, "posters with text tokens"),
             "trailer_alignment": (self.with_trailer, "posters with a trailer"),
             "genres": (self.with_genres, "training-split posters with genres"),
+            "summary": (
+                torch.arange(len(self.data) if self.data.summary is not None else 0),
+                "posters with summary targets (they need posters with words)",
+            ),
         }
         return {
             task: f"{len(needs[task][0])} {needs[task][1]}; needs 2"
@@ -141,6 +147,11 @@ class Trainer:
             rows = self.rows()
             embedding = enc.encode(view(data, rows, s.view, self.generator)[0]).embedding
             return F.mse_loss(heads.whole_poster(embedding), data.patches[rows].mean(1))
+        if task == "summary":
+            rows = self.rows()
+            all_text = replace(s.view, text_keep=1.0)
+            embedding = enc.encode(view(data, rows, all_text, self.generator)[0]).embedding
+            return F.mse_loss(embedding, data.summary[rows])
         if task == "roles":
             rows = self.rows()
             tokens, chosen = view(data, rows, s.view, self.generator)

@@ -15,15 +15,20 @@ from poster_assets.fusion.data import FusionData
 from poster_assets.fusion.frame_tokens import MAX_FRAME_TOKENS
 from poster_assets.fusion.model import PATCHES
 from poster_assets.fusion.patch_grid import FEATURE_DIMENSIONS, decode_tokens
+from poster_assets.fusion.poster_words import WordReduction, fit_word_reduction
 from poster_assets.fusion.reduction import REDUCED_DIMENSIONS, TokenReduction, fit_reduction
-from poster_assets.fusion.text_tokens import MAX_TEXT_TOKENS, decode_vector
+from poster_assets.fusion.summary import summary_targets
+from poster_assets.fusion.text_tokens import (
+    TEXT_SLOTS,
+    WORDS_BOX,
+    WORDS_SLOT,
+    decode_vector,
+)
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES, label_rows
 from poster_assets.ssl.text_features import TEXT_DIMENSIONS
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.fusion_inputs import frame_token_rows, patch_token_rows, text_token_rows
 from poster_assets.store.training_inputs import curriculum_facts
-
-TEXT_SLOTS = MAX_TEXT_TOKENS + 1  # the OCR lines and the metadata title
 
 
 class NoTokensError(PosterAssetsError, LookupError):
@@ -44,14 +49,30 @@ def _slots(
             taken[index] += 1
 
 
-def text_arrays(rows: pd.DataFrame, poster_ids: list[str]) -> tuple[np.ndarray, ...]:
-    """Padded (N, TEXT_SLOTS, ...) vectors, boxes, flags and validity."""
+def poster_texts(rows: pd.DataFrame, poster_ids: list[str]) -> list[str]:
+    """Each poster's OCR text tokens joined (the metadata title is not the poster's words)."""
+    texts: dict[str, list[str]] = {poster_id: [] for poster_id in poster_ids}
+    for token in rows[rows["source"] == "ocr"].itertuples():
+        if token.poster_id in texts:
+            texts[token.poster_id].append(token.text)
+    return [" ".join(texts[poster_id]) for poster_id in poster_ids]
+
+
+def text_arrays(
+    rows: pd.DataFrame, poster_ids: list[str], words: np.ndarray | None = None
+) -> tuple[np.ndarray, ...]:
+    """Padded (N, TEXT_SLOTS, ...) vectors, boxes, flags and validity; `words` (N, W), where
+    given, fill the last slot of the posters that have any."""
     n = len(poster_ids)
     vectors = np.zeros((n, TEXT_SLOTS, TEXT_DIMENSIONS), np.float32)
     boxes = np.zeros((n, TEXT_SLOTS, 4), np.float32)
     flags = np.zeros((n, TEXT_SLOTS, 2), np.float32)
     valid = np.zeros((n, TEXT_SLOTS), bool)
-    for token, index, at in _slots(rows, poster_ids, TEXT_SLOTS):
+    if words is not None:
+        vectors[:, WORDS_SLOT, : words.shape[1]] = words
+        boxes[:, WORDS_SLOT] = WORDS_BOX
+        valid[:, WORDS_SLOT] = np.abs(words).sum(1) > 0
+    for token, index, at in _slots(rows, poster_ids, WORDS_SLOT):
         vectors[index, at] = decode_vector(token.vector_f16)
         boxes[index, at] = (token.x0, token.y0, token.x1, token.y1)
         flags[index, at] = (float(token.is_title), float(token.source == "metadata"))
@@ -96,9 +117,12 @@ def load_fusion_data(
     reduction: TokenReduction | None = None,
     poster_ids: list[str] | None = None,
     fit_on: list[str] | None = None,
+    words: WordReduction | None = None,
 ) -> FusionData:
-    """Every poster (or those of `poster_ids`) with patch tokens, reduced by `reduction` (a
-    trained model's), else by a PCA fitted here on the posters of `fit_on` (default: all)."""
+    """Every poster (or those of `poster_ids`) with patch tokens. Given a trained model's
+    `reduction` (and `words`, where it has one), they are applied; else a PCA, the word
+    reduction and the summary targets are fitted here on the posters of `fit_on` (default:
+    all)."""
     rows = patch_token_rows(db, poster_ids)
     rows = rows[(rows["dimensions"] == FEATURE_DIMENSIONS) & (rows["grid"] ** 2 == PATCHES)]
     if rows.empty:
@@ -108,13 +132,23 @@ def load_fusion_data(
         )
     poster_ids = rows["poster_id"].tolist()
     tokens, roles, depth, faces, people = patch_arrays(rows)
-    if reduction is None:
-        fitted = tokens if fit_on is None else tokens[rows["poster_id"].isin(fit_on).to_numpy()]
-        reduction = fit_reduction(fitted)
+    fit_rows = np.ones(len(rows), bool) if fit_on is None else rows["poster_id"].isin(fit_on)
+    fit_rows = np.asarray(fit_rows, bool)
+    training = reduction is None
+    if training:
+        reduction = fit_reduction(tokens[fit_rows])
     reduced = np.concatenate(
         [reduction.apply(tokens[start : start + 256]) for start in range(0, len(tokens), 256)]
     )
-    text, boxes, flags, valid = text_arrays(text_token_rows(db, poster_ids), poster_ids)
+    text_rows = text_token_rows(db, poster_ids)
+    texts = poster_texts(text_rows, poster_ids)
+    if training:
+        words = fit_word_reduction([text for text, fit in zip(texts, fit_rows, strict=True) if fit])
+    word_vectors = None if words is None else words.apply(texts)
+    summary = None
+    if training and word_vectors is not None and fit_rows.sum() >= 2:
+        summary = summary_targets(reduced.mean(1), word_vectors, fit_rows)
+    text, boxes, flags, valid = text_arrays(text_rows, poster_ids, word_vectors)
     frames, times, shown = frame_arrays(frame_token_rows(db, poster_ids), poster_ids, reduction)
     labels = label_rows(curriculum_facts(db)).drop_duplicates("poster_id").set_index("poster_id")
     labels = labels.reindex(poster_ids).fillna(0)
@@ -134,4 +168,6 @@ def load_fusion_data(
         frame_valid=torch.from_numpy(shown),
         labels={task: torch.tensor(labels[task].to_numpy(np.int64)) for task in TASK_CLASSES},
         reduction=reduction,
+        words=words,
+        summary=None if summary is None else torch.from_numpy(summary),
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 import torch
 
 from poster_assets.fusion.export import export_fusion_encoder
+from poster_assets.fusion.poster_words import load_word_reduction
 from poster_assets.fusion.reduction import load_reduction
 from poster_assets.fusion.runtime import FusionRuntime
 from poster_assets.fusion.train import (
@@ -29,6 +30,7 @@ from poster_assets.store.trained_models import TrainedModel, now, register_model
 
 FUSION_MODEL_KIND = "fusion-encoder"
 REDUCTION_FILE = "token_reduction.npz"  # beside the IR
+WORDS_FILE = "word_reduction.npz"  # beside the IR, where the model has one
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ def train_fusion_model(
     folder.mkdir(parents=True, exist_ok=True)
     config = asdict(settings)
     data.reduction.save(folder / REDUCTION_FILE)
+    if data.words is not None:
+        data.words.save(folder / WORDS_FILE)
     checkpoint = folder / "encoder.pt"
     torch.save({"encoder": result.encoder.state_dict(), "config": config}, checkpoint)
     xml = export_fusion_encoder(result.encoder, folder / "encoder.xml")
@@ -101,8 +105,9 @@ def embed_batch(home: PosterHome, db: PosterDatabase, model: TrainedModel, batch
     todo = posters_without_vectors(db, model.model_name, batch_id)
     if not todo:
         return 0
-    reduction = load_reduction((home.root / model.openvino_xml).parent / REDUCTION_FILE)
-    data = load_fusion_data(db, reduction, todo)
+    folder = (home.root / model.openvino_xml).parent
+    reduction = load_reduction(folder / REDUCTION_FILE)
+    data = load_fusion_data(db, reduction, todo, words=load_word_reduction(folder / WORDS_FILE))
     runtime = FusionRuntime(
         model.model_name, home.root / model.openvino_xml, home.openvino_cache_dir
     )

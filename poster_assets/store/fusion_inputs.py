@@ -27,7 +27,7 @@ def text_token_rows(db: PosterDatabase, poster_ids: list[str] | None = None) -> 
     where, parameters = _only(poster_ids)
     with db.read() as connection:
         return connection.execute(
-            "SELECT poster_id, token_index, source, is_title, x0, y0, x1, y1, vector_f16 "
+            "SELECT poster_id, token_index, source, text, is_title, x0, y0, x1, y1, vector_f16 "
             f"FROM text_tokens {where} ORDER BY poster_id, token_index",
             parameters,
         ).df()

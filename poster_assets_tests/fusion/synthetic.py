@@ -1,10 +1,12 @@
 """Small FusionData with structure the tasks can learn, for tests that need no store."""
 
+import numpy as np
 import torch
 
 from poster_assets.fusion.data import FusionData
 from poster_assets.fusion.frame_tokens import MAX_FRAME_TOKENS
-from poster_assets.pretraining.fusion_data import TEXT_SLOTS
+from poster_assets.fusion.summary import summary_targets
+from poster_assets.fusion.text_tokens import TEXT_SLOTS
 from poster_assets.ssl.curriculum_labels import TASK_CLASSES
 
 
@@ -27,6 +29,9 @@ def synthetic_data(posters: int = 48, seed: int = 0) -> FusionData:
     frames = patches.mean(1, keepdim=True) + 0.1 * torch.randn(
         n, MAX_FRAME_TOKENS, 256, generator=generator
     )
+    # The posters with text have words; their summary mixes those with their mean patch.
+    words = torch.randn(n, 64, generator=generator) * text_valid.any(1, keepdim=True)
+    summary = summary_targets(patches.mean(1).numpy(), words.numpy(), np.ones(n, bool))
     return FusionData(
         poster_ids=[f"p{i}" for i in range(n)],
         patches=patches,
@@ -47,4 +52,5 @@ def synthetic_data(posters: int = 48, seed: int = 0) -> FusionData:
         },
         genres=(torch.rand(n, 5, generator=generator) > 0.7).float(),
         genre_known=torch.arange(n) % 3 != 0,
+        summary=torch.from_numpy(summary),
     )

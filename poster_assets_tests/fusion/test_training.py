@@ -63,7 +63,7 @@ def test_tasks_with_nothing_to_learn_from_are_left_out_and_say_why():
 
 
 def test_structure_first_trains_structure_alone_for_a_third():
-    settings = FusionSettings(steps=30, schedule="structure_first")
+    settings = FusionSettings(("summary", "views", "roles", "labels"), "structure_first", steps=30)
     trainer = Trainer(synthetic_data(), settings)
     assert trainer.active_tasks(0) == ("roles", "labels")
     assert trainer.active_tasks(9) == ("roles", "labels")

@@ -21,9 +21,11 @@ from poster_assets.demo.generator import generate_demo_corpus
 from poster_assets.evaluation.fusion_comparison import compare
 from poster_assets.fusion.model import FusionEncoder
 from poster_assets.fusion.patch_grid import decode_tokens, patch_tokens
+from poster_assets.fusion.poster_words import load_word_reduction
 from poster_assets.fusion.reduction import load_reduction
 from poster_assets.fusion.runtime import FusionRuntime
 from poster_assets.fusion.settings import FusionSettings, ModelSettings
+from poster_assets.fusion.text_tokens import WORDS_SLOT
 from poster_assets.fusion.train import embed
 from poster_assets.home import PosterHome
 from poster_assets.imaging.decode import decode_image, read_image_bytes
@@ -83,7 +85,7 @@ def fused_home(plain_home, tmp_path_factory: pytest.TempPathFactory) -> tuple[Po
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     # No trailers here: the model is trained on posters and text, and says so.
-    assert "note: task trailer_alignment left out (0 posters with a trailer" in result.output
+    assert "note: no poster has a trailer: trained on posters and text" in result.output
     return home, corpus
 
 
@@ -91,11 +93,11 @@ def test_training_registers_saves_embeds_and_shows_curves(fused_home) -> None:  
     home, _ = fused_home
     model = find_model(open_database(home), "tiny-fusion")
     assert model is not None and model.kind == "fusion-encoder"
-    assert model.config["schedule"] == "structure_first"
+    assert model.config["schedule"] == "joint" and model.config["tasks"] == ["summary"]
     assert (home.root / model.openvino_xml).with_name("token_reduction.npz").exists()
     assert model.lineage["posters"] == 30 and model.metrics["steps"] == 24
     assert model.lineage["posters_with_trailer"] == 0
-    assert set(model.metrics["tasks_left_out"]) == {"trailer_alignment"}
+    assert model.metrics["tasks_left_out"] == {}  # the summary needs no trailer
     for relative in (model.checkpoint, model.openvino_xml):
         assert (home.root / relative).exists()
     assert _query(
@@ -116,8 +118,12 @@ def test_the_ir_the_checkpoint_and_the_stored_vectors_agree(fused_home) -> None:
     home, _ = fused_home
     db = open_database(home)
     model = find_model(db, "tiny-fusion")
-    reduction = load_reduction((home.root / model.openvino_xml).with_name("token_reduction.npz"))
-    data = load_fusion_data(db, reduction).visible(True, False)
+    folder = (home.root / model.openvino_xml).parent
+    reduction = load_reduction(folder / "token_reduction.npz")
+    words = load_word_reduction(folder / "word_reduction.npz")
+    assert words is not None  # the posters have words: the model has its reduction
+    data = load_fusion_data(db, reduction, words=words).visible(True, False)
+    assert data.text_valid[:, WORDS_SLOT].any()
     saved = torch.load(home.root / model.checkpoint, weights_only=True)
     encoder = FusionEncoder(ModelSettings(**saved["config"]["model"]))
     encoder.load_state_dict(saved["encoder"])
