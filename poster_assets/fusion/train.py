@@ -113,7 +113,7 @@ class Trainer:
             "genres": (self.with_genres, "training-split posters with genres"),
             "summary": (
                 torch.arange(len(self.data) if self.data.summary is not None else 0),
-                "posters with summary targets (they need posters with words)",
+                "posters with summary targets (made when a model is trained)",
             ),
         }
         return {

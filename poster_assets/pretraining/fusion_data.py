@@ -15,7 +15,7 @@ from poster_assets.fusion.data import FusionData
 from poster_assets.fusion.frame_tokens import MAX_FRAME_TOKENS
 from poster_assets.fusion.model import PATCHES
 from poster_assets.fusion.patch_grid import FEATURE_DIMENSIONS, decode_tokens
-from poster_assets.fusion.poster_words import WordReduction, fit_word_reduction
+from poster_assets.fusion.poster_words import WORD_DIMENSIONS, WordReduction, fit_word_reduction
 from poster_assets.fusion.reduction import REDUCED_DIMENSIONS, TokenReduction, fit_reduction
 from poster_assets.fusion.summary import summary_targets
 from poster_assets.fusion.text_tokens import (
@@ -146,8 +146,10 @@ def load_fusion_data(
         words = fit_word_reduction([text for text, fit in zip(texts, fit_rows, strict=True) if fit])
     word_vectors = None if words is None else words.apply(texts)
     summary = None
-    if training and word_vectors is not None and fit_rows.sum() >= 2:
-        summary = summary_targets(reduced.mean(1), word_vectors, fit_rows)
+    if training and fit_rows.sum() >= 2:
+        # Posters without any words still have a summary: the image half alone.
+        known = np.zeros((len(texts), WORD_DIMENSIONS)) if word_vectors is None else word_vectors
+        summary = summary_targets(reduced.mean(1), known, fit_rows)
     text, boxes, flags, valid = text_arrays(text_rows, poster_ids, word_vectors)
     frames, times, shown = frame_arrays(frame_token_rows(db, poster_ids), poster_ids, reduction)
     labels = label_rows(curriculum_facts(db)).drop_duplicates("poster_id").set_index("poster_id")

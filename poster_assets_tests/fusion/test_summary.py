@@ -29,3 +29,12 @@ def test_targets_keep_both_halves_and_their_distances() -> None:
     # Each half holds the same share of the fitted posters' squared norm.
     image_half = unmixed[:, :64]
     assert np.isclose((image_half[fit] ** 2).sum(), (words_half[fit] ** 2).sum(), rtol=1e-4)
+
+
+def test_posters_without_words_are_summarised_by_their_image() -> None:
+    rng = np.random.default_rng(1)
+    mean_patches = rng.normal(size=(30, 256))
+    targets = summary_targets(mean_patches, np.zeros((30, 64)), np.ones(30, bool))
+    assert np.isfinite(targets).all()
+    unmixed = targets @ mixing().T
+    assert np.abs(unmixed[:, 64:]).max() < 1e-5 < np.abs(unmixed[:, :64]).max()
