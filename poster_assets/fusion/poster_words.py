@@ -9,15 +9,28 @@ vector, the poster's words as TF-IDF reduced this way carry more of its genre (d
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 WORD_DIMENSIONS = 64
 NGRAMS = (2, 4)
 MIN_POSTERS = 3  # an n-gram in fewer posters than this is left out (where there are enough)
+
+
+def _vectorizer(**settings: object) -> TfidfVectorizer:
+    """TF-IDF of character 2-4-grams within words, sublinear counts, as fitted and applied."""
+    # Imported here (~0.7 s), as in ssl/text_features: the asset graph imports this module.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True, **settings)
 
 
 @dataclass(frozen=True)
@@ -27,17 +40,16 @@ class WordReduction:
     components: np.ndarray  # (WORD_DIMENSIONS, V)
     scale: float  # the fitted posters' mean vector norm: vectors near unit size
 
+    @functools.cached_property
+    def _tfidf(self) -> TfidfVectorizer:
+        """The fitted vectorizer again, from its vocabulary and weights (built once)."""
+        vectorizer = _vectorizer(vocabulary=list(self.vocabulary))
+        vectorizer.idf_ = self.idf
+        return vectorizer
+
     def apply(self, texts: Sequence[str]) -> np.ndarray:
         """(len(texts), WORD_DIMENSIONS) float32; a poster without words gives a zero row."""
-        from sklearn.feature_extraction.text import CountVectorizer
-        from sklearn.preprocessing import normalize
-
-        counts = CountVectorizer(
-            analyzer="char_wb", ngram_range=NGRAMS, vocabulary=list(self.vocabulary)
-        ).transform(list(texts))
-        counts = counts.astype(np.float64)
-        counts.data = 1.0 + np.log(counts.data)  # sublinear term frequency, as when fitted
-        weighted = normalize(counts.multiply(self.idf).tocsr())
+        weighted = self._tfidf.transform(list(texts))
         return (weighted @ self.components.T / self.scale).astype(np.float32)
 
     def save(self, path: Path) -> Path:
@@ -62,15 +74,11 @@ def load_word_reduction(path: Path) -> WordReduction | None:
 def fit_word_reduction(texts: Sequence[str], seed: int = 0) -> WordReduction | None:
     """TF-IDF and its SVD fitted on the posters' texts; None with under two posters with words."""
     from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
     worded = [text for text in texts if text.strip()]
     if len(worded) < 2:
         return None
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=NGRAMS, sublinear_tf=True,
-        min_df=MIN_POSTERS if len(worded) >= 10 * MIN_POSTERS else 1,
-    )  # fmt: skip
+    vectorizer = _vectorizer(min_df=MIN_POSTERS if len(worded) >= 10 * MIN_POSTERS else 1)
     weighted = vectorizer.fit_transform(worded)
     vocabulary = np.empty(len(vectorizer.vocabulary_), dtype=object)
     for ngram, column in vectorizer.vocabulary_.items():
