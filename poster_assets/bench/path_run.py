@@ -66,6 +66,7 @@ SETTINGS_BEFORE = {
             "rec_width_step",
             "rec_batch_size",
             "rec_characters",
+            "vertical_both_ways",
         )
     },
     "foreground": {"grabcut_iterations": 4},

@@ -23,6 +23,7 @@ from poster_assets.models.recogniser_classes import (
     kept_classes,
     restrict_output_classes,
 )
+from poster_assets.models.vertical_lines import BothWaysRecogniser, standing_crops
 from poster_assets.vision.text_lines import TextLine
 
 if TYPE_CHECKING:
@@ -46,10 +47,15 @@ class OcrSettings:
     rec_width_step: int = 0
     rec_batch_size: int = 6  # lines recognised per inference
     rec_characters: RecogniserCharacters = RecogniserCharacters.ALL  # which it may read
+    # True: vertical lines read turned both ways, the more confident kept (vertical_lines.py);
+    # False: turned one way, as rapidocr does
+    vertical_both_ways: bool = False
 
     def __post_init__(self) -> None:
         # Settings read from JSON give the enum's value.
         object.__setattr__(self, "rec_characters", RecogniserCharacters(self.rec_characters))
+        if self.vertical_both_ways and self.use_angle_cls:
+            raise ValueError("vertical_both_ways and use_angle_cls both turn lines: choose one")
 
     def rapidocr_params(self) -> dict[str, object]:
         # rapidocr is imported where an engine is made (~0.5 s): every process that loads the
@@ -142,12 +148,21 @@ def _with_width_buckets(engine: RapidOCR, step: int) -> RapidOCR:
     return engine
 
 
+def _reading_both_ways(engine: RapidOCR, both_ways: bool) -> RapidOCR:
+    """Vertical lines cropped standing and read turned both ways (vertical_lines.py)."""
+    if both_ways:
+        engine.crop_text_regions = standing_crops
+        engine.text_rec = BothWaysRecogniser(engine.text_rec)
+    return engine
+
+
 def _built(settings: OcrSettings, runtime_params: Mapping[str, object]) -> RapidOCR:
     from rapidocr import RapidOCR
 
     engine = RapidOCR(params=settings.rapidocr_params() | dict(runtime_params))
     recompiled = _recompiled(engine, settings.rec_characters)
-    return _with_width_buckets(recompiled, settings.rec_width_step)
+    bucketed = _with_width_buckets(recompiled, settings.rec_width_step)
+    return _reading_both_ways(bucketed, settings.vertical_both_ways)
 
 
 @functools.cache

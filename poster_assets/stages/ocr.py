@@ -59,6 +59,9 @@ class OcrStageSettings:
     # Latin-script characters only: same title accuracy on the shared posters, OCR ~6-12 %
     # faster; `all` for posters in Chinese or Japanese script (models/recogniser_classes.py).
     rec_characters: RecogniserCharacters = RecogniserCharacters.LATIN
+    # Vertical lines read turned both ways, not only as text running down
+    # (models/vertical_lines.py).
+    vertical_both_ways: bool = True
     # Detector sizes to read again at, in turn, while the title is not settled
     # (vision/ocr_passes.py): "" for none. With a known title (metadata) not found, on 500
     # training posters: title accuracy 0.830 -> 0.866, recall 0.822 -> 0.850, OCR +58 % mean.

@@ -50,7 +50,9 @@ def test_a_line_reads_the_same_alone_and_beside_a_long_line() -> None:
 
 
 def test_rapidocr_batching_without_a_width_step() -> None:
-    settings = replace(OcrStageSettings().ocr_settings(), rec_width_step=0)
+    settings = replace(
+        OcrStageSettings().ocr_settings(), rec_width_step=0, vertical_both_ways=False
+    )
     engine = load_ocr_engine(settings, RuntimeMode.TUNED)
     assert isinstance(engine.text_rec, TextRecognizer)
     assert [line.text for line in read_text_lines(engine, _word("POSTER"))] == ["POSTER"]
