@@ -26,8 +26,8 @@ from poster_assets.imaging.decode import decode_image, read_image_bytes
 from poster_assets.models.title_scorer import load_title_scorer
 from poster_assets.stages.ocr import OcrPipeline, OcrStageSettings
 from poster_assets.timing import median_p90_ms
-from poster_assets.vision.text_blocks import searchable_texts
 from poster_assets.vision.text_lines import contains_title, titles_match
+from poster_assets.vision.title_features import searchable_texts
 from poster_assets.vision.title_selection import choose_title, locate_title
 
 _pipeline: OcrPipeline

@@ -10,8 +10,8 @@ import pandas as pd
 from poster_assets.stages.titles import lines_from_rows
 from poster_assets.store.database import PosterDatabase
 from poster_assets.store.evaluation_reads import titles_of_labelled
-from poster_assets.vision.text_blocks import searchable_texts
 from poster_assets.vision.text_lines import contains_title, titles_match
+from poster_assets.vision.title_features import searchable_texts
 
 
 @dataclass(frozen=True)
@@ -25,8 +25,9 @@ class TitleScores:
 
 def score_titles(rows: pd.DataFrame) -> TitleScores:
     """`rows`: one per labelled poster with `title`, `title_text` and `lines` (TextLines).
-    Recall counts a hit in any line, any merged block of stacked lines, or all lines joined;
-    `title_in_ocr_lines_recall` leaves the blocks out (the plain-OCR figure)."""
+    Recall counts a hit in any line, any merged block of stacked lines, any title candidate
+    or all of these joined; `title_in_ocr_lines_recall` counts the lines alone (the plain-OCR
+    figure)."""
     if rows.empty:
         return TitleScores(0, 0.0, 0.0, 0.0, 0.0)
     accuracy = [

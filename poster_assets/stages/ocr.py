@@ -33,7 +33,7 @@ from poster_assets.vision.text_blocks import group_stacked_lines
 from poster_assets.vision.text_lines import TextLine
 from poster_assets.vision.title_scorer import TitleScorer
 
-OCR_STAGE_REVISION = 4  # bump when the stage's outputs change for the same settings
+OCR_STAGE_REVISION = 5  # bump when the stage's outputs change for the same settings
 
 
 ENGINE_FIELDS = frozenset(field.name for field in fields(OcrSettings))

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from poster_assets.vision.text_blocks import searchable_texts
 from poster_assets.vision.text_lines import TextLine, contains_title
+from poster_assets.vision.title_features import searchable_texts
 from poster_assets.vision.title_scorer import TitleScorer
 from poster_assets.vision.title_selection import choose_title, locate_title
 

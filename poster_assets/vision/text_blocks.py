@@ -124,10 +124,3 @@ def _components(
     for index in range(len(lines)):
         groups.setdefault(root(index), []).append(index)
     return list(groups.values())
-
-
-def searchable_texts(lines: Sequence[TextLine]) -> list[str]:
-    """Where a known title is looked for (`text_lines.contains_title`): every line, and every
-    block of stacked lines merged."""
-    merged = [block.text for block in group_stacked_lines(lines) if len(block.line_indices) > 1]
-    return [line.text for line in lines] + merged

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from poster_assets.vision.text_blocks import group_title_lines
+from poster_assets.vision.text_blocks import group_stacked_lines, group_title_lines
 from poster_assets.vision.text_lines import TextLine, normalise_text
 
 MAX_CANDIDATE_LINES = 4
@@ -84,6 +84,20 @@ def title_candidates(lines: Sequence[TextLine]) -> list[Candidate]:
 
 def candidate_text(lines: Sequence[TextLine], candidate: Candidate) -> str:
     return " ".join(lines[index].text for index in candidate.indices)
+
+
+def searchable_texts(lines: Sequence[TextLine]) -> list[str]:
+    """Where a known title is looked for (`text_lines.contains_title`), and so what
+    title-in-OCR recall counts: every line, every block of stacked lines merged, and every
+    title candidate, the texts a title is chosen from, so that a title chosen right is always
+    a title found (pieces side by side, "GORKY" | "PALK", were not)."""
+    merged = [block.text for block in group_stacked_lines(lines) if len(block.line_indices) > 1]
+    joined = [
+        candidate_text(lines, candidate)
+        for candidate in title_candidates(lines)
+        if len(candidate.indices) > 1
+    ]
+    return [line.text for line in lines] + merged + joined
 
 
 def candidate_features(

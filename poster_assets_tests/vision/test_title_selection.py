@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 
 from poster_assets.models.title_scorer import load_title_scorer
+from poster_assets.vision.text_lines import contains_title, titles_match
+from poster_assets.vision.title_features import searchable_texts
 from poster_assets.vision.title_selection import choose_title, collapse_letter_spacing, locate_title
 from poster_assets_tests.text_line_factory import rect_line
 
@@ -102,3 +104,18 @@ def test_a_known_title_the_ocr_did_not_read_is_not_located() -> None:
     assert locate_title(lines, W, H, "Cujo") is None
     assert locate_title(lines, W, H, "  ") is None
     assert locate_title([], W, H, "Cujo") is None
+
+
+def test_a_title_read_in_pieces_side_by_side_is_found_in_the_ocr(scorer) -> None:  # noqa: ANN001
+    """Recall (`contains_title` over `searchable_texts`) looks where titles are chosen from:
+    a title whose pieces the detector cut apart, misread by a letter, is found, as the
+    choice that reads it right."""
+    lines = [
+        rect_line("WILLIAM HURT  LEE MARVIN  BRIAN DENNEHY", 20, 10, 280, 24),
+        rect_line("GORKY", 30, 45, 150, 95),
+        rect_line("PALK", 170, 46, 270, 95),
+        rect_line("A FILM BY MICHAEL APTED  MUSIC BY JAMES HORNER  PRODUCED BY", 20, 400, 280, 408),
+    ]
+    assert not contains_title([line.text for line in lines], "Gorky Park")
+    assert contains_title(searchable_texts(lines), "Gorky Park")
+    assert titles_match(choose_title(lines, 300, 450, scorer).text, "Gorky Park")
