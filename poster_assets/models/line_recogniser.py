@@ -55,23 +55,35 @@ def normalised_line(crop: np.ndarray, height: int, width: int) -> np.ndarray:
     return padded
 
 
-class WidthBucketRecogniser:
-    """rapidocr's `TextRecognizer` (same model, session and decoder), batching lines by
-    their own padded width."""
+def line_images(args: TextRecInput) -> list[np.ndarray]:
+    """The line images of a recogniser call (rapidocr accepts one image or a list)."""
+    return [args.img] if isinstance(args.img, np.ndarray) else list(args.img)
 
-    def __init__(self, recogniser: TextRecognizer, step: int) -> None:
+
+class RecogniserWrapper:
+    """Stands in rapidocr's recogniser slot around a recogniser, exposing its OpenVINO
+    session and CTC decoder (one compiled model for both)."""
+
+    def __init__(self, recogniser: TextRecognizer | RecogniserWrapper) -> None:
         self._recogniser = recogniser
-        self._step = step
 
     @property
     def session(self) -> object:
-        """The wrapped recogniser's OpenVINO session (one compiled model for both)."""
         return self._recogniser.session
 
     @property
     def postprocess_op(self) -> object:
-        """The wrapped recogniser's CTC decoder (its characters)."""
         return self._recogniser.postprocess_op
+
+
+class WidthBucketRecogniser(RecogniserWrapper):
+    """rapidocr's `TextRecognizer` (same model, session and decoder), batching lines by
+    their own padded width."""
+
+    def __init__(self, recogniser: TextRecognizer, step: int) -> None:
+        super().__init__(recogniser)
+        self._recogniser: TextRecognizer = recogniser
+        self._step = step
 
     def __call__(self, args: TextRecInput) -> TextRecOutput:
         # Imported here (~0.6 s), as in models/ocr.py: every process that loads the asset
@@ -79,7 +91,7 @@ class WidthBucketRecogniser:
         from rapidocr.ch_ppocr_rec import TextRecOutput
 
         start = time.perf_counter()
-        crops = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)
+        crops = line_images(args)
         _, height, min_width = self._recogniser.rec_image_shape
         widths = [
             padded_width(crop.shape[1], crop.shape[0], height, min_width, self._step)

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
-if TYPE_CHECKING:
-    from rapidocr.ch_ppocr_rec import TextRecInput, TextRecognizer, TextRecOutput
+from poster_assets.models.line_recogniser import RecogniserWrapper, line_images
 
-    from poster_assets.models.line_recogniser import WidthBucketRecogniser
+if TYPE_CHECKING:
+    from rapidocr.ch_ppocr_rec import TextRecInput, TextRecOutput
 
 VERTICAL_RATIO = 1.5  # height over width from which rapidocr turns a line (its threshold)
 
@@ -56,27 +56,15 @@ def turnings(crop: np.ndarray) -> list[np.ndarray]:
     return [np.ascontiguousarray(np.rot90(crop, turns)) for turns in (1, 3)]
 
 
-class BothWaysRecogniser:
+class BothWaysRecogniser(RecogniserWrapper):
     """A recogniser that reads each vertical line both ways turned and keeps the more
     confident reading (the anticlockwise one, rapidocr's, on a tie)."""
-
-    def __init__(self, recogniser: WidthBucketRecogniser | TextRecognizer) -> None:
-        self._recogniser = recogniser
-
-    @property
-    def session(self) -> object:
-        return self._recogniser.session
-
-    @property
-    def postprocess_op(self) -> object:
-        return self._recogniser.postprocess_op
 
     def __call__(self, args: TextRecInput) -> TextRecOutput:
         from rapidocr.ch_ppocr_rec import TextRecInput, TextRecOutput
 
         start = time.perf_counter()
-        crops = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)
-        readings = [turnings(crop) for crop in crops]
+        readings = [turnings(crop) for crop in line_images(args)]
         flat = [image for images in readings for image in images]
         output = self._recogniser(TextRecInput(img=flat, return_word_box=args.return_word_box))
         images, texts, scores, words = [], [], [], []
