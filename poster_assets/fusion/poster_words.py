@@ -60,6 +60,12 @@ class WordReduction:
         return path
 
 
+def mean_norm(vectors: np.ndarray) -> float:
+    """The root mean square of the rows' lengths: dividing by it gives vectors of unit size
+    on average."""
+    return float(np.sqrt((vectors**2).sum(1).mean()))
+
+
 def load_word_reduction(path: Path) -> WordReduction | None:
     """The saved reduction; None where the model has none (trained before it existed, or on
     posters without words)."""
@@ -89,5 +95,5 @@ def fit_word_reduction(texts: Sequence[str], seed: int = 0) -> WordReduction | N
         svd = TruncatedSVD(kept, random_state=seed).fit(weighted)
         components[:kept] = svd.components_
     reduced = weighted @ components.T
-    scale = float(np.sqrt((reduced**2).sum(1).mean())) or 1.0
+    scale = mean_norm(reduced) or 1.0
     return WordReduction(vocabulary.astype(str), vectorizer.idf_, components, scale)

@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.decomposition import PCA
 
 from poster_assets.fusion.model import EMBEDDING_DIMENSIONS
+from poster_assets.fusion.poster_words import mean_norm
 
 MIXING_SEED = 0
 
@@ -25,7 +26,7 @@ def mixing(dimensions: int = EMBEDDING_DIMENSIONS, seed: int = MIXING_SEED) -> n
 
 
 def _unit_mean_norm(vectors: np.ndarray, fit_rows: np.ndarray) -> np.ndarray:
-    norm = float(np.sqrt((vectors[fit_rows] ** 2).sum(1).mean()))
+    norm = mean_norm(vectors[fit_rows])
     return vectors / norm if norm > 0 else vectors
 
 

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from poster_assets.models.line_recogniser import RecogniserWrapper, line_images
+from poster_assets.vision.line_reading import upright_warp
 
 if TYPE_CHECKING:
     from rapidocr.ch_ppocr_rec import TextRecInput, TextRecOutput
@@ -33,13 +34,9 @@ def is_vertical(crop: np.ndarray) -> bool:
 def standing_crop(image: np.ndarray, box: np.ndarray) -> np.ndarray:
     """The line inside quadrilateral `box` warped to a rectangle, as rapidocr crops it
     (cubic, edges replicated), but not turned."""
-    corners = box.astype(np.float32)
-    sides = np.linalg.norm(corners - np.roll(corners, -1, axis=0), axis=1)  # top, right, ...
-    width, height = int(max(sides[0], sides[2])), int(max(sides[1], sides[3]))
-    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
-    warp = cv2.getPerspectiveTransform(corners, target)
+    warp, size = upright_warp(box)
     return cv2.warpPerspective(
-        image, warp, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC
+        image, warp, size, borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC
     )
 
 
