@@ -52,6 +52,9 @@ FEATURE_NAMES = (
     "confidence",
     "isolation",
     "similar_height_lines",
+    "title_words_mean",
+    "title_words_min",
+    "title_words_max",
 )
 
 
@@ -101,9 +104,14 @@ def searchable_texts(lines: Sequence[TextLine]) -> list[str]:
 
 
 def candidate_features(
-    lines: Sequence[TextLine], candidates: Sequence[Candidate], width: int, height: int
+    lines: Sequence[TextLine],
+    candidates: Sequence[Candidate],
+    width: int,
+    height: int,
+    word_scores: np.ndarray,
 ) -> np.ndarray:
-    """(len(candidates), len(FEATURE_NAMES)) floats describing each candidate on its poster."""
+    """(len(candidates), len(FEATURE_NAMES)) floats describing each candidate on its poster.
+    `word_scores`: per line, how much its words read like a title's (`title_words`)."""
     if not candidates:
         return np.zeros((0, len(FEATURE_NAMES)))
     heights = np.array([line.height for line in lines])
@@ -115,6 +123,7 @@ def candidate_features(
     return np.array(
         [
             _features(lines, candidate, heights, scale.max(), boxes, ranks, width, height)
+            + _word_features(word_scores[list(candidate.indices)])
             for candidate in candidates
         ],
         dtype=float,
@@ -161,6 +170,10 @@ def _features(
         _isolation((y0, y1), others, top),
         float(np.sum(np.abs(heights - top) < 0.15 * top) - len(members)) / max(len(lines), 1),
     ]
+
+
+def _word_features(scores: np.ndarray) -> list[float]:
+    return [float(scores.mean()), float(scores.min()), float(scores.max())]
 
 
 def _isolation(span: tuple[float, float], others: np.ndarray, glyph_height: float) -> float:

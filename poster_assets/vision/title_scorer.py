@@ -2,7 +2,8 @@
 
 Trees are stored as plain arrays in JSON (fitted by scikit-learn on the training split of the
 shared posters, see `poster_assets.evaluation.train_title_scorer`) and evaluated here with
-numpy, so inference depends on no pickle and no particular scikit-learn version.
+numpy, so inference depends on no pickle and no particular scikit-learn version. The same
+file holds the words model (`title_words`) whose line scores are three of the cues.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from poster_assets.vision.title_features import FEATURE_NAMES
+from poster_assets.vision.title_words import TitleWords
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class TitleScorer:
     initial_log_odds: float
     learning_rate: float
     trees: tuple[Tree, ...]
+    words: TitleWords
     version: str
 
     def __post_init__(self) -> None:
@@ -116,5 +119,6 @@ class TitleScorer:
             initial_log_odds=float(raw["initial_log_odds"]),
             learning_rate=float(raw["learning_rate"]),
             trees=trees,
+            words=TitleWords.from_dict(raw["words"]),
             version=raw["version"],
         )

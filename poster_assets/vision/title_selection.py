@@ -48,7 +48,9 @@ def choose_title(
     if not candidates:
         reason = "no text found" if not lines else "no line can be a title (numbers, dates)"
         return TitleChoice("", 0.0, None, None, (), reason)
-    probabilities = scorer.probabilities(candidate_features(lines, candidates, width, height))
+    word_scores = scorer.words.scores([line.text for line in lines])
+    features = candidate_features(lines, candidates, width, height, word_scores)
+    probabilities = scorer.probabilities(features)
     best = int(np.argmax(probabilities))
     if probabilities[best] < MIN_TITLE_PROBABILITY:
         return TitleChoice(

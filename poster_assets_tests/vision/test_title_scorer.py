@@ -13,6 +13,7 @@ from poster_assets.vision.title_features import (
     title_candidates,
 )
 from poster_assets.vision.title_scorer import Forest, TitleScorer, Tree
+from poster_assets.vision.title_words import TitleWords
 from poster_assets_tests.text_line_factory import rect_line
 
 LINES = [
@@ -33,14 +34,18 @@ def test_candidates_are_runs_within_blocks_of_eligible_lines() -> None:
 
 def test_candidate_features_describe_size_extent_and_words() -> None:
     candidates = title_candidates(LINES)
-    features = candidate_features(LINES, candidates, 300, 450)
+    word_scores = np.array([0.6, 0.8, 0.0, 0.1])
+    features = candidate_features(LINES, candidates, 300, 450, word_scores)
     assert features.shape == (4, len(FEATURE_NAMES))
     named = {name: features[:, i] for i, name in enumerate(FEATURE_NAMES)}
     assert named["height_vs_tallest"].tolist() == pytest.approx([0.75, 1.0, 1.0, 0.25])
     assert named["whole_block"].tolist() == [0.0, 1.0, 0.0, 1.0]
     assert named["credit_words"].tolist() == [0.0, 0.0, 0.0, 1.0]
     assert named["uppercase_share"].tolist() == [1.0, 1.0, 1.0, 0.0]
-    assert candidate_features(LINES, [], 300, 450).shape == (0, len(FEATURE_NAMES))
+    assert named["title_words_mean"].tolist() == pytest.approx([0.6, 0.7, 0.8, 0.1])
+    assert named["title_words_min"].tolist() == pytest.approx([0.6, 0.6, 0.8, 0.1])
+    assert named["title_words_max"].tolist() == pytest.approx([0.6, 0.8, 0.8, 0.1])
+    assert candidate_features(LINES, [], 300, 450, word_scores).shape == (0, len(FEATURE_NAMES))
 
 
 def test_dates_numbers_and_single_glyphs_cannot_be_titles() -> None:
@@ -71,14 +76,17 @@ def test_packaged_scorer_round_trips_and_ranks_the_title_first() -> None:
     scorer = load_title_scorer()
     assert TitleScorer.from_json(scorer.to_json()) == scorer
     candidates = title_candidates(LINES)
-    probabilities = scorer.probabilities(candidate_features(LINES, candidates, 300, 450))
+    word_scores = scorer.words.scores([line.text for line in LINES])
+    probabilities = scorer.probabilities(
+        candidate_features(LINES, candidates, 300, 450, word_scores)
+    )
     assert candidates[int(np.argmax(probabilities))] == Candidate((0, 1), 2)
     assert ((probabilities > 0) & (probabilities < 1)).all()
 
 
 def test_a_scorer_for_other_features_is_refused() -> None:
     with pytest.raises(ValueError, match="fitted on features"):
-        TitleScorer(("a",), 0.0, 0.1, (), "x")
+        TitleScorer(("a",), 0.0, 0.1, (), TitleWords((), 0.0), "x")
 
 
 def test_a_title_cut_into_pieces_side_by_side_is_one_candidate() -> None:
