@@ -47,6 +47,8 @@ def read_with_retries(
             if locate_title(lines, width, height, known_title) is not None:
                 return KeptPass(lines, side, len(read))
             continue
+        if retry_below <= 0:  # no confidence to reach: the first pass stands, unscored
+            break
         confidence = choose_title(lines, width, height, scorer).confidence
         if best is None or confidence > best[0]:
             best = (confidence, len(read) - 1)
