@@ -21,8 +21,8 @@ from poster_assets.vision.title_selection import choose_title, locate_title
 
 # Bump when the choice changes for the same scorer (r2: the scale of type ignores stray glyphs;
 # r3: titles known from metadata are located; r4: candidates join pieces side by side, read
-# row by row).
-TITLE_CHOICE_REVISION = "r4"
+# row by row; r5: a small "THE" over the chosen title's first line joins it).
+TITLE_CHOICE_REVISION = "r5"
 
 
 def lines_from_rows(rows: pd.DataFrame) -> list[TextLine]:

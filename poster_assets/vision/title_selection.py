@@ -1,6 +1,7 @@
 """Which OCR lines form the title: the candidate (a run of stacked lines, see
-`title_features`) that the learned scorer rates most likely to be the whole title, or, where
-the poster's metadata knows its title, the candidate that reads most like it."""
+`title_features`) that the learned scorer rates most likely to be the whole title, with a
+small leading article set over it (`title_article`), or, where the poster's metadata knows
+its title, the candidate that reads most like it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import numpy as np
 from poster_assets.vision.placement import Placement, placement_of_box
 from poster_assets.vision.text_blocks import join_lines
 from poster_assets.vision.text_lines import TITLE_MATCH_RATIO, TextLine, text_similarity
+from poster_assets.vision.title_article import leading_article
 from poster_assets.vision.title_features import candidate_features, title_candidates
 from poster_assets.vision.title_scorer import TitleScorer
 
@@ -61,7 +63,11 @@ def choose_title(
             (),
             f"no line looks like a title (best p={probabilities[best]:.2f})",
         )
-    return _choice(lines, candidates[best].indices, width, height, probabilities[best], "chosen")
+    indices = candidates[best].indices
+    article = leading_article(lines, indices)
+    if article is not None:
+        indices = (article, *indices)
+    return _choice(lines, indices, width, height, probabilities[best], "chosen")
 
 
 def locate_title(

@@ -56,6 +56,20 @@ def test_stacked_title_lines_merge_in_reading_order(scorer) -> None:  # noqa: AN
     assert choice.box == (30, 55, 270, 140)
 
 
+def test_a_small_article_over_the_title_joins_it_first(scorer) -> None:  # noqa: ANN001
+    """The Town's lines: "THE" set small inside the top-left of "TOWN" (since r5)."""
+    lines = [
+        rect_line("WELCOME TO THE", 98, 17, 203, 37),
+        rect_line("TOWN", 41, 259, 267, 318),
+        rect_line("THE", 42, 265, 70, 277),
+        rect_line("SEPTEMBER 17", 119, 414, 191, 425),
+    ]
+    choice = choose_title(lines, W, H, scorer)
+    assert choice.text == "THE TOWN"
+    assert choice.line_indices == (2, 1)
+    assert choice.box == (41, 259, 267, 318)
+
+
 def test_box_is_clipped_to_the_poster(scorer) -> None:  # noqa: ANN001
     choice = choose_title([rect_line("ALIEN", -5, -3, 320, 60)], W, H, scorer)
     assert choice.box == (0, 0, W, 60)
