@@ -39,7 +39,8 @@ from poster_assets.vision.depth import decode_depth_png
 from poster_assets.vision.line_reading import LineReader
 from poster_assets.vision.masks import decode_mask_png, encode_label_png, encode_mask_png
 
-COMPOSITION_REVISION = "r5"  # r5: layers r14's reading; r4: the title glyphs' rule of layers r13
+# r6: layers r15's fill; r5: layers r14's reading; r4: the title glyphs' rule of layers r13
+COMPOSITION_REVISION = "r6"
 
 
 def text_masks(

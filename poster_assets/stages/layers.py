@@ -44,7 +44,9 @@ from poster_assets.vision.line_reading import LineReader
 from poster_assets.vision.masks import encode_mask_png
 from poster_assets.vision.saliency import spectral_residual_saliency
 
-LAYERS_REVISION = "r14"  # r14: vertical title lines read both ways; r13: sides one cluster away
+# r15: outlined letters get their fill; r14: vertical lines read both ways; r13: sides one
+# cluster away
+LAYERS_REVISION = "r15"
 LAYER_METHOD = "kmeans-depth"
 ANATOMY_POSTERS = 3  # pictures on the asset's page, one under the other
 

@@ -215,3 +215,55 @@ def test_another_side_is_taken_only_where_it_reads_much_more_like_the_text(
         return [readings[int(side[0])] for side in sides]
 
     assert _read_choice(grounds, read_sides, "Spy Kids")[0] == chosen
+
+
+def _outlined_title() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A 300x200 poster, "TITLE" in yellow with a dark outline on light blue: the picture,
+    the outline's pixels and the whole letters'."""
+    rgb = np.zeros((200, 300, 3), np.uint8)
+    rgb[:] = (150, 200, 240)
+    strokes = np.zeros((200, 300), np.uint8)
+    cv2.putText(strokes, "TITLE", (35, 80), cv2.FONT_HERSHEY_DUPLEX, 1.9, 1, 1, cv2.LINE_8)
+    fill = cv2.dilate(strokes, np.ones((2, 2), np.uint8))  # putText ignores its thickness
+    whole = cv2.dilate(fill, np.ones((5, 5), np.uint8)).astype(bool)
+    fill = fill.astype(bool)
+    rgb[whole] = (40, 10, 10)
+    rgb[fill] = (250, 230, 60)
+    return rgb, whole & ~fill, whole
+
+
+def test_letters_taken_as_their_outline_get_their_fill_where_they_still_read() -> None:
+    """The dark outline stands furthest apart, so the rule takes it alone: hollow letters.
+    Their holes are the yellow fill, not the blue ground the rim shows, so with the
+    recogniser the fill joins them; a reader that cannot read the filled letters keeps the
+    outline."""
+    rgb, outline, whole = _outlined_title()
+    fill = whole & ~outline
+
+    def hollow(found: np.ndarray) -> bool:  # the outline, and of the fill only its edge
+        return bool(
+            (found & outline).sum() == outline.sum() and (found & fill).sum() < fill.sum() / 2
+        )
+
+    assert hollow(line_text_pixels(rgb, BOX, title=True))
+    assert _iou(line_text_pixels(rgb, BOX, True, "TITLE", title_line_reader()), whole) > 0.95
+
+    def reads_only_the_outline(images: list[np.ndarray]) -> list[str]:
+        return ["TITLE", ""][: len(images)]
+
+    assert hollow(line_text_pixels(rgb, BOX, True, "TITLE", reads_only_the_outline))
+
+
+def test_counters_that_show_the_main_ground_are_not_a_fill() -> None:
+    """Filled "O"s on a ground with a second colour elsewhere: the holes are the ground the
+    rim shows, so the letters stay as they are."""
+    classes = np.zeros((40, 90), np.int16)  # 0: the main ground
+    classes[:, 70:] = 1  # a second ground colour, not enclosed
+    for x in (15, 45):
+        cv2.circle(classes, (x, 20), 12, 2, 5)  # 2: the letters, "O"s
+    ground = np.array([True, True, False])
+    rim_share = np.array([0.7, 0.3, 0.0])
+    assert text_pixels_module._enclosed_fill(ground, classes, rim_share) is None
+    classes[(classes == 0) & text_pixels_module._enclosed_by(classes == 2)] = 1
+    filled = text_pixels_module._enclosed_fill(ground, classes, rim_share)
+    assert filled is not None and filled.tolist() == [True, False, False]
