@@ -2,12 +2,12 @@
 
 Posters often print the "THE" of *The Abyss* or *The Town* small, tucked over the top-left
 of the title's first word. The detector reads it as a line of its own, far smaller than the
-title, so no title candidate stacks it with the title and the chosen title lacks it ("ABYSS").
-On the 1,271 titled training posters (stored lines, 2026-12-05), 34 chosen titles gain their
-"THE" this way, 10 of them now matching the reference title, and no title that matched stops
-matching; a "THE" elsewhere (a tagline's, or one between two title words) lies outside the
-window below (docs/measurements.md, "A title's article"). Only "THE": a lone "A" is as often a stray
-glyph as the article ("A DAYLIGHT" for *Daylight*).
+title, so no title candidate stacks it with the title and the chosen title lacks it
+("ABYSS"). On the 1,271 titled training posters (stored lines, 2026-12-05), 34 chosen titles
+gain their "THE" this way, 10 of them now matching the reference title, and no title that
+matched stops matching; a "THE" elsewhere (a tagline's, or one between two title words) lies
+outside the window below (docs/measurements.md, "A title's article"). Only "THE": a lone "A"
+is as often a stray glyph as the article ("A DAYLIGHT" for *Daylight*).
 """
 
 from __future__ import annotations
