@@ -63,28 +63,38 @@ def choose_title(
             (),
             f"no line looks like a title (best p={probabilities[best]:.2f})",
         )
-    indices = candidates[best].indices
-    article = leading_article(lines, indices)
-    if article is not None:
-        indices = (article, *indices)
+    indices = _with_article(lines, candidates[best].indices)
     return _choice(lines, indices, width, height, probabilities[best], "chosen")
 
 
 def locate_title(
     lines: Sequence[TextLine], width: int, height: int, reference: str
 ) -> TitleChoice | None:
-    """The candidate whose text best matches `reference` (a title known from metadata), if
-    it matches at all (`titles_match`); its confidence is that similarity times the OCR's."""
+    """The candidate whose text best matches `reference` (a title known from metadata), with
+    or without a small leading article over it, if it matches at all (`titles_match`); its
+    confidence is that similarity times the OCR's."""
     candidates = title_candidates(lines)
     if not candidates or not reference.strip():
         return None
-    texts = [_joined(lines, candidate.indices) for candidate in candidates]
-    similarities = [text_similarity(text, reference) for text in texts]
+    runs = list(
+        dict.fromkeys(
+            run
+            for candidate in candidates
+            for run in (candidate.indices, _with_article(lines, candidate.indices))
+        )
+    )
+    similarities = [text_similarity(_joined(lines, run), reference) for run in runs]
     best = int(np.argmax(similarities))
     if similarities[best] < TITLE_MATCH_RATIO:
         return None
     reason = "located from metadata"
-    return _choice(lines, candidates[best].indices, width, height, similarities[best], reason)
+    return _choice(lines, runs[best], width, height, similarities[best], reason)
+
+
+def _with_article(lines: Sequence[TextLine], indices: tuple[int, ...]) -> tuple[int, ...]:
+    """The run of lines with its small leading "THE" in front, if it has one."""
+    article = leading_article(lines, indices)
+    return indices if article is None else (article, *indices)
 
 
 def _joined(lines: Sequence[TextLine], indices: Sequence[int]) -> str:

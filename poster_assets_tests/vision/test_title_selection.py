@@ -113,6 +113,16 @@ def test_a_title_known_from_metadata_is_located_even_where_the_scorer_picks_a_na
     assert located.confidence == pytest.approx(0.85)  # a full match times the mean OCR's
 
 
+def test_a_known_title_is_located_with_or_without_its_small_article() -> None:
+    """The Abyss: "THE" set small inside the top-left of "ABYSS". "ABYSS" alone reads only
+    0.77 like "The Abyss", under the match ratio; with its article it matches."""
+    lines = [rect_line("ABYSS", 32, 10, 259, 152), rect_line("THE", 88, 18, 133, 42)]
+    located = locate_title(lines, W, H, "The Abyss")
+    assert located is not None
+    assert (located.text, located.line_indices) == ("THE ABYSS", (1, 0))
+    assert locate_title(lines, W, H, "Abyss").text == "ABYSS"
+
+
 def test_a_known_title_the_ocr_did_not_read_is_not_located() -> None:
     lines = [rect_line("SPLASH", 40, 30, 260, 80), rect_line("A FILM", 80, 420, 220, 432)]
     assert locate_title(lines, W, H, "Cujo") is None
