@@ -44,30 +44,36 @@ def test_a_stray_glyph_read_in_a_graphic_does_not_shrink_the_title(scorer) -> No
     assert choose_title(lines, W, H, scorer).text == "STORM MOON"
 
 
-def test_stacked_title_lines_merge_in_reading_order(scorer) -> None:  # noqa: ANN001
-    lines = [
-        rect_line("SAINTS", 60, 100, 240, 140),
-        rect_line("THE BOONDOCK", 30, 55, 270, 95),
-        rect_line("starring someone famous and friends", 60, 300, 240, 310),
-    ]
+@pytest.mark.parametrize(
+    "lines, text, indices, box",
+    [
+        (
+            [
+                rect_line("SAINTS", 60, 100, 240, 140),
+                rect_line("THE BOONDOCK", 30, 55, 270, 95),
+                rect_line("starring someone famous and friends", 60, 300, 240, 310),
+            ],
+            "THE BOONDOCK SAINTS",
+            (1, 0),
+            (30, 55, 270, 140),
+        ),
+        (  # The Town's lines: "THE" set small inside the top-left of "TOWN" (since r5)
+            [
+                rect_line("WELCOME TO THE", 98, 17, 203, 37),
+                rect_line("TOWN", 41, 259, 267, 318),
+                rect_line("THE", 42, 265, 70, 277),
+                rect_line("SEPTEMBER 17", 119, 414, 191, 425),
+            ],
+            "THE TOWN",
+            (2, 1),
+            (41, 259, 267, 318),
+        ),
+    ],
+    ids=["stacked lines", "a small article over the title"],
+)
+def test_the_titles_lines_join_in_reading_order(scorer, lines, text, indices, box) -> None:  # noqa: ANN001
     choice = choose_title(lines, W, H, scorer)
-    assert choice.text == "THE BOONDOCK SAINTS"
-    assert choice.line_indices == (1, 0)
-    assert choice.box == (30, 55, 270, 140)
-
-
-def test_a_small_article_over_the_title_joins_it_first(scorer) -> None:  # noqa: ANN001
-    """The Town's lines: "THE" set small inside the top-left of "TOWN" (since r5)."""
-    lines = [
-        rect_line("WELCOME TO THE", 98, 17, 203, 37),
-        rect_line("TOWN", 41, 259, 267, 318),
-        rect_line("THE", 42, 265, 70, 277),
-        rect_line("SEPTEMBER 17", 119, 414, 191, 425),
-    ]
-    choice = choose_title(lines, W, H, scorer)
-    assert choice.text == "THE TOWN"
-    assert choice.line_indices == (2, 1)
-    assert choice.box == (41, 259, 267, 318)
+    assert (choice.text, choice.line_indices, choice.box) == (text, indices, box)
 
 
 def test_box_is_clipped_to_the_poster(scorer) -> None:  # noqa: ANN001
