@@ -255,8 +255,8 @@ def test_letters_taken_as_their_outline_get_their_fill_where_they_still_read() -
 
 
 def test_counters_that_show_the_main_ground_are_not_a_fill() -> None:
-    """Filled "O"s on a ground with a second colour elsewhere: the holes are the ground the
-    rim shows, so the letters stay as they are."""
+    """Filled "O"s on a ground with a second colour elsewhere: their holes are the ground
+    the rim shows, so the letters stay as they are; holes of the second colour are a fill."""
     classes = np.zeros((40, 90), np.int16)  # 0: the main ground
     classes[:, 70:] = 1  # a second ground colour, not enclosed
     for x in (15, 45):
