@@ -116,21 +116,25 @@ def line_text_pixels(
         mask[y0:y1, x0:x1] = glyphs_of(_rim_ground(sizes, rim_share))
         return mask
     ground = _title_ground(sizes, centres, rim_share)
-    box = polygon - (x0, y0)
-    filled = _enclosed_fill(ground, classes, rim_share)
-    if filled is not None and read is not None and normalise_text(text):
-        as_is, with_fill = read(
-            [upright_letters(glyphs_of(side), box) for side in (ground, filled)]
-        )
-        if _alike(with_fill, text) >= _alike(as_is, text) - FILL_READ_LOSS:
-            ground = filled
-    others = _neighbour_sides(ground, sizes, rim_share)
-    if read is not None and others and normalise_text(text):
-        ground = _read_choice(
-            [ground, *others],
-            lambda sides: read([upright_letters(glyphs_of(side), box) for side in sides]),
-            text,
-        )
+    if read is not None and normalise_text(text):
+        box = polygon - (x0, y0)
+        readings: dict[bytes, str] = {}  # each side's letters are read once
+
+        def read_sides(sides: Sequence[np.ndarray]) -> list[str]:
+            unread = [side for side in sides if side.tobytes() not in readings]
+            if unread:
+                found = read([upright_letters(glyphs_of(side), box) for side in unread])
+                readings.update(zip((side.tobytes() for side in unread), found, strict=True))
+            return [readings[side.tobytes()] for side in sides]
+
+        filled = _enclosed_fill(ground, classes, rim_share)
+        if filled is not None:
+            as_is, with_fill = read_sides([ground, filled])
+            if _alike(with_fill, text) >= _alike(as_is, text) - FILL_READ_LOSS:
+                ground = filled
+        others = _neighbour_sides(ground, sizes, rim_share)
+        if others:
+            ground = _read_choice([ground, *others], read_sides, text)
     mask[y0:y1, x0:x1] = glyphs_of(ground)
     return mask
 
